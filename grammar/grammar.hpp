@@ -1,0 +1,200 @@
+// The plan grammar as PEGTL rules. Newlines end statements; inside brackets, after an operator,
+// a comma or `=`, they are ordinary whitespace. The parser (parser.cpp) turns the parse tree
+// into ast::Module.
+#pragma once
+#include <tao/pegtl.hpp>
+
+namespace plan::grammar {
+using namespace tao::pegtl;
+
+// ---- whitespace and comments
+struct comment : seq<one<'#'>, star<not_one<'\n'>>> {};
+struct blank : sor<one<' ', '\t', '\r'>, comment> {};
+struct sp : star<blank> {};                         // stays on the line
+struct ws : star<sor<blank, one<'\n'>>> {};         // may cross lines
+
+// ---- keywords and names
+struct kw_let : TAO_PEGTL_KEYWORD("let") {};
+struct kw_fn : TAO_PEGTL_KEYWORD("fn") {};
+struct kw_model : TAO_PEGTL_KEYWORD("model") {};
+struct kw_hardware : TAO_PEGTL_KEYWORD("hardware") {};
+struct kw_dimension : TAO_PEGTL_KEYWORD("dimension") {};
+struct kw_unit : TAO_PEGTL_KEYWORD("unit") {};
+struct kw_use : TAO_PEGTL_KEYWORD("use") {};
+struct kw_assert : TAO_PEGTL_KEYWORD("assert") {};
+struct kw_print : TAO_PEGTL_KEYWORD("print") {};
+struct kw_budget : TAO_PEGTL_KEYWORD("budget") {};
+struct kw_constraint : TAO_PEGTL_KEYWORD("constraint") {};
+struct kw_if : TAO_PEGTL_KEYWORD("if") {};
+struct kw_then : TAO_PEGTL_KEYWORD("then") {};
+struct kw_else : TAO_PEGTL_KEYWORD("else") {};
+struct kw_and : TAO_PEGTL_KEYWORD("and") {};
+struct kw_or : TAO_PEGTL_KEYWORD("or") {};
+struct kw_not : TAO_PEGTL_KEYWORD("not") {};
+struct kw_with : TAO_PEGTL_KEYWORD("with") {};
+struct kw_for : TAO_PEGTL_KEYWORD("for") {};
+struct kw_in : TAO_PEGTL_KEYWORD("in") {};
+struct kw_step : TAO_PEGTL_KEYWORD("step") {};
+struct kw_true : TAO_PEGTL_KEYWORD("true") {};
+struct kw_false : TAO_PEGTL_KEYWORD("false") {};
+struct kw_prefixes : TAO_PEGTL_KEYWORD("prefixes") {};
+struct kw_autoscale : TAO_PEGTL_KEYWORD("autoscale") {};
+struct keyword : sor<kw_let, kw_fn, kw_model, kw_hardware, kw_dimension, kw_unit, kw_use, kw_assert, kw_print,
+                     kw_budget, kw_constraint, kw_if, kw_then, kw_else, kw_and, kw_or, kw_not, kw_with, kw_for,
+                     kw_in, kw_step, kw_true, kw_false, kw_prefixes, kw_autoscale> {};
+struct name : seq<not_at<keyword>, identifier> {};
+
+// ---- literals
+struct digits : seq<digit, star<opt<one<'_'>>, digit>> {};
+struct exponent : seq<one<'e', 'E'>, opt<one<'+', '-'>>, digits> {};
+struct scale_suffix : seq<one<'k', 'M', 'B', 'T'>, not_at<identifier_other>> {};
+// `7B` is seven billion (a count scale, no space); `7 B` is seven bytes.
+struct number : seq<digits, opt<one<'.'>, digits>, opt<exponent>, opt<scale_suffix>, opt<one<'%'>>> {};
+
+struct expression;
+struct str_escape : seq<one<'\\'>, one<'"', '\\', 'n', 't', '{', '}'>> {};
+struct str_text : plus<not_one<'"', '\\', '{', '\n'>> {};
+struct str_close_brace : one<'}'> {};
+struct str_interp : seq<one<'{'>, ws, must<expression>, ws, must<str_close_brace>> {};
+struct str_close : one<'"'> {};
+struct string_lit : seq<one<'"'>, star<sor<str_escape, str_interp, str_text>>, must<str_close>> {};
+struct bool_lit : sor<kw_true, kw_false> {};
+
+// ---- operators (kept as nodes so the tree knows which one was written)
+struct assign : seq<one<'='>, not_at<one<'='>>> {};
+struct op_add : one<'+'> {};
+struct op_sub : seq<one<'-'>, not_at<one<'>'>>> {};
+struct op_mul : seq<one<'*'>, not_at<one<'*'>>> {};
+struct op_div : one<'/'> {};
+struct op_pow : sor<string<'*', '*'>, one<'^'>> {};
+struct op_eq : string<'=', '='> {};
+struct op_ne : string<'!', '='> {};
+struct op_le : string<'<', '='> {};
+struct op_ge : string<'>', '='> {};
+struct op_lt : one<'<'> {};
+struct op_gt : one<'>'> {};
+struct op_cmp : sor<op_eq, op_ne, op_le, op_ge, op_lt, op_gt> {};
+struct op_neg : one<'-'> {};
+struct op_plus : one<'+'> {};
+struct op_arrow : string<'-', '>'> {};
+struct op_range : string<'.', '.'> {};
+
+// ---- expressions, lowest precedence last
+struct close_paren : one<')'> {};
+struct close_bracket : one<']'> {};
+struct close_brace : one<'}'> {};
+struct paren : seq<one<'('>, ws, must<expression>, ws, must<close_paren>> {};
+
+struct comp_for : seq<kw_for, ws, must<name>, ws, must<kw_in>, ws, must<expression>> {};
+struct comp_if : seq<kw_if, ws, must<expression>> {};
+struct comprehension : seq<expression, ws, comp_for, opt<ws, comp_if>> {};
+struct list_items : seq<expression, star<ws, one<','>, ws, expression>, opt<ws, one<','>>> {};
+struct list_lit : seq<one<'['>, ws, opt<sor<comprehension, list_items>>, ws, must<close_bracket>> {};
+
+struct item_sep : sor<seq<sp, one<',', ';'>, ws>, seq<sp, one<'\n'>, ws>> {};
+struct field_init : seq<name, sp, must<assign>, ws, must<expression>> {};
+struct record_lit : seq<one<'{'>, ws, opt<list<field_init, item_sep>, opt<item_sep>>, ws, must<close_brace>> {};
+
+struct let_stmt;
+struct block_lets : list<let_stmt, item_sep> {};
+struct block : seq<one<'{'>, ws, at<kw_let>, block_lets, must<item_sep>, must<expression>, ws, must<close_brace>> {};
+
+struct if_expr : seq<kw_if, ws, must<expression>, ws, must<kw_then>, ws, must<expression>, ws, must<kw_else>, ws, must<expression>> {};
+
+struct primary : sor<number, string_lit, bool_lit, if_expr, paren, block, record_lit, list_lit, name> {};
+
+struct call_arg_name : seq<name, sp, one<'='>, not_at<one<'='>>> {};
+struct call_arg : seq<opt<call_arg_name, ws>, expression> {};
+struct call : seq<one<'('>, ws, opt<list<call_arg, seq<ws, one<','>, ws>>, opt<ws, one<','>>>, ws, must<close_paren>> {};
+struct field : seq<one<'.'>, not_at<one<'.'>>, must<name>> {};
+struct index : seq<one<'['>, ws, must<expression>, ws, must<close_bracket>> {};
+struct with_clause : seq<sp, kw_with, ws, must<record_lit>> {};
+struct postfix : seq<primary, star<sor<call, field, index, with_clause>>> {};
+
+struct unary;
+struct pow_rhs : sor<seq<op_neg, sp, pow_rhs>, postfix> {};
+struct power : seq<postfix, opt<sp, op_pow, ws, must<pow_rhs>>> {};
+
+// `5 GB`, `1 PFLOP`, `2 B^2`: a number multiplied by the units written after it. Binds tighter
+// than `*` and `/`, so `1 PFLOP/s` is (1 PFLOP)/s.
+struct unit_atom : seq<name, not_at<one<'(', '.'>>, opt<sp, op_pow, ws, must<pow_rhs>>> {};
+struct juxtapose : seq<number, plus<sp, unit_atom>> {};
+
+struct unary : sor<seq<op_neg, sp, must<unary>>, seq<op_plus, sp, must<unary>>, juxtapose, power> {};
+struct multiplicative : seq<unary, star<sp, sor<op_mul, op_div>, ws, must<unary>>> {};
+struct additive : seq<multiplicative, star<sp, sor<op_add, op_sub>, ws, must<multiplicative>>> {};
+struct range_step : seq<sp, kw_step, ws, must<additive>> {};
+struct range : seq<additive, opt<sp, op_range, ws, must<additive>, opt<range_step>>> {};
+struct comparison : seq<range, opt<sp, op_cmp, ws, must<range>>> {};
+struct logic_not : sor<seq<kw_not, ws, must<logic_not>>, comparison> {};
+struct logic_and : seq<logic_not, star<sp, kw_and, ws, must<logic_not>>> {};
+struct logic_or : seq<logic_and, star<sp, kw_or, ws, must<logic_and>>> {};
+struct conversion : seq<logic_or, star<sp, op_arrow, ws, must<multiplicative>>> {};
+struct expression : seq<conversion> {};
+
+// ---- statements
+struct type_expr : seq<multiplicative> {};
+struct type_ann : seq<one<':'>, ws, must<type_expr>> {};
+struct let_stmt : seq<kw_let, ws, must<name>, sp, opt<type_ann, sp>, must<assign>, ws, must<expression>> {};
+struct param : seq<name, sp, opt<type_ann, sp>, opt<assign, ws, must<expression>>> {};
+struct params : seq<must<one<'('>>, ws, opt<list<param, seq<ws, one<','>, ws>>, opt<ws, one<','>>>, ws, must<close_paren>> {};
+struct fn_stmt : seq<kw_fn, ws, must<name>, params, sp, opt<type_ann, sp>, must<assign>, ws, must<expression>> {};
+struct record_keyword : sor<kw_model, kw_hardware> {};
+struct record_stmt : seq<record_keyword, ws, must<name>, sp, must<assign>, ws, must<expression>> {};
+struct dimension_stmt : seq<kw_dimension, ws, must<name>, opt<sp, assign, ws, must<type_expr>>> {};
+struct prefix_list : seq<kw_prefixes, sp, must<one<'('>>, ws, list_must<name, seq<ws, one<','>, ws>>, ws, must<close_paren>> {};
+struct unit_value : seq<assign, ws, must<expression>> {};
+struct unit_stmt : seq<kw_unit, ws, must<name>, sp, opt<type_ann, sp>, opt<unit_value, sp>, opt<prefix_list, sp>, opt<kw_autoscale>> {};
+struct use_stmt : seq<kw_use, ws, must<name>> {};
+struct assert_message : seq<sp, one<','>, ws, must<string_lit>> {};
+struct assert_stmt : seq<kw_assert, ws, must<expression>, opt<assert_message>> {};
+struct comma : seq<sp, one<','>, ws> {};
+struct print_stmt : seq<kw_print, ws, must<expression>, star<comma, must<expression>>> {};
+struct budget_item : seq<name, sp, must<op_cmp>, ws, must<expression>> {};
+struct budget_stmt : seq<kw_budget, sp, opt<name, sp>, must<one<'{'>>, ws, opt<list<budget_item, item_sep>, opt<item_sep>>, ws, must<close_brace>> {};
+struct constraint_stmt : seq<kw_constraint, ws, must<expression>> {};
+struct expr_stmt : expression {};
+
+struct statement : sor<let_stmt, fn_stmt, record_stmt, dimension_stmt, unit_stmt, use_stmt, assert_stmt, print_stmt,
+                       budget_stmt, constraint_stmt, expr_stmt> {};
+struct stmt_end : sor<one<';', '\n'>, eof> {};
+// One statement and its terminator: the parser calls this once per statement so that an error
+// in one statement does not hide errors in the next.
+struct statement_line : seq<statement, sp, must<stmt_end>> {};
+
+// ---- error messages for the rules under must<>
+template <typename Rule> inline constexpr const char* error_message = nullptr;
+template <> inline constexpr auto error_message<expression> = "expected an expression";
+template <> inline constexpr auto error_message<unary> = "expected an operand";
+template <> inline constexpr auto error_message<multiplicative> = "expected an operand";
+template <> inline constexpr auto error_message<additive> = "expected an operand";
+template <> inline constexpr auto error_message<range> = "expected an operand";
+template <> inline constexpr auto error_message<logic_not> = "expected an operand";
+template <> inline constexpr auto error_message<logic_and> = "expected an operand";
+template <> inline constexpr auto error_message<pow_rhs> = "expected an exponent";
+template <> inline constexpr auto error_message<close_paren> = "expected `)`";
+template <> inline constexpr auto error_message<close_bracket> = "expected `]`";
+template <> inline constexpr auto error_message<close_brace> = "expected `}`";
+template <> inline constexpr auto error_message<str_close_brace> = "expected `}` to end the interpolation";
+template <> inline constexpr auto error_message<str_close> = "unterminated string: expected `\"`";
+template <> inline constexpr auto error_message<name> = "expected a name";
+template <> inline constexpr auto error_message<assign> = "expected `=`";
+template <> inline constexpr auto error_message<kw_then> = "expected `then`";
+template <> inline constexpr auto error_message<kw_else> = "expected `else`";
+template <> inline constexpr auto error_message<kw_in> = "expected `in`";
+template <> inline constexpr auto error_message<record_lit> = "expected a record `{ field = value }`";
+template <> inline constexpr auto error_message<item_sep> = "expected a newline or `;`";
+template <> inline constexpr auto error_message<type_expr> = "expected a dimension";
+template <> inline constexpr auto error_message<one<'('>> = "expected `(`";
+template <> inline constexpr auto error_message<one<'{'>> = "expected `{`";
+template <> inline constexpr auto error_message<string_lit> = "expected a string";
+template <> inline constexpr auto error_message<op_cmp> = "expected a comparison (`<=`, `<`, `>=`, `>`, `==`)";
+template <> inline constexpr auto error_message<stmt_end> = "expected the end of the statement (a newline or `;`)";
+
+struct errors {
+    template <typename Rule> static constexpr bool raise_on_failure = false;
+    template <typename Rule> static constexpr auto message = error_message<Rule>;
+};
+template <typename Rule> using control = must_if<errors>::control<Rule>;
+
+}  // namespace plan::grammar

@@ -1,0 +1,507 @@
+#include "parser.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <string>
+
+#include <tao/pegtl/contrib/parse_tree.hpp>
+
+#include "grammar.hpp"
+
+namespace plan {
+namespace {
+
+namespace g = grammar;
+namespace pt = tao::pegtl::parse_tree;
+using Node = pt::node;
+using ast::Expr;
+using ast::ExprKind;
+using ast::ExprPtr;
+using ast::Stmt;
+using ast::StmtKind;
+using ast::StmtPtr;
+
+template <typename Rule>
+using selector = pt::selector<
+    Rule,
+    pt::store_content::on<g::number, g::string_lit, g::str_text, g::str_escape, g::str_interp, g::bool_lit, g::name,
+                          g::op_add, g::op_sub, g::op_mul, g::op_div, g::op_pow, g::op_eq, g::op_ne, g::op_le,
+                          g::op_ge, g::op_lt, g::op_gt, g::op_neg, g::op_plus, g::op_arrow, g::op_range, g::kw_not,
+                          g::kw_and, g::kw_or, g::list_lit, g::comprehension, g::comp_if, g::record_lit,
+                          g::field_init, g::block, g::if_expr, g::call, g::call_arg, g::call_arg_name, g::field,
+                          g::index, g::with_clause, g::juxtapose, g::range_step, g::type_ann, g::let_stmt,
+                          g::param, g::fn_stmt, g::record_keyword, g::record_stmt, g::dimension_stmt,
+                          g::prefix_list, g::unit_value, g::kw_autoscale, g::unit_stmt, g::use_stmt,
+                          g::assert_message, g::assert_stmt, g::print_stmt, g::budget_item, g::budget_stmt,
+                          g::constraint_stmt, g::expr_stmt>,
+    pt::fold_one::on<g::postfix, g::power, g::pow_rhs, g::unit_atom, g::unary, g::multiplicative, g::additive,
+                     g::range, g::comparison, g::logic_not, g::logic_and, g::logic_or, g::conversion>>;
+
+class Builder {
+public:
+    explicit Builder(uint32_t file) : file_(file) {}
+
+    Span span(const Node& n) const {
+        return {file_, static_cast<uint32_t>(n.m_begin.byte), static_cast<uint32_t>(n.m_end.byte)};
+    }
+
+    ExprPtr make(ExprKind kind, Span s) const {
+        auto e = std::make_unique<Expr>();
+        e->kind = kind;
+        e->span = s;
+        return e;
+    }
+
+    static double number_value(std::string_view lexeme) {
+        std::string digits;
+        double scale = 1;
+        for (char c : lexeme) {
+            switch (c) {
+                case '_': break;
+                case 'k': scale *= 1e3; break;
+                case 'M': scale *= 1e6; break;
+                case 'B': scale *= 1e9; break;
+                case 'T': scale *= 1e12; break;
+                case '%': scale /= 100; break;
+                default: digits += c;
+            }
+        }
+        double value = 0;
+        std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        return value * scale;
+    }
+
+    ExprPtr binary(std::string op, ExprPtr lhs, ExprPtr rhs) const {
+        auto e = make(ExprKind::Binary, lhs->span.to(rhs->span));
+        e->text = std::move(op);
+        e->args.push_back(std::move(lhs));
+        e->args.push_back(std::move(rhs));
+        return e;
+    }
+
+    // [operand, op, operand, op, operand ...] folded to the left.
+    ExprPtr fold_left(const Node& n) {
+        ExprPtr acc = expr(*n.children[0]);
+        for (size_t i = 1; i + 1 < n.children.size(); i += 2) {
+            std::string op = n.children[i]->string();
+            if (op == "**") op = "^";
+            acc = binary(op, std::move(acc), expr(*n.children[i + 1]));
+        }
+        return acc;
+    }
+
+    ExprPtr expr(const Node& n) {
+        Span s = span(n);
+        if (n.is_type<g::number>()) {
+            auto e = make(ExprKind::Number, s);
+            e->text = n.string();
+            e->number = number_value(e->text);
+            return e;
+        }
+        if (n.is_type<g::string_lit>()) return string_literal(n);
+        if (n.is_type<g::bool_lit>()) {
+            auto e = make(ExprKind::Bool, s);
+            e->number = n.string_view() == "true" ? 1 : 0;
+            e->text = n.string();
+            return e;
+        }
+        if (n.is_type<g::name>()) {
+            auto e = make(ExprKind::Name, s);
+            e->text = n.string();
+            return e;
+        }
+        if (n.is_type<g::list_lit>()) return list(n);
+        if (n.is_type<g::record_lit>()) return record(n);
+        if (n.is_type<g::block>()) {
+            auto e = make(ExprKind::Block, s);
+            for (size_t i = 0; i + 1 < n.children.size(); ++i) e->block.push_back(statement(*n.children[i]));
+            e->args.push_back(expr(*n.children.back()));
+            return e;
+        }
+        if (n.is_type<g::if_expr>()) {
+            auto e = make(ExprKind::If, s);
+            for (auto& c : n.children) e->args.push_back(expr(*c));
+            return e;
+        }
+        if (n.is_type<g::postfix>()) return postfix(n);
+        if (n.is_type<g::power>() || n.is_type<g::unit_atom>()) {
+            // [base, op_pow, exponent]; a unit_atom with an exponent has the same shape
+            return binary("^", expr(*n.children[0]), expr(*n.children[2]));
+        }
+        if (n.is_type<g::pow_rhs>() || n.is_type<g::unary>()) {
+            auto e = make(ExprKind::Unary, s);
+            e->text = n.children[0]->string();
+            e->args.push_back(expr(*n.children[1]));
+            return e;
+        }
+        if (n.is_type<g::juxtapose>()) {
+            auto e = make(ExprKind::Juxtapose, s);
+            for (auto& c : n.children) e->args.push_back(expr(*c));
+            return e;
+        }
+        if (n.is_type<g::multiplicative>() || n.is_type<g::additive>() || n.is_type<g::logic_and>() ||
+            n.is_type<g::logic_or>() || n.is_type<g::comparison>()) {
+            return fold_left(n);
+        }
+        if (n.is_type<g::logic_not>()) {
+            auto e = make(ExprKind::Unary, s);
+            e->text = "not";
+            e->args.push_back(expr(*n.children[1]));
+            return e;
+        }
+        if (n.is_type<g::range>()) {
+            auto e = make(ExprKind::Range, s);
+            e->args.push_back(expr(*n.children[0]));
+            e->args.push_back(expr(*n.children[2]));
+            if (n.children.size() > 3) e->args.push_back(expr(*n.children[3]->children[0]));
+            return e;
+        }
+        if (n.is_type<g::conversion>()) {
+            ExprPtr acc = expr(*n.children[0]);
+            for (size_t i = 2; i < n.children.size(); i += 2) {
+                ExprPtr target = expr(*n.children[i]);
+                auto e = make(ExprKind::Convert, acc->span.to(target->span));
+                e->args.push_back(std::move(acc));
+                e->args.push_back(std::move(target));
+                acc = std::move(e);
+            }
+            return acc;
+        }
+        if (n.is_type<g::expr_stmt>()) return expr(*n.children[0]);
+        throw std::logic_error("parser: unexpected node " + std::string(n.type));
+    }
+
+    ExprPtr string_literal(const Node& n) {
+        auto e = make(ExprKind::String, span(n));
+        for (auto& c : n.children) {
+            if (c->is_type<g::str_interp>()) {
+                e->parts.push_back({"", expr(*c->children[0])});
+                continue;
+            }
+            std::string text = c->string();
+            if (c->is_type<g::str_escape>()) {
+                char k = text[1];
+                text = k == 'n' ? "\n" : k == 't' ? "\t" : std::string(1, k);
+            }
+            if (!e->parts.empty() && !e->parts.back().expr)
+                e->parts.back().text += text;
+            else
+                e->parts.push_back({text, nullptr});
+        }
+        return e;
+    }
+
+    ExprPtr list(const Node& n) {
+        if (!n.children.empty() && n.children[0]->is_type<g::comprehension>()) {
+            const Node& c = *n.children[0];
+            // comprehension children: element, name (from comp_for), iterable, [comp_if]
+            auto e = make(ExprKind::Comprehension, span(n));
+            e->args.push_back(expr(*c.children[0]));
+            e->text = c.children[1]->string();
+            e->name_spans.push_back(span(*c.children[1]));
+            e->args.push_back(expr(*c.children[2]));
+            if (c.children.size() > 3) e->args.push_back(expr(*c.children[3]->children[0]));
+            return e;
+        }
+        auto e = make(ExprKind::List, span(n));
+        for (auto& c : n.children) e->args.push_back(expr(*c));
+        return e;
+    }
+
+    ExprPtr record(const Node& n) {
+        auto e = make(ExprKind::Record, span(n));
+        for (auto& f : n.children) {
+            e->names.push_back(f->children[0]->string());
+            e->name_spans.push_back(span(*f->children[0]));
+            e->args.push_back(expr(*f->children[1]));
+        }
+        return e;
+    }
+
+    ExprPtr postfix(const Node& n) {
+        ExprPtr acc = expr(*n.children[0]);
+        for (size_t i = 1; i < n.children.size(); ++i) {
+            const Node& op = *n.children[i];
+            Span s = acc->span.to(span(op));
+            if (op.is_type<g::call>()) {
+                auto e = make(ExprKind::Call, s);
+                e->args.push_back(std::move(acc));
+                for (auto& arg : op.children) {
+                    if (arg->children.size() == 2) {
+                        e->names.push_back(arg->children[0]->children[0]->string());
+                        e->name_spans.push_back(span(*arg->children[0]->children[0]));
+                    } else {
+                        e->names.emplace_back();
+                        e->name_spans.push_back(span(*arg));
+                    }
+                    e->args.push_back(expr(*arg->children.back()));
+                }
+                acc = std::move(e);
+            } else if (op.is_type<g::field>()) {
+                auto e = make(ExprKind::Field, s);
+                e->text = op.children[0]->string();
+                e->name_spans.push_back(span(*op.children[0]));
+                e->args.push_back(std::move(acc));
+                acc = std::move(e);
+            } else if (op.is_type<g::index>()) {
+                auto e = make(ExprKind::Index, s);
+                e->args.push_back(std::move(acc));
+                e->args.push_back(expr(*op.children[0]));
+                acc = std::move(e);
+            } else {  // with_clause
+                auto e = make(ExprKind::With, s);
+                e->args.push_back(std::move(acc));
+                e->args.push_back(record(*op.children[0]));
+                acc = std::move(e);
+            }
+        }
+        return acc;
+    }
+
+    StmtPtr stmt(StmtKind kind, const Node& n) const {
+        auto s = std::make_unique<Stmt>();
+        s->kind = kind;
+        s->span = span(n);
+        return s;
+    }
+
+    void set_name(Stmt& s, const Node& name) const {
+        s.name = name.string();
+        s.name_span = span(name);
+    }
+
+    // Children of a let/fn/record statement after the name: [type_ann] value.
+    void typed_value(Stmt& s, const Node& n, size_t from) {
+        for (size_t i = from; i < n.children.size(); ++i) {
+            const Node& c = *n.children[i];
+            if (c.is_type<g::type_ann>())
+                s.type = expr(*c.children[0]);
+            else
+                s.value = expr(c);
+        }
+    }
+
+    StmtPtr statement(const Node& n) {
+        if (n.is_type<g::let_stmt>()) {
+            auto s = stmt(StmtKind::Let, n);
+            s->keyword = "let";
+            set_name(*s, *n.children[0]);
+            typed_value(*s, n, 1);
+            return s;
+        }
+        if (n.is_type<g::record_stmt>()) {
+            auto s = stmt(StmtKind::Let, n);
+            s->keyword = n.children[0]->string();
+            set_name(*s, *n.children[1]);
+            typed_value(*s, n, 2);
+            return s;
+        }
+        if (n.is_type<g::fn_stmt>()) {
+            auto s = stmt(StmtKind::Fn, n);
+            s->keyword = "fn";
+            set_name(*s, *n.children[0]);
+            size_t i = 1;
+            for (; i < n.children.size() && n.children[i]->is_type<g::param>(); ++i) {
+                const Node& p = *n.children[i];
+                ast::Param param{p.children[0]->string(), span(*p.children[0]), nullptr, nullptr};
+                for (size_t k = 1; k < p.children.size(); ++k) {
+                    if (p.children[k]->is_type<g::type_ann>())
+                        param.type = expr(*p.children[k]->children[0]);
+                    else
+                        param.default_value = expr(*p.children[k]);
+                }
+                s->params.push_back(std::move(param));
+            }
+            typed_value(*s, n, i);
+            return s;
+        }
+        if (n.is_type<g::dimension_stmt>()) {
+            auto s = stmt(StmtKind::Dimension, n);
+            s->keyword = "dimension";
+            set_name(*s, *n.children[0]);
+            if (n.children.size() > 1) s->type = expr(*n.children[1]);
+            return s;
+        }
+        if (n.is_type<g::unit_stmt>()) {
+            auto s = stmt(StmtKind::Unit, n);
+            s->keyword = "unit";
+            set_name(*s, *n.children[0]);
+            for (size_t i = 1; i < n.children.size(); ++i) {
+                const Node& c = *n.children[i];
+                if (c.is_type<g::type_ann>())
+                    s->type = expr(*c.children[0]);
+                else if (c.is_type<g::unit_value>())
+                    s->value = expr(*c.children[0]);
+                else if (c.is_type<g::prefix_list>())
+                    for (auto& p : c.children) s->prefixes.push_back(p->string());
+                else
+                    s->autoscale = true;
+            }
+            return s;
+        }
+        if (n.is_type<g::use_stmt>()) {
+            auto s = stmt(StmtKind::Use, n);
+            s->keyword = "use";
+            set_name(*s, *n.children[0]);
+            return s;
+        }
+        if (n.is_type<g::assert_stmt>()) {
+            auto s = stmt(StmtKind::Assert, n);
+            s->keyword = "assert";
+            s->value = expr(*n.children[0]);
+            if (n.children.size() > 1) s->message = string_literal(*n.children[1]->children[0]);
+            return s;
+        }
+        if (n.is_type<g::print_stmt>()) {
+            auto s = stmt(StmtKind::Print, n);
+            s->keyword = "print";
+            for (auto& c : n.children) s->values.push_back(expr(*c));
+            return s;
+        }
+        if (n.is_type<g::budget_stmt>()) {
+            auto s = stmt(StmtKind::Budget, n);
+            s->keyword = "budget";
+            for (auto& c : n.children) {
+                if (c->is_type<g::name>()) {
+                    set_name(*s, *c);
+                    continue;
+                }
+                s->items.push_back({c->children[0]->string(), span(*c->children[0]), c->children[1]->string(),
+                                    expr(*c->children[2])});
+            }
+            return s;
+        }
+        if (n.is_type<g::constraint_stmt>()) {
+            auto s = stmt(StmtKind::Constraint, n);
+            s->keyword = "constraint";
+            s->value = expr(*n.children[0]);
+            return s;
+        }
+        auto s = stmt(StmtKind::Expression, n);
+        s->value = expr(*n.children[0]);
+        return s;
+    }
+
+private:
+    uint32_t file_;
+};
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+// Comments are whitespace to the grammar; the formatter needs them back, so collect them here.
+std::vector<ast::Comment> scan_comments(const std::string& text, uint32_t file) {
+    std::vector<ast::Comment> comments;
+    bool in_string = false;
+    bool line_blank = true;
+    for (uint32_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"' || c == '\n') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        if (c == '#') {
+            uint32_t end = i;
+            while (end < text.size() && text[end] != '\n') ++end;
+            std::string body = text.substr(i, end - i);
+            while (!body.empty() && is_blank(body.back())) body.pop_back();
+            comments.push_back({{file, i, end}, body, line_blank});
+            i = end;
+            c = '\n';
+        }
+        if (c == '\n') line_blank = true;
+        else if (!is_blank(c)) line_blank = false;
+    }
+    return comments;
+}
+
+// After an error, resume at the next line that starts at column 1 with something that can
+// begin a statement.
+uint32_t recover(const std::string& text, uint32_t at) {
+    uint32_t i = at;
+    while (true) {
+        while (i < text.size() && text[i] != '\n') ++i;
+        if (i >= text.size()) return static_cast<uint32_t>(text.size());
+        ++i;
+        if (i < text.size() && !is_blank(text[i]) && text[i] != '\n' && text[i] != '}' && text[i] != ')' &&
+            text[i] != ']')
+            return i;
+    }
+}
+
+}  // namespace
+
+ParseResult parse(const SourceMap& sources, uint32_t file) {
+    const SourceFile& src = sources.file(file);
+    const std::string& text = src.text;
+    ParseResult result;
+    result.module.file = file;
+    result.module.comments = scan_comments(text, file);
+    Builder builder(file);
+    uint32_t pos = 0;
+    size_t next_comment = 0;
+    while (true) {
+        // Skip blank lines and comments between statements; `##` lines right above one are its doc.
+        std::string doc;
+        while (pos < text.size()) {
+            char c = text[pos];
+            if (is_blank(c) || c == '\n' || c == ';') {
+                if (c == '\n' && pos > 0 && text[pos - 1] == '\n') doc.clear();
+                ++pos;
+            } else if (c == '#') {
+                uint32_t end = pos;
+                while (end < text.size() && text[end] != '\n') ++end;
+                std::string_view line(text.data() + pos, end - pos);
+                if (line.substr(0, 2) == "##") {
+                    std::string_view body = line.substr(2);
+                    if (!body.empty() && body[0] == ' ') body.remove_prefix(1);
+                    doc += std::string(body) + "\n";
+                } else {
+                    doc.clear();
+                }
+                pos = end;
+            } else {
+                break;
+            }
+        }
+        if (pos >= text.size()) break;
+        (void)next_comment;
+        LineCol lc = src.locate(pos);
+        tao::pegtl::memory_input<> in(text.data() + pos, text.data() + text.size(), src.name, pos, lc.line, lc.column);
+        try {
+            auto root = pt::parse<g::statement_line, selector, tao::pegtl::nothing, g::control>(in);
+            if (!root || root->children.empty()) {
+                Diagnostic d;
+                d.kind = ErrorClass::Parse;
+                d.message = "expected a statement";
+                uint32_t end = pos;
+                while (end < text.size() && text[end] != '\n' && !is_blank(text[end])) ++end;
+                d.labels.push_back({{file, pos, std::max(end, pos + 1)}, "not the start of a statement or expression"});
+                result.errors.push_back(std::move(d));
+                pos = recover(text, pos);
+                continue;
+            }
+            StmtPtr s = builder.statement(*root->children[0]);
+            if (!doc.empty()) {
+                doc.pop_back();
+                s->doc = std::move(doc);
+            }
+            result.module.stmts.push_back(std::move(s));
+            pos = static_cast<uint32_t>(in.byte());
+        } catch (const tao::pegtl::parse_error& e) {
+            uint32_t at = static_cast<uint32_t>(e.positions().front().byte);
+            Diagnostic d;
+            d.kind = ErrorClass::Parse;
+            d.message = std::string(e.message());
+            uint32_t end = at < text.size() && text[at] != '\n' ? at + 1 : at;
+            d.labels.push_back({{file, at, end}, ""});
+            if (d.message.find("unterminated string") != std::string::npos) d.help = "close the string with `\"` on the same line";
+            result.errors.push_back(std::move(d));
+            pos = recover(text, at);
+        }
+    }
+    return result;
+}
+
+}  // namespace plan

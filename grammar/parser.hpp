@@ -1,0 +1,17 @@
+// Source text → ast::Module, collecting every parse error it can find (one per statement).
+#pragma once
+#include <vector>
+
+#include "ast.hpp"
+#include "diagnostic.hpp"
+
+namespace plan {
+
+struct ParseResult {
+    ast::Module module;
+    std::vector<Diagnostic> errors;
+};
+
+ParseResult parse(const SourceMap& sources, uint32_t file);
+
+}  // namespace plan

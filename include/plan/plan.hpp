@@ -1,0 +1,88 @@
+// libplan: embed the plan language in a C++ program.
+//
+//   plan::Session session;
+//   plan::Result r = session.eval("70e9 * 2 B -> GiB");
+//   if (r.ok()) std::cout << r.value->display << "\n";   // 130.385 GiB
+//   else        std::cerr << r.errors[0].rendered;
+//
+// A session keeps its definitions between calls; a call that fails leaves nothing behind.
+#pragma once
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace plan {
+
+// One error with its position; `rendered` shows the source line with carets under it.
+struct Message {
+    std::string kind;  // parse, name, dimension, type, arity, runtime, assert, io
+    std::string message;
+    std::string file;
+    int line = 0;
+    int column = 0;
+    std::string help;
+    std::string rendered;
+};
+
+struct ResultValue {
+    std::string display;  // "130.385 GiB", "true", "{ layers = 12 }"
+    std::string type;     // "Data", "Bool", "List<Time>", ...
+    std::string json;     // a quantity: {"value": <SI>, "unit": ..., "display": ..., "dimension": ...}
+    std::optional<double> number;  // a quantity's value in SI base units
+    std::string unit;              // a quantity's display unit
+};
+
+struct Result {
+    int exit_code = 0;  // 0 success, 1 failed assert or runtime error, 2 parse or check error
+    std::vector<Message> errors;
+    std::optional<ResultValue> value;  // of the last expression statement, if any
+    int asserts_passed = 0;
+    int asserts_failed = 0;
+    bool ok() const { return exit_code == 0; }
+};
+
+enum class Mode {
+    Run,    // check, then run every statement; bare expressions are printed
+    Check,  // parse and check only
+    Test,   // run; a failed assert is reported and the run goes on
+};
+
+struct SessionOptions {
+    bool prelude = true;         // load the standard units
+    bool color = false;          // ANSI colours in rendered errors
+    bool print_expressions = true;  // print the value of bare expression statements
+    bool allow_redefinition = false;  // the REPL allows `let x = ...` twice
+    bool bind_answer = false;         // the REPL binds `ans` to each expression's value
+    std::ostream* out = nullptr;  // where `print` writes; std::cout when null
+};
+
+class Session {
+public:
+    explicit Session(SessionOptions options = {});
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    // Runs source text named `name` in diagnostics ("<expr>", "<repl>", a path).
+    Result eval(std::string_view code, std::string_view name = "<embed>", Mode mode = Mode::Run);
+    // Reads and runs a file; `use` inside it finds modules next to it.
+    Result run_file(const std::string& path, Mode mode = Mode::Run);
+
+    // For the REPL.
+    Result type_of(std::string_view expression);        // value->display holds the type
+    std::vector<std::string> completions(std::string_view prefix) const;
+    std::vector<std::string> fields_of(std::string_view name) const;
+    std::string help(std::string_view name) const;        // doc comment and signature, or ""
+    std::vector<std::string> definitions() const;         // "name: Type" for each user definition
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+std::string version();
+
+}  // namespace plan

@@ -1,0 +1,166 @@
+#include "builtins.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+namespace plan {
+
+namespace {
+
+[[noreturn]] void fail(ErrorClass kind, std::string message, Span at, std::string label, std::string help = {}) {
+    Diagnostic d;
+    d.kind = kind;
+    d.message = std::move(message);
+    d.labels.push_back({at, std::move(label)});
+    d.help = std::move(help);
+    throw DiagnosticError{std::move(d)};
+}
+
+std::string name_of(const BuiltinCall& c, size_t i) { return type_name(c.args[i], c.units); }
+
+const Type& number_arg(const BuiltinCall& c, size_t i, const char* fn) {
+    if (!c.args[i].is(Type::Kind::Number))
+        fail(ErrorClass::Type, fmt::format("`{}` needs a number, not {}", fn, name_of(c, i)), c.arg_spans[i], name_of(c, i));
+    return c.args[i];
+}
+
+Type scalar_fn(const BuiltinCall& c, const char* fn) {
+    const Type& t = number_arg(c, 0, fn);
+    if (!t.dim.none())
+        fail(ErrorClass::Dimension, fmt::format("`{}` needs a Scalar, not {}", fn, name_of(c, 0)), c.arg_spans[0],
+             name_of(c, 0), fmt::format("divide by a unit first, e.g. `{}(x / GB)`", fn));
+    return Type::number(Dim{});
+}
+
+Type same_dim_fn(const BuiltinCall& c, const char* fn) {
+    Type t = number_arg(c, 0, fn);
+    t.hint.fixed = false;
+    return t;
+}
+
+// min, max: several numbers of one dimension, or one list of them.
+Type extremum(const BuiltinCall& c, const char* fn) {
+    if (c.args.size() == 1) {
+        if (!c.args[0].is(Type::Kind::List) || !c.args[0].elem->is(Type::Kind::Number))
+            fail(ErrorClass::Type, fmt::format("`{}` of one argument needs a list of numbers, not {}", fn, name_of(c, 0)),
+                 c.arg_spans[0], name_of(c, 0));
+        return *c.args[0].elem;
+    }
+    for (size_t i = 0; i < c.args.size(); ++i) {
+        number_arg(c, i, fn);
+        if (!(c.args[i].dim == c.args[0].dim))
+            fail(ErrorClass::Dimension,
+                 fmt::format("`{}` needs arguments of one dimension: {} and {}", fn, name_of(c, 0), name_of(c, i)),
+                 c.arg_spans[i], name_of(c, i));
+    }
+    return c.args[0];
+}
+
+Type list_of_numbers(const BuiltinCall& c, const char* fn) {
+    if (!c.args[0].is(Type::Kind::List) || !c.args[0].elem->is(Type::Kind::Number))
+        fail(ErrorClass::Type, fmt::format("`{}` needs a list of numbers, not {}", fn, name_of(c, 0)), c.arg_spans[0],
+             name_of(c, 0));
+    return *c.args[0].elem;
+}
+
+double checked(double r, Span at, const char* what) {
+    if (!std::isfinite(r))
+        fail(ErrorClass::Runtime, fmt::format("{} is not a finite number", what), at, "");
+    return r;
+}
+
+Value log_of(const std::vector<Value>& a, Span at, double (*f)(double), const char* fn) {
+    double x = a[0].num();
+    if (x <= 0)
+        fail(ErrorClass::Runtime, fmt::format("`{}` of {}: the logarithm needs a positive number", fn, format_number(x, false)),
+             at, "", "");
+    return Value(f(x));
+}
+
+const std::vector<double>& nums(const Value& list, std::vector<double>& out) {
+    for (auto& v : list.list().items) out.push_back(v.num());
+    return out;
+}
+
+Value extremum_eval(const std::vector<Value>& a, Span at, bool want_max) {
+    std::vector<double> xs;
+    if (a.size() == 1)
+        nums(a[0], xs);
+    else
+        for (auto& v : a) xs.push_back(v.num());
+    if (xs.empty()) fail(ErrorClass::Runtime, want_max ? "`max` of an empty list" : "`min` of an empty list", at, "");
+    return Value(want_max ? *std::max_element(xs.begin(), xs.end()) : *std::min_element(xs.begin(), xs.end()));
+}
+
+}  // namespace
+
+const std::vector<Builtin>& builtins() {
+    static const std::vector<Builtin> all = {
+        {"sqrt", "sqrt(x)", "Square root; halves the dimension's exponents (sqrt(4 B^2) = 2 B).", 1, 1,
+         [](const BuiltinCall& c) {
+             const Type& t = number_arg(c, 0, "sqrt");
+             auto d = t.dim.root(2);
+             if (!d)
+                 fail(ErrorClass::Dimension, fmt::format("`sqrt` of {} has no dimension", name_of(c, 0)), c.arg_spans[0],
+                      name_of(c, 0), "only dimensions with even exponents have square roots, e.g. Data^2");
+             return Type::number(*d);
+         },
+         [](const std::vector<Value>& a, Span at) {
+             if (a[0].num() < 0)
+                 fail(ErrorClass::Runtime, fmt::format("`sqrt` of a negative number ({})", format_number(a[0].num(), false)), at, "");
+             return Value(std::sqrt(a[0].num()));
+         }},
+        {"exp", "exp(x)", "e raised to a Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "exp"); },
+         [](const std::vector<Value>& a, Span at) { return Value(checked(std::exp(a[0].num()), at, "`exp` of this")); }},
+        {"log", "log(x)", "Natural logarithm of a positive Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "log"); },
+         [](const std::vector<Value>& a, Span at) { return log_of(a, at, [](double x) { return std::log(x); }, "log"); }},
+        {"log2", "log2(x)", "Base-2 logarithm of a positive Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "log2"); },
+         [](const std::vector<Value>& a, Span at) { return log_of(a, at, [](double x) { return std::log2(x); }, "log2"); }},
+        {"log10", "log10(x)", "Base-10 logarithm of a positive Scalar.", 1, 1,
+         [](const BuiltinCall& c) { return scalar_fn(c, "log10"); },
+         [](const std::vector<Value>& a, Span at) { return log_of(a, at, [](double x) { return std::log10(x); }, "log10"); }},
+        {"abs", "abs(x)", "Absolute value, in the dimension of x.", 1, 1, [](const BuiltinCall& c) { return same_dim_fn(c, "abs"); },
+         [](const std::vector<Value>& a, Span) { return Value(std::abs(a[0].num())); }},
+        {"floor", "floor(x)", "Largest integer not above a Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "floor"); },
+         [](const std::vector<Value>& a, Span) { return Value(std::floor(a[0].num())); }},
+        {"ceil", "ceil(x)", "Smallest integer not below a Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "ceil"); },
+         [](const std::vector<Value>& a, Span) { return Value(std::ceil(a[0].num())); }},
+        {"round", "round(x)", "Nearest integer to a Scalar (halves away from zero).", 1, 1,
+         [](const BuiltinCall& c) { return scalar_fn(c, "round"); },
+         [](const std::vector<Value>& a, Span) { return Value(std::round(a[0].num())); }},
+        {"min", "min(a, b, ...) or min(list)", "Smallest of numbers of one dimension.", 1, -1,
+         [](const BuiltinCall& c) { return extremum(c, "min"); },
+         [](const std::vector<Value>& a, Span at) { return extremum_eval(a, at, false); }},
+        {"max", "max(a, b, ...) or max(list)", "Largest of numbers of one dimension.", 1, -1,
+         [](const BuiltinCall& c) { return extremum(c, "max"); },
+         [](const std::vector<Value>& a, Span at) { return extremum_eval(a, at, true); }},
+        {"sum", "sum(list)", "Sum of a list of numbers of one dimension (0 for an empty list).", 1, 1,
+         [](const BuiltinCall& c) { return list_of_numbers(c, "sum"); },
+         [](const std::vector<Value>& a, Span at) {
+             std::vector<double> xs;
+             nums(a[0], xs);
+             return Value(checked(std::accumulate(xs.begin(), xs.end(), 0.0), at, "the sum"));
+         }},
+        {"mean", "mean(list)", "Arithmetic mean of a non-empty list of numbers.", 1, 1,
+         [](const BuiltinCall& c) { return list_of_numbers(c, "mean"); },
+         [](const std::vector<Value>& a, Span at) {
+             std::vector<double> xs;
+             nums(a[0], xs);
+             if (xs.empty()) fail(ErrorClass::Runtime, "`mean` of an empty list", at, "");
+             return Value(checked(std::accumulate(xs.begin(), xs.end(), 0.0) / static_cast<double>(xs.size()), at, "the mean"));
+         }},
+        {"len", "len(list)", "Number of items in a list.", 1, 1,
+         [](const BuiltinCall& c) {
+             if (!c.args[0].is(Type::Kind::List))
+                 fail(ErrorClass::Type, "`len` needs a list, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
+             return Type::number(Dim{});
+         },
+         [](const std::vector<Value>& a, Span) { return Value(static_cast<double>(a[0].list().items.size())); }},
+    };
+    return all;
+}
+
+}  // namespace plan

@@ -1,0 +1,114 @@
+// Name resolution and dimension/type checking: ast → checked tree (checked.hpp).
+// Definitions (units, dimensions, functions, `use`) take effect while checking, so a file's
+// later statements see them; values of `let`s are computed later by the evaluator.
+#pragma once
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../grammar/ast.hpp"
+#include "../grammar/diagnostic.hpp"
+#include "checked.hpp"
+
+namespace plan {
+
+class Evaluator;
+
+struct FnDef {
+    const ast::Stmt* decl;
+    size_t visible;                  // globals with a smaller ordinal are in scope of the body
+    std::vector<Type> param_types;   // annotation, or Any
+    std::optional<Type> result_type; // annotation
+    std::vector<TExprPtr> defaults;  // checked default values (null where none)
+    std::deque<std::unique_ptr<FnInstance>> instances;
+    std::map<std::string, FnInstance*> by_signature;
+};
+
+struct Binding {
+    enum class Kind { Value, Unit, Function, Builtin };
+    std::string name;
+    Kind kind;
+    Type type;
+    int slot = -1;      // Value, Unit: global slot; Function: index in fns; Builtin: builtin id
+    Span span;          // where it was defined (empty span for builtins)
+    std::string doc;
+    std::string signature;  // functions: "f(x: Data, y)"
+};
+
+struct CheckedStmt {
+    const ast::Stmt* src;
+    enum class Kind { Nothing, Define, Print, Assert, Expression, Constraint, Budget } kind = Kind::Nothing;
+    int slot = -1;                 // Define: global slot to store to
+    std::vector<TExprPtr> exprs;   // Define/Expression/Constraint: [value]; Print: values;
+                                   // Assert: [condition, message?]; Budget: bounds
+    int frame_size = 0;            // locals of comprehensions and blocks at top level
+};
+
+struct BudgetEntry {
+    std::string budget;  // name of the budget block, or ""
+    std::string quantity;
+    std::string op;
+    Type type;
+    Value bound;
+    Span span;
+};
+
+struct ModuleLoader {
+    // Loads, checks and runs module `name` into the session; throws DiagnosticError.
+    std::function<void(const std::string& name, Span at)> load;
+};
+
+class Checker {
+public:
+    Checker(UnitTable& units, std::vector<Value>& globals, Evaluator& eval, ModuleLoader loader);
+
+    CheckedStmt check(const ast::Stmt& s);
+    // For the REPL: allow redefining names (`let x = 1` twice); files forbid it.
+    void set_allow_redefinition(bool allow) { allow_redefinition_ = allow; }
+
+    // Bind a name to a value computed outside a statement (the REPL's `ans`).
+    void define_value(const std::string& name, const Type& type, Value v);
+
+    const Binding* lookup(const std::string& name) const;
+    std::vector<const Binding*> user_bindings() const;  // newest definition of each name, in order
+    std::vector<std::string> visible_names() const;
+    const UnitTable& units() const { return units_; }
+    const std::vector<BudgetEntry>& budgets() const { return budgets_; }
+
+    struct Mark {
+        size_t bindings, globals, fns, budgets;
+        UnitTable::Mark units;
+    };
+    Mark mark() const;
+    void rollback(const Mark& m);
+    void mark_prelude_end() { prelude_end_ = bindings_.size(); }
+    void record_budget(BudgetEntry e) { budgets_.push_back(std::move(e)); }
+
+private:
+    friend class ExprChecker;
+    void bind(Binding b, const Span& at);
+    enum class Want { Any, Callable, Value };
+    const Binding* lookup_visible(const std::string& name, size_t visible, Want want = Want::Any) const;
+    Type resolve_type_annotation(const ast::Expr& e) const;
+    Dim resolve_dimension(const ast::Expr& e) const;
+    void check_unit(const ast::Stmt& s);
+    void check_dimension(const ast::Stmt& s);
+    void check_fn(const ast::Stmt& s);
+
+    UnitTable& units_;
+    std::vector<Value>& globals_;
+    Evaluator& eval_;
+    ModuleLoader loader_;
+    std::vector<Binding> bindings_;  // every definition ever made, in order; later ones shadow
+    std::map<std::string, std::vector<size_t>> by_name_;
+    std::deque<FnDef> fns_;
+    std::vector<BudgetEntry> budgets_;
+    size_t prelude_end_ = 0;
+    bool allow_redefinition_ = false;
+};
+
+}  // namespace plan

@@ -1,0 +1,151 @@
+// The `plan` command: a client of the libplan API (include/plan/plan.hpp).
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "../grammar/formatter.hpp"
+#include "plan/plan.hpp"
+#include "repl.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool color_errors() { return isatty(STDERR_FILENO) && !std::getenv("NO_COLOR"); }
+
+plan::SessionOptions options() {
+    plan::SessionOptions o;
+    o.color = color_errors();
+    return o;
+}
+
+int report(const plan::Result& r) {
+    for (auto& e : r.errors) std::cerr << e.rendered;
+    return r.exit_code;
+}
+
+// Files named on the command line; directories contribute their *.plan files, sorted.
+std::vector<std::string> plan_files(const std::vector<std::string>& paths) {
+    std::vector<std::string> files;
+    for (auto& p : paths) {
+        if (!fs::is_directory(p)) {
+            files.push_back(p);
+            continue;
+        }
+        std::vector<std::string> found;
+        for (auto& entry : fs::recursive_directory_iterator(p))
+            if (entry.is_regular_file() && entry.path().extension() == ".plan") found.push_back(entry.path().string());
+        std::sort(found.begin(), found.end());
+        files.insert(files.end(), found.begin(), found.end());
+    }
+    return files;
+}
+
+int run_files(const std::vector<std::string>& files, plan::Mode mode) {
+    int status = 0;
+    int passed = 0, failed = 0;
+    for (auto& file : files) {
+        plan::SessionOptions o = options();
+        o.print_expressions = mode == plan::Mode::Run;
+        plan::Session session(o);
+        plan::Result r = session.run_file(file, mode);
+        passed += r.asserts_passed;
+        failed += r.asserts_failed;
+        status = std::max(status, report(r));
+    }
+    if (mode == plan::Mode::Test) std::cout << fmt::format("asserts: {} passed, {} failed\n", passed, failed);
+    return status;
+}
+
+int format_files(const std::vector<std::string>& files, bool check, bool write) {
+    int status = 0;
+    for (auto& file : files) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+            std::cerr << "error: cannot read " << file << "\n";
+            status = 2;
+            continue;
+        }
+        std::stringstream ss;
+        ss << in.rdbuf();
+        std::string text = ss.str();
+        plan::FormatResult f = plan::format_source(file, text, color_errors());
+        if (!f.ok) {
+            std::cerr << f.errors;
+            status = 2;
+            continue;
+        }
+        if (check) {
+            if (f.text != text) {
+                std::cout << file << ": not formatted\n";
+                status = std::max(status, 1);
+            }
+        } else if (write) {
+            if (f.text != text) std::ofstream(file, std::ios::binary) << f.text;
+        } else {
+            std::cout << f.text;
+        }
+    }
+    return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"plan: a units-aware language for sizing large language models", "plan"};
+    app.set_version_flag("--version", "plan " + plan::version());
+    app.require_subcommand(0, 1);
+
+    std::vector<std::string> paths;
+    auto* run = app.add_subcommand("run", "Run a .plan script");
+    std::string run_file;
+    run->add_option("FILE", run_file, "The script")->required();
+
+    auto* check = app.add_subcommand("check", "Parse and check files without running them");
+    check->add_option("FILE", paths, "Files or directories")->required();
+
+    auto* eval = app.add_subcommand("eval", "Evaluate an expression with the prelude and print it");
+    std::string expression;
+    bool json = false;
+    eval->add_option("EXPR", expression, "Code to evaluate, e.g. '1 PFLOP/s * 1 day -> FLOP'")->required();
+    eval->add_flag("--json", json, "Print the value as one JSON object");
+
+    auto* test = app.add_subcommand("test", "Run the asserts of files (directories: every *.plan inside)");
+    test->add_option("PATH", paths, "Files or directories")->required();
+
+    auto* fmt_cmd = app.add_subcommand("fmt", "Print files in canonical formatting");
+    bool fmt_check = false, fmt_write = false;
+    fmt_cmd->add_option("FILE", paths, "Files or directories")->required();
+    fmt_cmd->add_flag("--check", fmt_check, "Exit 1 and name the files that are not formatted");
+    fmt_cmd->add_flag("-w,--write", fmt_write, "Rewrite the files in place");
+
+    auto* repl = app.add_subcommand("repl", "Start the interactive session (also: plan with no command)");
+
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        if (*run) return run_files({run_file}, plan::Mode::Run);
+        if (*check) return run_files(plan_files(paths), plan::Mode::Check);
+        if (*test) return run_files(plan_files(paths), plan::Mode::Test);
+        if (*fmt_cmd) return format_files(plan_files(paths), fmt_check, fmt_write);
+        if (*eval) {
+            plan::SessionOptions o = options();
+            o.print_expressions = false;
+            plan::Session session(o);
+            plan::Result r = session.eval(expression, "<expr>");
+            if (r.ok() && r.value) std::cout << (json ? r.value->json : r.value->display) << "\n";
+            return report(r);
+        }
+        (void)repl;
+        return plan::run_repl(options());
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+}

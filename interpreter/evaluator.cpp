@@ -1,0 +1,180 @@
+#include "evaluator.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "builtins.hpp"
+#include "display.hpp"
+
+namespace plan {
+
+void runtime_error(const Span& at, std::string message, std::string help) {
+    Diagnostic d;
+    d.kind = ErrorClass::Runtime;
+    d.message = std::move(message);
+    d.labels.push_back({at, ""});
+    d.help = std::move(help);
+    throw DiagnosticError{std::move(d)};
+}
+
+namespace {
+// Deep enough for any real program, shallow enough to stay far from the C++ stack limit.
+constexpr int kMaxCallDepth = 2000;
+constexpr size_t kMaxListLength = 10'000'000;
+
+bool equal_values(const Value& a, const Value& b) {
+    if (a.v.index() != b.v.index()) return false;
+    switch (a.v.index()) {
+        case 0: return a.num() == b.num();
+        case 1: return a.truth() == b.truth();
+        case 2: return a.str() == b.str();
+        default: return false;
+    }
+}
+}  // namespace
+
+std::string Evaluator::show(const Value& v, const Type& t) const { return show_value(v, t, units_); }
+
+Value Evaluator::evaluate(const TExpr& e, int frame_size) {
+    std::vector<Value> frame(static_cast<size_t>(frame_size));
+    return eval(e, frame);
+}
+
+double Evaluator::arithmetic(const TExpr& e, double a, double b) const {
+    double r = 0;
+    switch (e.op) {
+        case Op::Add: r = a + b; break;
+        case Op::Sub: r = a - b; break;
+        case Op::Mul: r = a * b; break;
+        case Op::Div:
+            if (b == 0) runtime_error(e.kids[1]->span, "division by zero", "this divisor is zero");
+            r = a / b;
+            break;
+        case Op::Pow:
+            if (a < 0 && b != std::round(b))
+                runtime_error(e.span, fmt::format("a negative number ({}) raised to a fractional power", format_number(a, false)));
+            if (a == 0 && b < 0) runtime_error(e.span, "zero raised to a negative power");
+            r = std::pow(a, b);
+            break;
+        default: break;
+    }
+    if (!std::isfinite(r))
+        runtime_error(e.span, "the result is not a finite number (overflow)", "the value is beyond ±1.8e308");
+    return r;
+}
+
+Value Evaluator::eval(const TExpr& e, std::vector<Value>& frame) {
+    switch (e.op) {
+        case Op::Const: return e.constant;
+        case Op::Global: return globals_[e.slot];
+        case Op::Local: return frame[e.slot];
+        case Op::Neg: return Value(-eval(*e.kids[0], frame).num());
+        case Op::Not: return Value(!eval(*e.kids[0], frame).truth());
+        case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Pow: {
+            double a = eval(*e.kids[0], frame).num();
+            double b = eval(*e.kids[1], frame).num();
+            return Value(arithmetic(e, a, b));
+        }
+        case Op::Eq: case Op::Ne: {
+            bool same = equal_values(eval(*e.kids[0], frame), eval(*e.kids[1], frame));
+            return Value(e.op == Op::Eq ? same : !same);
+        }
+        case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: {
+            double a = eval(*e.kids[0], frame).num();
+            double b = eval(*e.kids[1], frame).num();
+            bool r = e.op == Op::Lt ? a < b : e.op == Op::Le ? a <= b : e.op == Op::Gt ? a > b : a >= b;
+            return Value(r);
+        }
+        case Op::And: return Value(eval(*e.kids[0], frame).truth() && eval(*e.kids[1], frame).truth());
+        case Op::Or: return Value(eval(*e.kids[0], frame).truth() || eval(*e.kids[1], frame).truth());
+        case Op::If: return eval(*e.kids[eval(*e.kids[0], frame).truth() ? 1 : 2], frame);
+        case Op::Call: return call(e, frame);
+        case Op::Builtin: {
+            std::vector<Value> args;
+            args.reserve(e.kids.size());
+            for (auto& k : e.kids) args.push_back(eval(*k, frame));
+            return builtins()[e.index].eval(args, e.span);
+        }
+        case Op::Field: return eval(*e.kids[0], frame).record().fields[e.index];
+        case Op::Index: {
+            Value list = eval(*e.kids[0], frame);
+            double at = eval(*e.kids[1], frame).num();
+            const auto& items = list.list().items;
+            if (at != std::floor(at) || at < 0 || at >= static_cast<double>(items.size()))
+                runtime_error(e.kids[1]->span,
+                              fmt::format("index {} is out of range for a list of {}", format_number(at, true), items.size()),
+                              "indices start at 0");
+            return items[static_cast<size_t>(at)];
+        }
+        case Op::List: {
+            std::vector<Value> items;
+            items.reserve(e.kids.size());
+            for (auto& k : e.kids) items.push_back(eval(*k, frame));
+            return make_list(std::move(items));
+        }
+        case Op::Comprehension: {
+            Value source = eval(*e.kids[1], frame);
+            std::vector<Value> items;
+            for (const Value& item : source.list().items) {
+                frame[e.slot] = item;
+                if (e.kids.size() > 2 && !eval(*e.kids[2], frame).truth()) continue;
+                items.push_back(eval(*e.kids[0], frame));
+            }
+            return make_list(std::move(items));
+        }
+        case Op::Range: return range(e, frame);
+        case Op::Record: {
+            std::vector<Value> fields;
+            fields.reserve(e.kids.size());
+            for (auto& k : e.kids) fields.push_back(eval(*k, frame));
+            return make_record(std::move(fields));
+        }
+        case Op::With: {
+            std::vector<Value> fields = eval(*e.kids[0], frame).record().fields;
+            for (size_t i = 0; i < e.slots.size(); ++i) fields[e.slots[i]] = eval(*e.kids[i + 1], frame);
+            return make_record(std::move(fields));
+        }
+        case Op::Interpolate: {
+            std::string s = e.parts[0];
+            for (size_t i = 0; i < e.kids.size(); ++i) {
+                Value v = eval(*e.kids[i], frame);
+                s += e.kids[i]->type.is(Type::Kind::String) ? v.str() : show(v, e.kids[i]->type);
+                s += e.parts[i + 1];
+            }
+            return Value::string(std::move(s));
+        }
+        case Op::Block: {
+            for (size_t i = 0; i < e.slots.size(); ++i) frame[e.slots[i]] = eval(*e.kids[i], frame);
+            return eval(*e.kids.back(), frame);
+        }
+    }
+    return Value();
+}
+
+Value Evaluator::call(const TExpr& e, std::vector<Value>& frame) {
+    const FnInstance& fn = *e.fn;
+    std::vector<Value> callee(static_cast<size_t>(fn.frame_size));
+    for (size_t i = 0; i < e.kids.size(); ++i) callee[i] = eval(*e.kids[i], frame);
+    struct Depth {
+        int& d;
+        ~Depth() { --d; }
+    } guard{++depth_};
+    if (depth_ > kMaxCallDepth) runtime_error(e.span, "calls nested too deeply");
+    return eval(*fn.body, callee);
+}
+
+Value Evaluator::range(const TExpr& e, std::vector<Value>& frame) {
+    double from = eval(*e.kids[0], frame).num();
+    double to = eval(*e.kids[1], frame).num();
+    double step = eval(*e.kids[2], frame).num();
+    if (step == 0) runtime_error(e.kids[2]->span, "a range step must not be zero");
+    double count = std::floor((to - from) / step + 1e-9) + 1;
+    if (count > static_cast<double>(kMaxListLength))
+        runtime_error(e.span, fmt::format("this range has {} items; the limit is {}", format_number(count, false), kMaxListLength));
+    std::vector<Value> items;
+    for (double i = 0; i < count; ++i) items.push_back(Value(from + i * step));
+    return make_list(std::move(items));
+}
+
+}  // namespace plan

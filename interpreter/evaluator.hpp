@@ -1,0 +1,35 @@
+// The tree-walking evaluator: runs checked expressions. It is the reference backend that the
+// JIT is tested against.
+#pragma once
+#include <vector>
+
+#include "checked.hpp"
+#include "units.hpp"
+
+namespace plan {
+
+class Evaluator {
+public:
+    Evaluator(const UnitTable& units, std::vector<Value>& globals) : units_(units), globals_(globals) {}
+
+    // Evaluates a top-level expression whose comprehensions and blocks use `frame_size` locals.
+    Value evaluate(const TExpr& e, int frame_size);
+    Value eval(const TExpr& e, std::vector<Value>& frame);
+
+    // The text `print` and the REPL show for a value.
+    std::string show(const Value& v, const Type& t) const;
+
+private:
+    Value call(const TExpr& e, std::vector<Value>& frame);
+    Value range(const TExpr& e, std::vector<Value>& frame);
+    double arithmetic(const TExpr& e, double a, double b) const;
+
+    const UnitTable& units_;
+    std::vector<Value>& globals_;
+    int depth_ = 0;
+};
+
+// Runtime errors: the message, and the expression to point at.
+[[noreturn]] void runtime_error(const Span& at, std::string message, std::string help = {});
+
+}  // namespace plan

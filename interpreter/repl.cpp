@@ -1,0 +1,166 @@
+#include "repl.hpp"
+
+#include <editline/readline.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include <fmt/format.h>
+
+namespace plan {
+
+namespace {
+
+Session* g_session = nullptr;
+
+const char* kHelp = R"(plan — a units-aware calculator for sizing language models.
+
+  70e9 * 2 B -> GiB            quantities with units; `->` converts
+  let n = 7B                   7B is seven billion; 7 B is seven bytes
+  fn flops(n, d) = 6 * n * d   functions; then flops(n, 1.4T)
+  ans                          the last result
+
+Commands:
+  :help [NAME]   this text, or the documentation of NAME
+  :type EXPR     the type (dimension) of an expression
+  :list          your definitions
+  :load FILE     run a .plan file into this session
+  :quit          leave (also Ctrl-D)
+)";
+
+// Brackets still open outside strings and comments: keep reading lines.
+int open_brackets(const std::string& text) {
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '#') while (i < text.size() && text[i] != '\n') ++i;
+        else if (c == '(' || c == '[' || c == '{') ++depth;
+        else if (c == ')' || c == ']' || c == '}') --depth;
+    }
+    return depth;
+}
+
+std::vector<std::string> g_matches;
+
+char* completion_generator(const char*, int state) {
+    if (static_cast<size_t>(state) >= g_matches.size()) return nullptr;
+    return strdup(g_matches[static_cast<size_t>(state)].c_str());
+}
+
+// Completes names, units and `record.field`.
+char** complete(const char* text, int, int) {
+    std::string word(text);
+    g_matches.clear();
+    auto dot = word.rfind('.');
+    if (dot != std::string::npos) {
+        std::string base = word.substr(0, dot), partial = word.substr(dot + 1);
+        for (auto& f : g_session->fields_of(base))
+            if (f.rfind(partial, 0) == 0) g_matches.push_back(base + "." + f);
+    } else {
+        g_matches = g_session->completions(word);
+    }
+    rl_attempted_completion_over = 1;
+    return rl_completion_matches(text, completion_generator);
+}
+
+std::string history_path() {
+    if (const char* p = std::getenv("PLAN_HISTORY")) return p;
+    const char* home = std::getenv("HOME");
+    return home ? std::string(home) + "/.plan_history" : "";
+}
+
+std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    auto e = s.find_last_not_of(" \t\r\n");
+    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// Runs one complete input; returns false on :quit.
+bool handle(Session& session, const std::string& input, std::ostream& out) {
+    std::string line = trim(input);
+    if (line.empty()) return true;
+    if (line[0] == ':') {
+        auto space = line.find(' ');
+        std::string cmd = line.substr(0, space);
+        std::string arg = space == std::string::npos ? "" : trim(line.substr(space + 1));
+        if (cmd == ":quit" || cmd == ":q" || cmd == ":exit") return false;
+        if (cmd == ":help" || cmd == ":h") {
+            if (arg.empty()) {
+                out << kHelp;
+            } else {
+                std::string h = session.help(arg);
+                out << (h.empty() ? "no definition named `" + arg + "`" : h) << "\n";
+            }
+        } else if (cmd == ":type" || cmd == ":t") {
+            Result r = session.type_of(arg);
+            for (auto& e : r.errors) std::cerr << e.rendered;
+            if (r.ok()) out << r.value->display << "\n";
+        } else if (cmd == ":list" || cmd == ":l") {
+            for (auto& d : session.definitions()) out << d << "\n";
+        } else if (cmd == ":load") {
+            Result r = session.run_file(arg);
+            for (auto& e : r.errors) std::cerr << e.rendered;
+        } else {
+            std::cerr << "error: unknown command " << cmd << " (try :help)\n";
+        }
+        return true;
+    }
+    Result r = session.eval(input, "<repl>");
+    for (auto& e : r.errors) std::cerr << e.rendered;
+    return true;
+}
+
+}  // namespace
+
+int run_repl(SessionOptions options) {
+    options.allow_redefinition = true;
+    options.bind_answer = true;
+    Session session(options);
+    g_session = &session;
+    bool interactive = isatty(STDIN_FILENO);
+    std::string history = history_path();
+    if (interactive) {
+        rl_readline_name = "plan";
+        rl_attempted_completion_function = complete;
+        rl_basic_word_break_characters = const_cast<char*>(" \t\n\"\\'`@$><=;|&{([,+-*/^");
+        using_history();
+        if (!history.empty()) read_history(history.c_str());
+        std::cout << "plan " << version() << " — :help for help, :quit to leave\n";
+    }
+    std::string pending;
+    while (true) {
+        std::string line;
+        if (interactive) {
+            char* raw = readline(pending.empty() ? ">>> " : "... ");
+            if (!raw) break;
+            line = raw;
+            std::free(raw);
+        } else if (!std::getline(std::cin, line)) {
+            break;
+        }
+        pending += (pending.empty() ? "" : "\n") + line;
+        if (open_brackets(pending) > 0) continue;
+        std::string input = std::move(pending);
+        pending.clear();
+        if (interactive && !trim(input).empty()) {
+            add_history(input.c_str());
+            if (!history.empty()) write_history(history.c_str());
+        }
+        if (!handle(session, input, std::cout)) break;
+    }
+    if (!pending.empty()) handle(session, pending, std::cout);
+    g_session = nullptr;
+    return 0;
+}
+
+}  // namespace plan
