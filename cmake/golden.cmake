@@ -1,7 +1,12 @@
-# Runs COMMAND (a ;-list) in WORKDIR, and compares its stdout followed by its stderr with the file
+# Runs COMMAND (arguments joined by |||) in WORKDIR, and compares its stdout followed by its stderr with the file
 # EXPECTED, and its exit status with EXIT. With PLAN_UPDATE_GOLDEN=1 in the environment it
-# rewrites EXPECTED instead (review the diff before committing).
-execute_process(COMMAND ${COMMAND} WORKING_DIRECTORY "${WORKDIR}"
+# rewrites EXPECTED instead (review the diff before committing). INPUT, if given, is the
+# command's standard input.
+string(REPLACE "|||" ";" COMMAND "${COMMAND}")
+if(NOT INPUT)
+  set(INPUT /dev/null)
+endif()
+execute_process(COMMAND ${COMMAND} WORKING_DIRECTORY "${WORKDIR}" INPUT_FILE "${INPUT}"
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE status)
 set(actual "${out}${err}")
 if(DEFINED ENV{PLAN_UPDATE_GOLDEN})

@@ -491,6 +491,11 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
             pos = static_cast<uint32_t>(in.byte());
         } catch (const tao::pegtl::parse_error& e) {
             uint32_t at = static_cast<uint32_t>(e.positions().front().byte);
+            // An error found on a later line (after `1 +` and a newline, or at the end of the
+            // file) belongs at the end of the last token, where something is missing.
+            uint32_t back = at;
+            while (back > pos && (is_blank(text[back - 1]) || text[back - 1] == '\n')) --back;
+            if (text.find('\n', back) < at || (at >= text.size() && back < at)) at = back;
             Diagnostic d;
             d.kind = ErrorClass::Parse;
             d.message = std::string(e.message());

@@ -127,7 +127,12 @@ int main(int argc, char** argv) {
 
     auto* repl = app.add_subcommand("repl", "Start the interactive session (also: plan with no command)");
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);  // prints help, the version, or the usage error
+        return code == 0 ? 0 : 2;
+    }
 
     try {
         if (*run) return run_files({run_file}, plan::Mode::Run);

@@ -65,7 +65,9 @@ struct Session::Impl {
                 Diagnostic d;
                 d.kind = ErrorClass::Name;
                 d.message = "unknown module `" + name + "`";
-                d.labels.push_back({at, "no stdlib module or file " + path.string()});
+                std::filesystem::path shown = path.lexically_relative(std::filesystem::current_path());
+                if (shown.empty() || *shown.begin() == "..") shown = path;
+                d.labels.push_back({at, "no stdlib module or file " + shown.string()});
                 std::vector<std::string> names;
                 for (auto n : stdlib::module_names()) names.emplace_back(n);
                 std::string guess = closest_name(name, names);
@@ -122,7 +124,10 @@ struct Session::Impl {
                 ResultValue rv;
                 rv.display = show_block(v, e.type, units);
                 rv.type = type_name(e.type, units);
-                rv.json = to_json(v, e.type, units).dump();
+                // Always one JSON object: a quantity or a record is one already; wrap the rest.
+                auto json = to_json(v, e.type, units);
+                if (!json.is_object()) json = nlohmann::ordered_json{{"value", json}, {"type", rv.type}};
+                rv.json = json.dump();
                 if (e.type.is(Type::Kind::Number)) {
                     rv.number = v.num();
                     rv.unit = units.text(units.display_term(e.type.hint, e.type.dim, v.num()));
@@ -237,7 +242,8 @@ Result Session::run_file(const std::string& path, Mode mode) {
         r.exit_code = 2;
         Message m;
         m.kind = "io";
-        m.message = "cannot read " + path + (std::filesystem::exists(path) ? "" : ": no such file");
+        m.message = "cannot read " + path +
+                    (!std::filesystem::exists(path) ? ": no such file" : std::filesystem::is_directory(path) ? ": it is a directory" : "");
         m.file = path;
         m.rendered = "error: " + m.message + "\n";
         r.errors.push_back(m);

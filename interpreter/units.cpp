@@ -64,6 +64,19 @@ std::vector<std::string> UnitTable::dimension_names() const {
     return names;
 }
 
+// "a·b^2/(c·d)": the product of named factors with integer exponents.
+static std::string product_text(const std::vector<std::pair<std::string, int>>& factors) {
+    std::vector<std::string> num, den;
+    for (auto& [name, e] : factors) {
+        std::string part = std::abs(e) == 1 ? name : fmt::format("{}^{}", name, std::abs(e));
+        (e > 0 ? num : den).push_back(std::move(part));
+    }
+    std::string n = num.empty() ? "1" : fmt::format("{}", fmt::join(num, "·"));
+    if (den.empty()) return num.empty() ? "" : n;
+    std::string d = fmt::format("{}", fmt::join(den, "·"));
+    return den.size() > 1 ? fmt::format("{}/({})", n, d) : fmt::format("{}/{}", n, d);
+}
+
 std::string UnitTable::dimension_name(const Dim& dim) const {
     if (dim.none()) return "Scalar";
     for (size_t i = 0; i < base_names_.size(); ++i) {
@@ -73,20 +86,10 @@ std::string UnitTable::dimension_name(const Dim& dim) const {
     }
     for (auto& [n, d] : derived_)
         if (d == dim) return n;
-    std::string num, den;
-    int den_count = 0;
-    for (size_t i = 0; i < base_names_.size(); ++i) {
-        int e = dim.exp[i];
-        if (e == 0) continue;
-        std::string part = base_names_[i] + (std::abs(e) != 1 ? "^" + std::to_string(std::abs(e)) : "");
-        std::string& side = e > 0 ? num : den;
-        if (!side.empty()) side += "·";
-        side += part;
-        if (e < 0) ++den_count;
-    }
-    if (num.empty()) num = "1";
-    if (den.empty()) return num;
-    return num + "/" + (den_count > 1 ? "(" + den + ")" : den);
+    std::vector<std::pair<std::string, int>> factors;
+    for (size_t i = 0; i < base_names_.size(); ++i)
+        if (dim.exp[i] != 0) factors.emplace_back(base_names_[i], dim.exp[i]);
+    return product_text(factors);
 }
 
 int UnitTable::add_unit(UnitDef def) {
@@ -171,19 +174,9 @@ Dim UnitTable::dim(const UnitTerm& t) const {
 }
 
 std::string UnitTable::text(const UnitTerm& t) const {
-    std::string num, den;
-    int den_count = 0;
-    for (auto f : t.factors) {
-        std::string part = units_[f.unit].name;
-        if (std::abs(f.exp) != 1) part += "^" + std::to_string(std::abs(f.exp));
-        std::string& side = f.exp > 0 ? num : den;
-        if (!side.empty()) side += "·";
-        side += part;
-        if (f.exp < 0) ++den_count;
-    }
-    if (den.empty()) return num;
-    if (num.empty()) num = "1";
-    return num + "/" + (den_count > 1 ? "(" + den + ")" : den);
+    std::vector<std::pair<std::string, int>> factors;
+    for (auto f : t.factors) factors.emplace_back(units_[f.unit].name, f.exp);
+    return product_text(factors);
 }
 
 UnitTerm UnitTable::default_term(const Dim& d) const {

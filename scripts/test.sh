@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite, twice: in the Release build, and in a build with AddressSanitizer and
+# UndefinedBehaviorSanitizer. Installs missing dependencies first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+install_plan_dependencies
+jobs=$(nproc)
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+# -O1 keeps the sanitized build quick to compile and run.
+cmake -S . -B build-asan -DPLAN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1"
+cmake --build build-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs"

@@ -1,0 +1,197 @@
+// The language end to end through the embedding API: values, units, display, errors.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "plan/plan.hpp"
+
+namespace {
+
+plan::SessionOptions quiet() {
+    plan::SessionOptions o;
+    o.print_expressions = false;
+    return o;
+}
+
+// The display text of the last expression of `code`, or the first error message.
+std::string show(const std::string& code) {
+    plan::Session s(quiet());
+    plan::Result r = s.eval(code, "<test>");
+    if (!r.ok()) return "error: " + r.errors.at(0).message;
+    return r.value ? r.value->display : "<no value>";
+}
+
+double si(const std::string& code) {
+    plan::Session s(quiet());
+    plan::Result r = s.eval(code, "<test>");
+    REQUIRE(r.ok());
+    REQUIRE(r.value->number);
+    return *r.value->number;
+}
+
+}  // namespace
+
+TEST_CASE("quantities convert and print in their units", "[units]") {
+    CHECK(show("1 PFLOP/s * 1 day -> FLOP") == "8.64e19 FLOP");
+    CHECK(show("70e9 * 2 B -> GiB") == "130.385 GiB");
+    CHECK(show("70e9 * 2 B") == "140 GB");
+    CHECK(show("6 * 7e9 * 1.4e12 FLOP") == "5.88e22 FLOP");
+    CHECK(show("1 TiB -> GiB") == "1024 GiB");
+    CHECK(show("1 GiB") == "1 GiB");
+    CHECK(show("2048 MiB") == "2 GiB");
+    CHECK(show("30 min -> h") == "0.5 h");
+    CHECK(show("2.49 USD/h * 24 h") == "59.76 USD");
+    CHECK(show("0.4 -> percent") == "40%");
+    CHECK(show("40%") == "0.4");
+    CHECK(show("1 PF_day -> FLOP") == "8.64e19 FLOP");
+    CHECK(show("8 GPU * 3 day -> GPU_hour") == "576 GPU_hour");
+    CHECK(show("700 W * 24 h -> kWh") == "16.8 kWh");
+    CHECK(show("1 Gbit -> MB") == "125 MB");
+    CHECK(show("6 FLOP/param/token") == "6 FLOP/(param·token)");
+    CHECK(show("7e9 param * 2 B/param") == "14 GB");
+    CHECK(show("sqrt(4 B^2)") == "2 B");
+    CHECK(show("2 million USD") == "2e6 USD");
+    CHECK(si("1 PFLOP/s * 1 day") == 8.64e19);
+    CHECK(si("70e9 * 2 B -> GiB") == 1.4e11);
+    CHECK(si("1 year -> day") == 365.25 * 86400);
+}
+
+TEST_CASE("number literals: separators, scale suffixes and percent", "[units]") {
+    CHECK(show("1_000_000") == "1000000");
+    CHECK(show("7B") == "7000000000");
+    CHECK(show("7 B") == "7 B");
+    CHECK(show("1.4T") == "1400000000000");
+    CHECK(show("20k") == "20000");
+    CHECK(show("2M USD") == "2e6 USD");
+    CHECK(show("12.5%") == "0.125");
+    CHECK(show("1/3") == "0.333333");
+    CHECK(show("6738415616") == "6738415616");
+    CHECK(show("2^60") == "1.15292e18");
+}
+
+TEST_CASE("JSON output of a quantity names the SI value and the display unit", "[json]") {
+    plan::Session s(quiet());
+    plan::Result r = s.eval("70e9 * 2 B -> GiB");
+    REQUIRE(r.ok());
+    CHECK(r.value->json ==
+          R"({"value":140000000000.0,"unit":"GiB","display":"130.385 GiB","dimension":"Data","base_unit":"B"})");
+    r = s.eval("{ layers = 12, memory = 80 GB, fits = true }");
+    REQUIRE(r.ok());
+    CHECK(r.value->json ==
+          R"({"layers":{"value":12.0,"unit":"","display":"12","dimension":"Scalar","base_unit":""},)"
+          R"("memory":{"value":80000000000.0,"unit":"GB","display":"80 GB","dimension":"Data","base_unit":"B"},)"
+          R"("fits":true})");
+}
+
+TEST_CASE("declarations: let, fn, records, lists, comprehensions", "[language]") {
+    CHECK(show("let x = 3 GB\nx * 2") == "6 GB");
+    CHECK(show("fn flops(n, d) = 6 FLOP * n * d\nflops(7B, 1.4T)") == "5.88e22 FLOP");
+    CHECK(show("fn flops(n, d) = 6 FLOP * n * d\nflops(d = 2, n = 3)") == "36 FLOP");
+    CHECK(show("fn f(x: Data, k = 2) = x * k\nf(3 GB)") == "6 GB");
+    CHECK(show("fn f(x: Data): Data = x * 2\nf(1 GB)") == "2 GB");
+    CHECK(show("model m = { layers = 12, d_model = 768 }\nm.layers * m.d_model") == "9216");
+    CHECK(show("model m = { layers = 12, d_model = 768 }\n(m with { layers = 24 }).layers") == "24");
+    CHECK(show("model m = { layers = 12 }\nm") == "model { layers = 12 }");
+    CHECK(show("[x^2 for x in 1 .. 4]") == "[1, 4, 9, 16]");
+    CHECK(show("[x for x in 1 .. 10 step 3 if x > 1]") == "[4, 7, 10]");
+    CHECK(show("[1 GB, 2 GB][1]") == "2 GB");
+    CHECK(show("len(1 .. 10)") == "10");
+    CHECK(show("sum([1 GB, 2 GB, 3 GB])") == "6 GB");
+    CHECK(show("max([1 s, 1 min, 1 h]) -> min") == "60 min");
+    CHECK(show("min(1 s, 2 s)") == "1 s");
+    CHECK(show("if 2 GB > 1 GB and not false then \"big\" else \"small\"") == "\"big\"");
+    CHECK(show("3 s == 3000 ms") == "true");
+    CHECK(show("{ let a = 2; let b = a * 3; a + b }") == "8");
+    CHECK(show("let n = 12\n\"layers: {n}, memory: {80 GB}\"") == "\"layers: 12, memory: 80 GB\"");
+    CHECK(show("fn twice(x) = 2 * x\n[twice(1 s), twice(2 s)]") == "[2 s, 4 s]");
+    CHECK(show("fn twice(x) = 2 * x\ntwice(3 GB) + 0 GB") == "6 GB");
+}
+
+TEST_CASE("a list of records prints as a table", "[display]") {
+    CHECK(show("[{ name = \"a\", n = 1 }, { name = \"bb\", n = 22 }]") ==
+          "name  n\n----  --\na      1\nbb    22");
+}
+
+TEST_CASE("dimension errors are found before anything runs", "[errors]") {
+    plan::SessionOptions o = quiet();
+    std::ostringstream out;
+    o.out = &out;
+    plan::Session s(o);
+    plan::Result r = s.eval("print \"ran\"\nlet x = 80 GB + 3 s", "<test>");
+    CHECK(r.exit_code == 2);
+    CHECK(out.str().empty());
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].kind == "dimension");
+    CHECK(r.errors[0].message == "cannot add Data and Time");
+    CHECK(r.errors[0].line == 2);
+    CHECK(r.errors[0].column == 9);
+}
+
+TEST_CASE("exit codes: 2 for check errors, 1 for runtime errors and failed asserts", "[errors]") {
+    plan::Session s(quiet());
+    CHECK(s.eval("let = 3").exit_code == 2);
+    CHECK(s.eval("nope + 1").exit_code == 2);
+    CHECK(s.eval("1 / 0").exit_code == 1);
+    CHECK(s.eval("assert 1 > 2").exit_code == 1);
+    CHECK(s.eval("assert 2 > 1").exit_code == 0);
+    CHECK(s.eval("log(-1)").errors.at(0).kind == "runtime");
+    CHECK(s.eval("exp(1000)").errors.at(0).kind == "runtime");
+    CHECK(s.eval("sqrt(-1)").errors.at(0).kind == "runtime");
+}
+
+TEST_CASE("a failed evaluation leaves no definitions behind", "[session]") {
+    plan::Session s(quiet());
+    CHECK(s.eval("let a = 1\nlet b = 1 / 0").exit_code == 1);
+    CHECK(s.eval("a").exit_code == 2);  // rolled back with the line that failed
+    CHECK(s.eval("let a = 5").ok());
+    CHECK(s.eval("let c = a + 1 GB").exit_code == 2);
+    CHECK(s.eval("a").value->display == "5");
+    CHECK(s.eval("c").exit_code == 2);
+}
+
+TEST_CASE("the REPL may redefine names; files may not", "[session]") {
+    plan::SessionOptions o = quiet();
+    plan::Session file(o);
+    CHECK(file.eval("let x = 1\nlet x = 2").exit_code == 2);
+    o.allow_redefinition = true;
+    o.bind_answer = true;
+    plan::Session repl(o);
+    CHECK(repl.eval("let x = 1").ok());
+    CHECK(repl.eval("let x = 2 GB").ok());
+    CHECK(repl.eval("x * 2").value->display == "4 GB");
+    CHECK(repl.eval("ans + 1 GB").value->display == "5 GB");
+    CHECK(repl.eval("unit GB = 3").exit_code == 2);  // units stay fixed
+}
+
+TEST_CASE("REPL helpers: types, completion, help, definitions", "[session]") {
+    plan::Session s(quiet());
+    CHECK(s.type_of("3 GB / 1 s").value->display == "Bandwidth");
+    CHECK(s.type_of("[1 s]").value->display == "List<Time>");
+    CHECK(s.type_of("1 GB + 1 s").exit_code == 2);
+    REQUIRE(s.eval("model m = { layers = 2, d_model = 64 }\nfn f(x: Data) = x").ok());
+    CHECK(s.fields_of("m") == std::vector<std::string>{"layers", "d_model"});
+    auto c = s.completions("GiB");
+    CHECK(std::find(c.begin(), c.end(), "GiB") != c.end());
+    CHECK(s.help("PF_day").find("petaflop/s-day") != std::string::npos);
+    CHECK(s.help("f") == "fn f(x: Data)");
+    CHECK(s.definitions() == std::vector<std::string>{"m: { layers: Scalar, d_model: Scalar }", "fn f(x: Data)"});
+}
+
+TEST_CASE("budgets and constraints are checked", "[language]") {
+    plan::Session s(quiet());
+    CHECK(s.eval("budget { compute <= 2e23 FLOP\n time <= 30 day\n cost <= 2M USD }").ok());
+    plan::Result r = s.eval("budget { time <= 3 GB }");
+    CHECK(r.exit_code == 2);
+    CHECK(r.errors.at(0).message == "a budget on `time` must be Time, not Data");
+    CHECK(s.eval("constraint 1 GB < 2 GB").ok());
+    CHECK(s.eval("constraint 3 GB < 2 GB").exit_code == 1);
+    CHECK(s.eval("constraint 3 GB").exit_code == 2);
+}
+
+TEST_CASE("use loads stdlib modules and files beside the script", "[modules]") {
+    plan::Session s(quiet());
+    CHECK(s.eval("use prelude").ok());  // already loaded: nothing happens
+    plan::Result r = s.eval("use no_such_module");
+    CHECK(r.exit_code == 2);
+    CHECK(r.errors.at(0).kind == "name");
+}

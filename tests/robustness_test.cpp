@@ -1,0 +1,80 @@
+// Every prefix, and a few thousand seeded random mutations, of the example and stdlib files go
+// through the parser and the checker: each must end in success or in diagnostics, never a crash
+// or a hang.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "plan/plan.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> corpus() {
+    std::vector<std::string> texts;
+    for (const char* dir : {"/examples", "/stdlib", "/tests/diagnostics"}) {
+        std::vector<fs::path> files;
+        for (auto& e : fs::directory_iterator(std::string(PLAN_SOURCE_DIR) + dir))
+            if (e.path().extension() == ".plan") files.push_back(e.path());
+        std::sort(files.begin(), files.end());
+        for (auto& f : files) {
+            std::ifstream in(f);
+            std::stringstream ss;
+            ss << in.rdbuf();
+            texts.push_back(ss.str());
+        }
+    }
+    return texts;
+}
+
+void check_survives(const std::string& text) {
+    plan::SessionOptions o;
+    o.print_expressions = false;
+    plan::Session session(o);
+    plan::Result r = session.eval(text, "<fuzz>", plan::Mode::Check);
+    for (auto& e : r.errors) {
+        REQUIRE_FALSE(e.message.empty());
+        if (e.kind != "io") REQUIRE(e.rendered.find("-->") != std::string::npos);
+    }
+    REQUIRE((r.exit_code == 0) == r.errors.empty());
+}
+
+}  // namespace
+
+TEST_CASE("every prefix of every example parses and checks to a result or diagnostics", "[robustness]") {
+    auto texts = corpus();
+    REQUIRE(texts.size() >= 5);
+    size_t inputs = 0;
+    for (auto& text : texts) {
+        // Every prefix up to 4 kB; longer files every 7th byte beyond that to bound the run time.
+        for (size_t n = 0; n <= text.size(); n += n < 4096 ? 1 : 7) {
+            check_survives(text.substr(0, n));
+            ++inputs;
+        }
+    }
+    CHECK(inputs > 1000);
+}
+
+TEST_CASE("random mutations of the examples never crash the parser or the checker", "[robustness]") {
+    auto texts = corpus();
+    std::mt19937 rng(20261122);
+    const std::string alphabet = "()[]{}+-*/^.,;:=<>!\"#%_ \n\t0123456789eEkMBTabcxyzGBsFLOPletfnifthenelse->..";
+    for (int i = 0; i < 3000; ++i) {
+        std::string text = texts[rng() % texts.size()];
+        int edits = 1 + static_cast<int>(rng() % 4);
+        for (int k = 0; k < edits && !text.empty(); ++k) {
+            size_t at = rng() % text.size();
+            switch (rng() % 4) {
+                case 0: text.erase(at, 1 + rng() % 8); break;
+                case 1: text.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+                case 2: text[at] = alphabet[rng() % alphabet.size()]; break;
+                case 3: text.insert(at, text.substr(rng() % text.size(), rng() % 16)); break;
+            }
+        }
+        check_survives(text);
+    }
+}
