@@ -74,6 +74,8 @@ public:
     void define_value(const std::string& name, const Type& type, Value v);
 
     const Binding* lookup(const std::string& name) const;
+    enum class Want { Any, Callable, Value };
+    const Binding* lookup_visible(const std::string& name, size_t visible, Want want = Want::Any) const;
     std::vector<const Binding*> user_bindings() const;  // newest definition of each name, in order
     std::vector<std::string> visible_names() const;
     const UnitTable& units() const { return units_; }
@@ -91,8 +93,6 @@ public:
 private:
     friend class ExprChecker;
     void bind(Binding b, const Span& at);
-    enum class Want { Any, Callable, Value };
-    const Binding* lookup_visible(const std::string& name, size_t visible, Want want = Want::Any) const;
     Type resolve_type_annotation(const ast::Expr& e) const;
     Dim resolve_dimension(const ast::Expr& e) const;
     void check_unit(const ast::Stmt& s);

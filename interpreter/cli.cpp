@@ -12,6 +12,7 @@
 #include "../grammar/formatter.hpp"
 #include "plan/plan.hpp"
 #include "repl.hpp"
+#include "validation/train_command.hpp"
 
 namespace fs = std::filesystem;
 
@@ -127,6 +128,10 @@ int main(int argc, char** argv) {
 
     auto* repl = app.add_subcommand("repl", "Start the interactive session (also: plan with no command)");
 
+    auto* train = app.add_subcommand("train", "Train one tiny transformer on a corpus (the CPU reference trainer)");
+    plan::validation::TrainCommandOptions train_options;
+    plan::validation::add_train_options(*train, train_options);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -139,6 +144,7 @@ int main(int argc, char** argv) {
         if (*check) return run_files(plan_files(paths), plan::Mode::Check);
         if (*test) return run_files(plan_files(paths), plan::Mode::Test);
         if (*fmt_cmd) return format_files(plan_files(paths), fmt_check, fmt_write);
+        if (*train) return plan::validation::run_train_command(train_options);
         if (*eval) {
             plan::SessionOptions o = options();
             o.print_expressions = false;

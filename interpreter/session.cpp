@@ -204,7 +204,14 @@ struct Session::Impl {
             }
         }
         if (!result.errors.empty()) return fail(2);
-        if (mode == Mode::Check) return result;
+        if (mode == Mode::Check) {
+            // Nothing was computed, so nothing checked here may stay defined.
+            if (!nested) {
+                checker.rollback(mark);
+                loaded = loaded_before;
+            }
+            return result;
+        }
         for (auto& s : checked) {
             try {
                 execute(s, mode, result);
@@ -298,16 +305,21 @@ std::vector<std::string> Session::fields_of(std::string_view name) const {
 }
 
 std::string Session::help(std::string_view name) const {
-    const Binding* b = impl_->checker.lookup(std::string(name));
-    if (!b) return "";
-    std::string head;
-    switch (b->kind) {
-        case Binding::Kind::Function:
-        case Binding::Kind::Builtin: head = "fn " + b->signature; break;
-        case Binding::Kind::Unit: head = "unit " + b->name; break;
-        case Binding::Kind::Value: head = b->name + ": " + type_name(b->type, impl_->units); break;
+    // A name can be both a unit and a builtin function (`min`): describe each.
+    std::string text;
+    for (auto want : {Checker::Want::Value, Checker::Want::Callable}) {
+        const Binding* b = impl_->checker.lookup_visible(std::string(name), SIZE_MAX, want);
+        if (!b) continue;
+        std::string head;
+        switch (b->kind) {
+            case Binding::Kind::Function:
+            case Binding::Kind::Builtin: head = "fn " + b->signature; break;
+            case Binding::Kind::Unit: head = "unit " + b->name; break;
+            case Binding::Kind::Value: head = b->name + ": " + type_name(b->type, impl_->units); break;
+        }
+        text += (text.empty() ? "" : "\n\n") + (b->doc.empty() ? head : head + "\n" + b->doc);
     }
-    return b->doc.empty() ? head : head + "\n" + b->doc;
+    return text;
 }
 
 std::vector<std::string> Session::definitions() const {

@@ -71,8 +71,13 @@ static std::string product_text(const std::vector<std::pair<std::string, int>>& 
         std::string part = std::abs(e) == 1 ? name : fmt::format("{}^{}", name, std::abs(e));
         (e > 0 ? num : den).push_back(std::move(part));
     }
-    std::string n = num.empty() ? "1" : fmt::format("{}", fmt::join(num, "·"));
-    if (den.empty()) return num.empty() ? "" : n;
+    if (den.empty()) return fmt::format("{}", fmt::join(num, "·"));
+    if (num.empty()) {  // a pure reciprocal: s^-1, (GPU·h)^-1
+        std::vector<std::string> parts;
+        for (auto& [name, e] : factors) parts.push_back(fmt::format("{}^{}", name, e));
+        return fmt::format("{}", fmt::join(parts, "·"));
+    }
+    std::string n = fmt::format("{}", fmt::join(num, "·"));
     std::string d = fmt::format("{}", fmt::join(den, "·"));
     return den.size() > 1 ? fmt::format("{}/({})", n, d) : fmt::format("{}/{}", n, d);
 }
@@ -135,10 +140,12 @@ UnitTerm UnitTable::multiply(const UnitTerm& a, const UnitTerm& b, int sign) con
     for (auto f : b.factors) fs.push_back({f.unit, f.exp * sign});
     // Units of the same (non-trivial) dimension cancel into the one written first: PFLOP/s * day
     // is PFLOP, FLOP / (TFLOP/s) is s. Dimensionless units (param, token) stay apart.
+    bool converted = false;
     for (size_t i = 0; i < fs.size(); ++i) {
         for (size_t j = i + 1; j < fs.size(); ++j) {
             const Dim& di = units_[fs[i].unit].dim;
             if (fs[j].unit == fs[i].unit || (!di.none() && units_[fs[j].unit].dim == di)) {
+                converted = converted || fs[j].unit != fs[i].unit;
                 fs[i].exp += fs[j].exp;
                 fs.erase(fs.begin() + static_cast<long>(j));
                 --j;
@@ -146,10 +153,12 @@ UnitTerm UnitTable::multiply(const UnitTerm& a, const UnitTerm& b, int sign) con
         }
     }
     // Pure scales (thousand, percent) say nothing about what a value is: `2 million USD` is USD.
+    // Once units were converted into others (day into GPU_hour), counts such as GPU no longer
+    // describe the value either: USD/GPU_hour * GPU * day is USD.
     UnitTerm r;
     for (auto f : fs) {
         const UnitDef& u = units_[f.unit];
-        if (f.exp != 0 && !(u.dim.none() && u.factor != 1)) r.factors.push_back(f);
+        if (f.exp != 0 && !(u.dim.none() && (u.factor != 1 || converted))) r.factors.push_back(f);
     }
     return r;
 }
@@ -196,6 +205,12 @@ UnitTerm UnitTable::default_term(const Dim& d) const {
 
 UnitTerm UnitTable::display_term(const UnitTerm& hint, const Dim& d, double si) const {
     UnitTerm t = hint.empty() || !(dim(hint) == d) ? default_term(d) : hint;
+    // A product of several units that comes to one base dimension (W·day·USD/kWh is Money) reads
+    // best in that dimension's own unit.
+    int dimensioned = 0, base_exps = 0;
+    for (auto f : t.factors) dimensioned += !units_[f.unit].dim.none();
+    for (auto e : d.exp) base_exps += std::abs(e);
+    if (!t.fixed && dimensioned > 1 && base_exps == 1) t = default_term(d);
     if (t.fixed || t.factors.size() != 1 || t.factors[0].exp != 1) return t;
     const UnitDef& u = units_[t.factors[0].unit];
     const UnitDef& base = units_[u.family];

@@ -188,6 +188,12 @@ TEST_CASE("budgets and constraints are checked", "[language]") {
     CHECK(s.eval("constraint 3 GB").exit_code == 2);
 }
 
+TEST_CASE("checking alone defines nothing: no value was computed", "[session]") {
+    plan::Session s(quiet());
+    CHECK(s.eval("let x = 2 GB", "<test>", plan::Mode::Check).ok());
+    CHECK(s.eval("x").exit_code == 2);
+}
+
 TEST_CASE("use loads stdlib modules and files beside the script", "[modules]") {
     plan::Session s(quiet());
     CHECK(s.eval("use prelude").ok());  // already loaded: nothing happens

@@ -31,11 +31,20 @@ std::vector<std::string> corpus() {
     return texts;
 }
 
-void check_survives(const std::string& text) {
+// Checking leaves no definitions behind, so one session serves every input.
+plan::SessionOptions quiet() {
     plan::SessionOptions o;
     o.print_expressions = false;
-    plan::Session session(o);
-    plan::Result r = session.eval(text, "<fuzz>", plan::Mode::Check);
+    return o;
+}
+
+plan::Session& session() {
+    static plan::Session s(quiet());
+    return s;
+}
+
+void check_survives(const std::string& text) {
+    plan::Result r = session().eval(text, "<fuzz>", plan::Mode::Check);
     for (auto& e : r.errors) {
         REQUIRE_FALSE(e.message.empty());
         if (e.kind != "io") REQUIRE(e.rendered.find("-->") != std::string::npos);

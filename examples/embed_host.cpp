@@ -1,0 +1,130 @@
+// A small host program that embeds plan through libplan (include/plan/plan.hpp).
+//
+// It sizes one training run the way a job scheduler might: it defines a model size and a
+// formula, evaluates expressions, reads back values with units (display text, SI number, unit,
+// JSON), captures `print` output, and shows the structured error of a bad expression.
+// Every result is also checked: the program exits 0 only if everything behaves as expected,
+// so it runs as a test (examples/CMakeLists.txt, test `example.embed_host`).
+#include <cmath>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "plan/plan.hpp"
+
+namespace {
+
+int failures = 0;
+
+void expect(bool ok, const std::string& what) {
+    if (!ok) {
+        std::cout << "UNEXPECTED: " << what << "\n";
+        ++failures;
+    }
+}
+
+// Evaluates `code`, prints its value, and checks that it succeeded.
+plan::ResultValue show(plan::Session& session, const std::string& code) {
+    plan::Result r = session.eval(code, "<host>");
+    expect(r.ok() && r.value.has_value(), "`" + code + "` evaluates");
+    if (!r.ok()) {
+        for (const auto& e : r.errors) std::cout << e.rendered;
+        return {};
+    }
+    const plan::ResultValue& v = *r.value;
+    std::cout << code << "\n";
+    std::cout << "  display: " << v.display << "\n";
+    std::cout << "  type:    " << v.type << "\n";
+    if (v.number) {
+        std::ostringstream si;
+        si.precision(17);
+        si << *v.number;
+        std::cout << "  SI:      " << si.str() << "\n";
+        std::cout << "  unit:    " << v.unit << "\n";
+    }
+    std::cout << "  json:    " << v.json << "\n";
+    return v;
+}
+
+}  // namespace
+
+int main() {
+    std::ostringstream printed;  // where `print` statements write
+    plan::SessionOptions options;
+    options.print_expressions = false;  // the host reads values from each Result instead
+    options.out = &printed;
+    plan::Session session(options);
+
+    expect(!plan::version().empty(), "plan::version() names the library version");
+
+    // Definitions persist in the session between calls.
+    plan::Result defs = session.eval(R"(
+let n = 7B            # parameters
+let d = 2T            # training tokens
+## Training compute by the 6·N·D rule.
+fn train_flops(n, d) = 6 FLOP * n * d
+print "defined train_flops for {n} parameters"
+)",
+                                     "<host>");
+    expect(defs.ok(), "the definitions check and run");
+    expect(!defs.value.has_value(), "definitions alone produce no value");
+    std::cout << "print output: " << printed.str() << "\n";
+    expect(printed.str() == "defined train_flops for 7000000000 parameters\n", "print output is captured");
+
+    // Values with units: 6 × 7e9 × 2e12 = 8.4e22 FLOP; at 40% of 1024 × 989 TFLOP/s that is
+    // 8.4e22 / 4.050944e17 s = 2.4 days.
+    plan::ResultValue c = show(session, "train_flops(n, d)");
+    expect(c.number && std::abs(*c.number - 8.4e22) < 1e9, "compute is 8.4e22 FLOP");
+    expect(c.unit == "FLOP", "compute displays in FLOP");
+
+    plan::ResultValue t = show(session, "train_flops(n, d) / (1024 * 989 TFLOP/s * 40%) -> day");
+    expect(t.number && std::abs(*t.number / 86400 - 2.39998) < 1e-4, "time is 2.4 days");
+    expect(t.unit == "day" && t.type == "Time", "time is a Time shown in days");
+
+    plan::ResultValue w = show(session, "70e9 * 2 B -> GiB");
+    expect(w.number && *w.number == 1.4e11 && w.display == "130.385 GiB", "weights are 1.4e11 B = 130.385 GiB");
+
+    plan::ResultValue rec = show(session, "{ params = n, weights = n * 2 B }");
+    expect(!rec.number && rec.type == "{ params: Scalar, weights: Data }", "a record has a structural type");
+
+    // A bad expression: a structured error, and the session is left as it was.
+    std::cout << "\n";
+    plan::Result bad = session.eval("train_flops(n, d) + 3 s", "<host>");
+    expect(!bad.ok() && bad.exit_code == 2, "a dimension error is a check error (exit code 2)");
+    expect(bad.errors.size() == 1, "one error");
+    if (!bad.errors.empty()) {
+        const plan::Message& e = bad.errors[0];
+        std::cout << "error kind:    " << e.kind << "\n";
+        std::cout << "error file:    " << e.file << "\n";
+        std::cout << "error line:    " << e.line << "\n";
+        std::cout << "error column:  " << e.column << "\n";
+        std::cout << "error message: " << e.message << "\n";
+        // `rendered` is what the plan command prints: the message, the position, the source
+        // line with a caret under each operand, and a help line where there is one. Its first
+        // two lines:
+        std::istringstream lines(e.rendered);
+        std::string first, second;
+        std::getline(lines, first);
+        std::getline(lines, second);
+        std::cout << "rendered:\n" << first << "\n" << second << "\n";
+        expect(e.kind == "dimension" && e.file == "<host>" && e.line == 1 && e.column == 1,
+               "the error is a dimension error at <host>:1:1");
+        expect(e.rendered.find("train_flops(n, d) + 3 s") != std::string::npos &&
+                   e.rendered.find("^^^ Time") != std::string::npos,
+               "the rendered error shows the source line and carets");
+    }
+
+    // A failed call leaves no definitions behind: `m` is unknown afterwards.
+    plan::Result partial = session.eval("let m = 1 GB\nlet bad = m + 1 s", "<host>");
+    expect(partial.exit_code == 2, "the second line fails to check");
+    plan::Result after = session.eval("m", "<host>");
+    expect(!after.ok() && !after.errors.empty() && after.errors[0].kind == "name",
+           "`m` from the failed call is not defined");
+
+    // A runtime error exits 1.
+    plan::Result div = session.eval("1 GB / (n - n)", "<host>");
+    expect(div.exit_code == 1 && !div.errors.empty() && div.errors[0].kind == "runtime", "division by zero is a runtime error");
+
+    std::cout << "\n" << (failures == 0 ? "all checks passed" : std::to_string(failures) + " checks failed") << "\n";
+    return failures == 0 ? 0 : 1;
+}
