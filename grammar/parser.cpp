@@ -42,7 +42,10 @@ public:
     explicit Builder(uint32_t file) : file_(file) {}
 
     Span span(const Node& n) const {
-        return {file_, static_cast<uint32_t>(n.m_begin.byte), static_cast<uint32_t>(n.m_end.byte)};
+        // fold_one keeps a node with several children but drops its end: take the last child's.
+        const Node* last = &n;
+        while (!last->has_content() && !last->children.empty()) last = last->children.back().get();
+        return {file_, static_cast<uint32_t>(n.m_begin.byte), static_cast<uint32_t>(last->m_end.byte)};
     }
 
     ExprPtr make(ExprKind kind, Span s) const {
@@ -324,6 +327,7 @@ public:
         }
         if (n.is_type<g::unit_stmt>()) {
             auto s = stmt(StmtKind::Unit, n);
+            s->span.end = span(*n.children.back()).end;  // not the blanks and comment after it
             s->keyword = "unit";
             set_name(*s, *n.children[0]);
             for (size_t i = 1; i < n.children.size(); ++i) {
@@ -440,14 +444,15 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
     result.module.comments = scan_comments(text, file);
     Builder builder(file);
     uint32_t pos = 0;
-    size_t next_comment = 0;
     while (true) {
         // Skip blank lines and comments between statements; `##` lines right above one are its doc.
         std::string doc;
+        bool line_empty = pos == 0 || text[pos - 1] == '\n';
         while (pos < text.size()) {
             char c = text[pos];
             if (is_blank(c) || c == '\n' || c == ';') {
-                if (c == '\n' && pos > 0 && text[pos - 1] == '\n') doc.clear();
+                if (c == '\n' && line_empty) doc.clear();  // a blank line ends a doc comment
+                line_empty = c == '\n' || (line_empty && is_blank(c));
                 ++pos;
             } else if (c == '#') {
                 uint32_t end = pos;
@@ -460,13 +465,13 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
                 } else {
                     doc.clear();
                 }
+                line_empty = false;
                 pos = end;
             } else {
                 break;
             }
         }
         if (pos >= text.size()) break;
-        (void)next_comment;
         LineCol lc = src.locate(pos);
         tao::pegtl::memory_input<> in(text.data() + pos, text.data() + text.size(), src.name, pos, lc.line, lc.column);
         try {

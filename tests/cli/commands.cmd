@@ -8,3 +8,4 @@ plan test tests/cli/fixtures
 plan run tests/cli/fixtures/no_such_file.plan
 plan run tests/cli/fixtures
 plan frobnicate
+plan fmt --check examples stdlib tests/cli/fixtures
