@@ -26,7 +26,7 @@ enum class ExprKind {
     Call,           // args[0] = callee; args[1..] = arguments; names[i] = name of argument i+1 or ""
     Field,          // args[0].text
     Index,          // args[0][args[1]]
-    With,           // args[0] with args[1] (a Record)
+    With,           // args[0] with args[1] (a Record); text "with", or "" for `llama { ... }`
     List,           // args = elements
     Comprehension,  // [args[0] for text in args[1] if args[2]]
     Range,          // args[0] .. args[1] [step args[2]]

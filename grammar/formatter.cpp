@@ -371,7 +371,7 @@ private:
                 return base + expr(*a[1], end_col(col, base), indent, IF) + "]";
             }
             case ExprKind::With: {
-                std::string base = expr(*a[0], col, indent, POSTFIX) + " with ";
+                std::string base = expr(*a[0], col, indent, POSTFIX) + (e.text.empty() ? " " : " with ");
                 return base + record(*a[1], end_col(col, base), indent);
             }
             case ExprKind::List: {

@@ -108,7 +108,8 @@ struct call_arg : seq<opt<call_arg_name, ws>, expression> {};
 struct call : seq<one<'('>, ws, opt<list<call_arg, seq<ws, one<','>, ws>>, opt<ws, one<','>>>, ws, must<close_paren>> {};
 struct field : seq<one<'.'>, not_at<one<'.'>>, must<name>> {};
 struct index : seq<one<'['>, ws, must<expression>, ws, must<close_bracket>> {};
-struct with_clause : seq<sp, kw_with, ws, must<record_lit>> {};
+// `m with { layers = 40 }`, or `llama { layers = 32 }`: a record with some fields replaced.
+struct with_clause : sor<seq<sp, kw_with, ws, must<record_lit>>, seq<sp, at<one<'{'>>, record_lit>> {};
 struct postfix : seq<primary, star<sor<call, field, index, with_clause>>> {};
 
 struct unary;

@@ -251,8 +251,11 @@ public:
                 e->args.push_back(std::move(acc));
                 e->args.push_back(expr(*op.children[0]));
                 acc = std::move(e);
-            } else {  // with_clause
+            } else {  // with_clause; text says whether `with` was written
                 auto e = make(ExprKind::With, s);
+                std::string_view written = op.string_view();
+                written.remove_prefix(std::min(written.find_first_not_of(" \t"), written.size()));
+                e->text = written.substr(0, 4) == "with" ? "with" : "";
                 e->args.push_back(std::move(acc));
                 e->args.push_back(record(*op.children[0]));
                 acc = std::move(e);

@@ -6,17 +6,14 @@
 
 #include <fmt/format.h>
 
+#include "natives.hpp"
+
 namespace plan {
 
 namespace {
 
 [[noreturn]] void fail(ErrorClass kind, std::string message, Span at, std::string label, std::string help = {}) {
-    Diagnostic d;
-    d.kind = kind;
-    d.message = std::move(message);
-    d.labels.push_back({at, std::move(label)});
-    d.help = std::move(help);
-    throw DiagnosticError{std::move(d)};
+    builtin_fail(kind, std::move(message), at, std::move(label), std::move(help));
 }
 
 std::string name_of(const BuiltinCall& c, size_t i) { return type_name(c.args[i], c.units); }
@@ -97,8 +94,17 @@ Value extremum_eval(const std::vector<Value>& a, Span at, bool want_max) {
 
 }  // namespace
 
-const std::vector<Builtin>& builtins() {
-    static const std::vector<Builtin> all = {
+void builtin_fail(ErrorClass kind, std::string message, Span at, std::string label, std::string help) {
+    Diagnostic d;
+    d.kind = kind;
+    d.message = std::move(message);
+    d.labels.push_back({at, std::move(label)});
+    d.help = std::move(help);
+    throw DiagnosticError{std::move(d)};
+}
+
+static std::vector<Builtin> math_builtins() {
+    return {
         {"sqrt", "sqrt(x)", "Square root; halves the dimension's exponents (sqrt(4 B^2) = 2 B).", 1, 1,
          [](const BuiltinCall& c) {
              const Type& t = number_arg(c, 0, "sqrt");
@@ -108,45 +114,45 @@ const std::vector<Builtin>& builtins() {
                       name_of(c, 0), "only dimensions with even exponents have square roots, e.g. Data^2");
              return Type::number(*d);
          },
-         [](const std::vector<Value>& a, Span at) {
+         [](const std::vector<Value>& a, const CallSite& at) {
              if (a[0].num() < 0)
                  fail(ErrorClass::Runtime, fmt::format("`sqrt` of a negative number ({})", format_number(a[0].num(), false)), at, "");
              return Value(std::sqrt(a[0].num()));
          }},
         {"exp", "exp(x)", "e raised to a Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "exp"); },
-         [](const std::vector<Value>& a, Span at) { return Value(checked(std::exp(a[0].num()), at, "`exp` of this")); }},
+         [](const std::vector<Value>& a, const CallSite& at) { return Value(checked(std::exp(a[0].num()), at, "`exp` of this")); }},
         {"log", "log(x)", "Natural logarithm of a positive Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "log"); },
-         [](const std::vector<Value>& a, Span at) { return log_of(a, at, [](double x) { return std::log(x); }, "log"); }},
+         [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log(x); }, "log"); }},
         {"log2", "log2(x)", "Base-2 logarithm of a positive Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "log2"); },
-         [](const std::vector<Value>& a, Span at) { return log_of(a, at, [](double x) { return std::log2(x); }, "log2"); }},
+         [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log2(x); }, "log2"); }},
         {"log10", "log10(x)", "Base-10 logarithm of a positive Scalar.", 1, 1,
          [](const BuiltinCall& c) { return scalar_fn(c, "log10"); },
-         [](const std::vector<Value>& a, Span at) { return log_of(a, at, [](double x) { return std::log10(x); }, "log10"); }},
+         [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log10(x); }, "log10"); }},
         {"abs", "abs(x)", "Absolute value, in the dimension of x.", 1, 1, [](const BuiltinCall& c) { return same_dim_fn(c, "abs"); },
-         [](const std::vector<Value>& a, Span) { return Value(std::abs(a[0].num())); }},
+         [](const std::vector<Value>& a, const CallSite&) { return Value(std::abs(a[0].num())); }},
         {"floor", "floor(x)", "Largest integer not above a Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "floor"); },
-         [](const std::vector<Value>& a, Span) { return Value(std::floor(a[0].num())); }},
+         [](const std::vector<Value>& a, const CallSite&) { return Value(std::floor(a[0].num())); }},
         {"ceil", "ceil(x)", "Smallest integer not below a Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "ceil"); },
-         [](const std::vector<Value>& a, Span) { return Value(std::ceil(a[0].num())); }},
+         [](const std::vector<Value>& a, const CallSite&) { return Value(std::ceil(a[0].num())); }},
         {"round", "round(x)", "Nearest integer to a Scalar (halves away from zero).", 1, 1,
          [](const BuiltinCall& c) { return scalar_fn(c, "round"); },
-         [](const std::vector<Value>& a, Span) { return Value(std::round(a[0].num())); }},
+         [](const std::vector<Value>& a, const CallSite&) { return Value(std::round(a[0].num())); }},
         {"min", "min(a, b, ...) or min(list)", "Smallest of numbers of one dimension.", 1, -1,
          [](const BuiltinCall& c) { return extremum(c, "min"); },
-         [](const std::vector<Value>& a, Span at) { return extremum_eval(a, at, false); }},
+         [](const std::vector<Value>& a, const CallSite& at) { return extremum_eval(a, at, false); }},
         {"max", "max(a, b, ...) or max(list)", "Largest of numbers of one dimension.", 1, -1,
          [](const BuiltinCall& c) { return extremum(c, "max"); },
-         [](const std::vector<Value>& a, Span at) { return extremum_eval(a, at, true); }},
+         [](const std::vector<Value>& a, const CallSite& at) { return extremum_eval(a, at, true); }},
         {"sum", "sum(list)", "Sum of a list of numbers of one dimension (0 for an empty list).", 1, 1,
          [](const BuiltinCall& c) { return list_of_numbers(c, "sum"); },
-         [](const std::vector<Value>& a, Span at) {
+         [](const std::vector<Value>& a, const CallSite& at) {
              std::vector<double> xs;
              nums(a[0], xs);
              return Value(checked(std::accumulate(xs.begin(), xs.end(), 0.0), at, "the sum"));
          }},
         {"mean", "mean(list)", "Arithmetic mean of a non-empty list of numbers.", 1, 1,
          [](const BuiltinCall& c) { return list_of_numbers(c, "mean"); },
-         [](const std::vector<Value>& a, Span at) {
+         [](const std::vector<Value>& a, const CallSite& at) {
              std::vector<double> xs;
              nums(a[0], xs);
              if (xs.empty()) fail(ErrorClass::Runtime, "`mean` of an empty list", at, "");
@@ -158,8 +164,16 @@ const std::vector<Builtin>& builtins() {
                  fail(ErrorClass::Type, "`len` needs a list, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
              return Type::number(Dim{});
          },
-         [](const std::vector<Value>& a, Span) { return Value(static_cast<double>(a[0].list().items.size())); }},
+         [](const std::vector<Value>& a, const CallSite&) { return Value(static_cast<double>(a[0].list().items.size())); }},
     };
+}
+
+const std::vector<Builtin>& builtins() {
+    static const std::vector<Builtin> all = [] {
+        std::vector<Builtin> v = math_builtins();
+        for (auto& b : stdlib_natives()) v.push_back(b);
+        return v;
+    }();
     return all;
 }
 

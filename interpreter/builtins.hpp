@@ -17,15 +17,27 @@ struct BuiltinCall {
     const UnitTable& units;
 };
 
+// Where a builtin is called from: the span to report errors at, and the file it is in (files
+// named by a relative path are found beside it).
+struct CallSite {
+    Span span;
+    std::string_view file;
+    operator Span() const { return span; }
+};
+
 struct Builtin {
     const char* name;
     const char* signature;
     const char* doc;
     int min_args, max_args;  // max -1: any number
     Type (*check)(const BuiltinCall& c);  // throws DiagnosticError
-    Value (*eval)(const std::vector<Value>& args, Span call);
+    Value (*eval)(const std::vector<Value>& args, const CallSite& call);
 };
 
+// The core math builtins followed by the stdlib's natives (stdlib/native/).
 const std::vector<Builtin>& builtins();
+
+// Shared by natives: raise a diagnostic at a span.
+[[noreturn]] void builtin_fail(ErrorClass kind, std::string message, Span at, std::string label, std::string help = {});
 
 }  // namespace plan

@@ -94,7 +94,7 @@ Value Evaluator::eval(const TExpr& e, std::vector<Value>& frame) {
             std::vector<Value> args;
             args.reserve(e.kids.size());
             for (auto& k : e.kids) args.push_back(eval(*k, frame));
-            return builtins()[e.index].eval(args, e.span);
+            return builtins()[e.index].eval(args, CallSite{e.span, sources_ ? std::string_view(sources_->file(e.span.file).name) : ""});
         }
         case Op::Field: return eval(*e.kids[0], frame).record().fields[e.index];
         case Op::Index: {

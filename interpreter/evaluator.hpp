@@ -4,13 +4,15 @@
 #include <vector>
 
 #include "checked.hpp"
+#include "../grammar/source.hpp"
 #include "units.hpp"
 
 namespace plan {
 
 class Evaluator {
 public:
-    Evaluator(const UnitTable& units, std::vector<Value>& globals) : units_(units), globals_(globals) {}
+    Evaluator(const UnitTable& units, std::vector<Value>& globals, const SourceMap* sources = nullptr)
+        : units_(units), globals_(globals), sources_(sources) {}
 
     // Evaluates a top-level expression whose comprehensions and blocks use `frame_size` locals.
     Value evaluate(const TExpr& e, int frame_size);
@@ -26,6 +28,7 @@ private:
 
     const UnitTable& units_;
     std::vector<Value>& globals_;
+    const SourceMap* sources_;  // names the file of a builtin's call site
     int depth_ = 0;
 };
 

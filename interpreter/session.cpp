@@ -23,7 +23,7 @@ struct Session::Impl {
     SourceMap sources;
     UnitTable units;
     std::vector<Value> globals;
-    Evaluator eval{units, globals};
+    Evaluator eval{units, globals, &sources};
     Checker checker;
     std::vector<std::unique_ptr<ast::Module>> modules;
     std::set<std::string> loaded;

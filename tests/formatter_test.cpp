@@ -151,6 +151,7 @@ TEST_CASE("fmt: operators and spacing", "[fmt]") {
     check_format("a.b[ 0 ]\n", "a.b[0]\n");
     check_format("a.b[i](x).c\n", "a.b[i](x).c\n");
     check_format("m   with{a=1,b=2}\n", "m with { a = 1, b = 2 }\n");
+    check_format("llama{layers=32}\n", "llama { layers = 32 }\n");
     check_format("[ 1,2 ,3, ]\n[]\n{}\n", "[1, 2, 3]\n[]\n{}\n");
     check_format("[f(x)for x in xs if x>2]\n[x for x in xs]\n", "[f(x) for x in xs if x > 2]\n[x for x in xs]\n");
     check_format("if a then b else c\n", "if a then b else c\n");

@@ -92,6 +92,8 @@ TEST_CASE("declarations: let, fn, records, lists, comprehensions", "[language]")
     CHECK(show("model m = { layers = 12, d_model = 768 }\nm.layers * m.d_model") == "9216");
     CHECK(show("model m = { layers = 12, d_model = 768 }\n(m with { layers = 24 }).layers") == "24");
     CHECK(show("model m = { layers = 12 }\nm") == "model { layers = 12 }");
+    CHECK(show("model base = { layers = 12, d = 2 }\nmodel big = base { layers = 24 }\nbig") ==
+          "model { layers = 24, d = 2 }");
     CHECK(show("[x^2 for x in 1 .. 4]") == "[1, 4, 9, 16]");
     CHECK(show("[x for x in 1 .. 10 step 3 if x > 1]") == "[4, 7, 10]");
     CHECK(show("[1 GB, 2 GB][1]") == "2 GB");
