@@ -6,6 +6,7 @@ plan_packages=(
   libedit-dev nlohmann-json3-dev          # REPL line editing, JSON
   catch2                                  # tests
   libopenblas-dev libsqlite3-dev          # validation trainer: sgemm, run store
+  liblbfgs-dev                            # L-BFGS for scaling-law fits
   python3-torch python3-numpy             # reference checks of the trainer (/usr/bin/python3)
   hyperfine                               # bench/: start-up timing
 )
