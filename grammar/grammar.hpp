@@ -43,6 +43,9 @@ struct keyword : sor<kw_let, kw_fn, kw_model, kw_hardware, kw_dimension, kw_unit
                      kw_budget, kw_constraint, kw_if, kw_then, kw_else, kw_and, kw_or, kw_not, kw_with, kw_for,
                      kw_in, kw_step, kw_true, kw_false, kw_prefixes, kw_autoscale> {};
 struct name : seq<not_at<keyword>, identifier> {};
+// A keyword where a name is being defined: say so instead of "expected a name".
+struct reserved_name : any {};
+struct no_keyword_name : opt<at<keyword, not_at<identifier_other>>, raise<reserved_name>> {};
 
 // ---- literals
 struct digits : seq<digit, star<opt<one<'_'>>, digit>> {};
@@ -93,7 +96,8 @@ struct list_lit : seq<one<'['>, ws, opt<sor<comprehension, list_items>>, ws, mus
 
 struct item_sep : sor<seq<sp, one<',', ';'>, ws>, seq<sp, one<'\n'>, ws>> {};
 struct field_init : seq<name, sp, must<assign>, ws, must<expression>> {};
-struct record_lit : seq<one<'{'>, ws, opt<list<field_init, item_sep>, opt<item_sep>>, ws, must<close_brace>> {};
+struct record_lit : seq<one<'{'>, ws, opt<list<field_init, item_sep>, opt<item_sep>>, ws, no_keyword_name,
+                        must<close_brace>> {};
 
 struct let_stmt;
 struct block_lets : list<let_stmt, item_sep> {};
@@ -136,12 +140,12 @@ struct expression : seq<conversion> {};
 // ---- statements
 struct type_expr : seq<multiplicative> {};
 struct type_ann : seq<one<':'>, ws, must<type_expr>> {};
-struct let_stmt : seq<kw_let, ws, must<name>, sp, opt<type_ann, sp>, must<assign>, ws, must<expression>> {};
+struct let_stmt : seq<kw_let, ws, no_keyword_name, must<name>, sp, opt<type_ann, sp>, must<assign>, ws, must<expression>> {};
 struct param : seq<name, sp, opt<type_ann, sp>, opt<assign, ws, must<expression>>> {};
 struct params : seq<must<one<'('>>, ws, opt<list<param, seq<ws, one<','>, ws>>, opt<ws, one<','>>>, ws, must<close_paren>> {};
-struct fn_stmt : seq<kw_fn, ws, must<name>, params, sp, opt<type_ann, sp>, must<assign>, ws, must<expression>> {};
+struct fn_stmt : seq<kw_fn, ws, no_keyword_name, must<name>, params, sp, opt<type_ann, sp>, must<assign>, ws, must<expression>> {};
 struct record_keyword : sor<kw_model, kw_hardware> {};
-struct record_stmt : seq<record_keyword, ws, must<name>, sp, must<assign>, ws, must<expression>> {};
+struct record_stmt : seq<record_keyword, ws, no_keyword_name, must<name>, sp, must<assign>, ws, must<expression>> {};
 struct dimension_stmt : seq<kw_dimension, ws, must<name>, opt<sp, assign, ws, must<type_expr>>> {};
 struct prefix_list : seq<kw_prefixes, sp, must<one<'('>>, ws, list_must<name, seq<ws, one<','>, ws>>, ws, must<close_paren>> {};
 struct unit_value : seq<assign, ws, must<expression>> {};
@@ -179,6 +183,7 @@ template <> inline constexpr auto error_message<close_brace> = "expected `}`";
 template <> inline constexpr auto error_message<str_close_brace> = "expected `}` to end the interpolation";
 template <> inline constexpr auto error_message<str_close> = "unterminated string: expected `\"`";
 template <> inline constexpr auto error_message<name> = "expected a name";
+template <> inline constexpr auto error_message<reserved_name> = "a keyword cannot be used as a name";
 template <> inline constexpr auto error_message<assign> = "expected `=`";
 template <> inline constexpr auto error_message<kw_then> = "expected `then`";
 template <> inline constexpr auto error_message<kw_else> = "expected `else`";

@@ -510,6 +510,13 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
             uint32_t end = at < text.size() && text[at] != '\n' ? at + 1 : at;
             d.labels.push_back({{file, at, end}, ""});
             if (d.message.find("unterminated string") != std::string::npos) d.help = "close the string with `\"` on the same line";
+            if (d.message.find("keyword") != std::string::npos) {
+                uint32_t end = at;
+                while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+                d.labels[0].span.end = end;
+                d.labels[0].text = "reserved";
+                d.help = "choose another name, e.g. `" + text.substr(at, end - at) + "_`";
+            }
             result.errors.push_back(std::move(d));
             pos = recover(text, at);
         }
