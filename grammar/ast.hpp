@@ -29,7 +29,7 @@ enum class ExprKind {
     With,           // args[0] with args[1] (a Record); text "with", or "" for `llama { ... }`
     List,           // args = elements
     Comprehension,  // [args[0] for text in args[1] if args[2]]
-    Range,          // args[0] .. args[1] [step args[2]]
+    Range,          // args[0] .. args[1] [step args[2]]; text "log" when args[2] is a count of points
     Record,         // { names[i] = args[i] }
     If,             // if args[0] then args[1] else args[2]
     Block,          // { block lets; args[0] }
@@ -63,6 +63,10 @@ enum class StmtKind {
     Budget,      // budget [name] { items }
     Constraint,  // constraint value
     Expression,  // value
+    Sweep,       // sweep [name] { body }: a grid search
+    Axis,        // in a sweep: name in value (a list)
+    Objective,   // in a sweep: minimize value | maximize value (keyword says which)
+    Report,      // in a sweep: report top values[0] | pareto(values[0], values[1]) | all [to message]
 };
 
 struct Param {
@@ -94,6 +98,7 @@ struct Stmt {
     std::vector<std::string> prefixes;  // unit: "si", "binary"
     bool autoscale = false;
     std::string doc;  // text of `##` comments right above the statement
+    std::vector<StmtPtr> body;  // sweep: its items in order
 };
 
 struct Comment {

@@ -393,7 +393,8 @@ private:
             case ExprKind::Range: {
                 std::string out = expr(*a[0], col, indent, ADD) + " .. ";
                 out += expr(*a[1], end_col(col, out), indent, ADD);
-                if (a.size() > 2) out += " step " + expr(*a[2], end_col(col, out) + 6, indent, ADD);
+                std::string kw = e.text == "log" ? " log " : " step ";
+                if (a.size() > 2) out += kw + expr(*a[2], end_col(col, out) + static_cast<int>(kw.size()), indent, ADD);
                 return out;
             }
             case ExprKind::Record: return record(e, col, indent);
@@ -502,6 +503,25 @@ private:
             }
             case StmtKind::Constraint: return "constraint " + expr(*s.value, indent + 11, indent, IF);
             case StmtKind::Expression: return expr(*s.value, indent, indent, IF);
+            case StmtKind::Sweep: {
+                out = s.name.empty() ? "sweep " : "sweep " + s.name + " ";
+                if (s.body.empty() && !has_comment(s.span.begin, s.span.end)) return out + "{}";
+                Items items{s.body.size(), [&](size_t k) { return s.body[k]->span; },
+                            [&](size_t k, int c) { return stmt(*s.body[k], c); }};
+                return out + broken("{", "}", s.span.begin, s.span.end, indent, items);
+            }
+            case StmtKind::Axis:
+                out = s.name + " in ";
+                return out + expr(*s.value, end_col(indent, out), indent, IF);
+            case StmtKind::Objective:
+                out = s.keyword + " ";
+                return out + expr(*s.value, end_col(indent, out), indent, IF);
+            case StmtKind::Report:
+                out = "report " + s.keyword;
+                if (s.keyword == "top") out += " " + expr(*s.values[0], end_col(indent, out) + 1, indent, ADD);
+                if (s.keyword == "pareto") out += "(" + s.values[0]->text + ", " + s.values[1]->text + ")";
+                if (s.message) out += " to " + string_lit(*s.message, end_col(indent, out) + 4, indent);
+                return out;
         }
         return out;
     }

@@ -39,9 +39,14 @@ struct kw_true : TAO_PEGTL_KEYWORD("true") {};
 struct kw_false : TAO_PEGTL_KEYWORD("false") {};
 struct kw_prefixes : TAO_PEGTL_KEYWORD("prefixes") {};
 struct kw_autoscale : TAO_PEGTL_KEYWORD("autoscale") {};
+struct kw_sweep : TAO_PEGTL_KEYWORD("sweep") {};
+struct kw_minimize : TAO_PEGTL_KEYWORD("minimize") {};
+struct kw_maximize : TAO_PEGTL_KEYWORD("maximize") {};
+struct kw_report : TAO_PEGTL_KEYWORD("report") {};
 struct keyword : sor<kw_let, kw_fn, kw_model, kw_hardware, kw_dimension, kw_unit, kw_use, kw_assert, kw_print,
                      kw_budget, kw_constraint, kw_if, kw_then, kw_else, kw_and, kw_or, kw_not, kw_with, kw_for,
-                     kw_in, kw_step, kw_true, kw_false, kw_prefixes, kw_autoscale> {};
+                     kw_in, kw_step, kw_true, kw_false, kw_prefixes, kw_autoscale, kw_sweep, kw_minimize,
+                     kw_maximize, kw_report> {};
 struct name : seq<not_at<keyword>, identifier> {};
 // A keyword where a name is being defined: say so instead of "expected a name".
 struct reserved_name : any {};
@@ -122,14 +127,18 @@ struct power : seq<postfix, opt<sp, op_pow, ws, must<pow_rhs>>> {};
 
 // `5 GB`, `1 PFLOP`, `2 B^2`: a number multiplied by the units written after it. Binds tighter
 // than `*` and `/`, so `1 PFLOP/s` is (1 PFLOP)/s.
-struct unit_atom : seq<name, not_at<one<'(', '.'>>, opt<sp, op_pow, ws, must<pow_rhs>>> {};
+struct kw_log : TAO_PEGTL_KEYWORD("log") {};  // only in `a .. b log n`; log(x) stays a function
+struct kw_to : TAO_PEGTL_KEYWORD("to") {};    // only in `report ... to "file"`
+struct unit_atom : seq<not_at<kw_log, sp, digit>, not_at<kw_to, sp, one<'"'>>, name, not_at<one<'(', '.'>>, opt<sp, op_pow, ws, must<pow_rhs>>> {};
 struct juxtapose : seq<number, plus<sp, unit_atom>> {};
 
 struct unary : sor<seq<op_neg, sp, must<unary>>, seq<op_plus, sp, must<unary>>, juxtapose, power> {};
 struct multiplicative : seq<unary, star<sp, sor<op_mul, op_div>, ws, must<unary>>> {};
 struct additive : seq<multiplicative, star<sp, sor<op_add, op_sub>, ws, must<multiplicative>>> {};
 struct range_step : seq<sp, kw_step, ws, must<additive>> {};
-struct range : seq<additive, opt<sp, op_range, ws, must<additive>, opt<range_step>>> {};
+// `a .. b log n`: n points evenly spaced in log from a to b (sweeps over sizes and budgets).
+struct range_log : seq<sp, kw_log, sp, must<additive>> {};
+struct range : seq<additive, opt<sp, op_range, ws, must<additive>, opt<sor<range_step, range_log>>>> {};
 struct comparison : seq<range, opt<sp, op_cmp, ws, must<range>>> {};
 struct logic_not : sor<seq<kw_not, ws, must<logic_not>>, comparison> {};
 struct logic_and : seq<logic_not, star<sp, kw_and, ws, must<logic_not>>> {};
@@ -160,7 +169,24 @@ struct budget_stmt : seq<kw_budget, sp, opt<name, sp>, must<one<'{'>>, ws, opt<l
 struct constraint_stmt : seq<kw_constraint, ws, must<expression>> {};
 struct expr_stmt : expression {};
 
-struct statement : sor<let_stmt, fn_stmt, record_stmt, dimension_stmt, unit_stmt, use_stmt, assert_stmt, print_stmt,
+// sweep [name] { axes, lets, constraints, objectives, reports }: one loop per axis, in order.
+struct axis : seq<name, sp, kw_in, ws, must<expression>> {};
+struct objective : seq<sor<kw_minimize, kw_maximize>, ws, must<expression>> {};
+struct kw_top : TAO_PEGTL_KEYWORD("top") {};
+struct kw_pareto : TAO_PEGTL_KEYWORD("pareto") {};
+struct kw_all : TAO_PEGTL_KEYWORD("all") {};
+struct report_top : seq<kw_top, sp, must<additive>> {};
+struct report_pareto : seq<kw_pareto, sp, must<one<'('>>, ws, must<name>, ws, must<one<','>>, ws, must<name>, ws,
+                           must<close_paren>> {};
+struct report_all : kw_all {};
+struct report_kind : sor<report_top, report_pareto, report_all> {};
+struct report_file : seq<sp, kw_to, ws, must<string_lit>> {};
+struct report : seq<kw_report, ws, must<report_kind>, opt<report_file>> {};
+struct sweep_item : sor<let_stmt, constraint_stmt, objective, report, axis> {};
+struct sweep_stmt : seq<kw_sweep, sp, opt<name, sp>, must<one<'{'>>, ws, opt<list<sweep_item, item_sep>, opt<item_sep>>,
+                        ws, must<close_brace>> {};
+
+struct statement : sor<sweep_stmt, let_stmt, fn_stmt, record_stmt, dimension_stmt, unit_stmt, use_stmt, assert_stmt, print_stmt,
                        budget_stmt, constraint_stmt, expr_stmt> {};
 struct stmt_end : sor<one<';', '\n'>, eof> {};
 // One statement and its terminator: the parser calls this once per statement so that an error
@@ -184,6 +210,8 @@ template <> inline constexpr auto error_message<str_close_brace> = "expected `}`
 template <> inline constexpr auto error_message<str_close> = "unterminated string: expected `\"`";
 template <> inline constexpr auto error_message<name> = "expected a name";
 template <> inline constexpr auto error_message<reserved_name> = "a keyword cannot be used as a name";
+template <> inline constexpr auto error_message<report_kind> = "expected `top N`, `pareto(x, y)` or `all` after `report`";
+template <> inline constexpr auto error_message<one<','>> = "expected `,`";
 template <> inline constexpr auto error_message<assign> = "expected `=`";
 template <> inline constexpr auto error_message<kw_then> = "expected `then`";
 template <> inline constexpr auto error_message<kw_else> = "expected `else`";

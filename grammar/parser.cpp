@@ -33,7 +33,9 @@ using selector = pt::selector<
                           g::param, g::fn_stmt, g::record_keyword, g::record_stmt, g::dimension_stmt,
                           g::prefix_list, g::unit_value, g::kw_autoscale, g::unit_stmt, g::use_stmt,
                           g::assert_message, g::assert_stmt, g::print_stmt, g::budget_item, g::budget_stmt,
-                          g::constraint_stmt, g::expr_stmt>,
+                          g::constraint_stmt, g::expr_stmt, g::range_log, g::sweep_stmt, g::axis, g::objective,
+                          g::kw_minimize, g::kw_maximize, g::report, g::report_top, g::report_pareto,
+                          g::report_all, g::report_file>,
     pt::fold_one::on<g::postfix, g::power, g::pow_rhs, g::unit_atom, g::unary, g::multiplicative, g::additive,
                      g::range, g::comparison, g::logic_not, g::logic_and, g::logic_or, g::conversion>>;
 
@@ -156,7 +158,10 @@ public:
             auto e = make(ExprKind::Range, s);
             e->args.push_back(expr(*n.children[0]));
             e->args.push_back(expr(*n.children[2]));
-            if (n.children.size() > 3) e->args.push_back(expr(*n.children[3]->children[0]));
+            if (n.children.size() > 3) {
+                if (n.children[3]->is_type<g::range_log>()) e->text = "log";
+                e->args.push_back(expr(*n.children[3]->children[0]));
+            }
             return e;
         }
         if (n.is_type<g::conversion>()) {
@@ -376,6 +381,44 @@ public:
                 s->items.push_back({c->children[0]->string(), span(*c->children[0]), c->children[1]->string(),
                                     expr(*c->children[2])});
             }
+            return s;
+        }
+        if (n.is_type<g::sweep_stmt>()) {
+            auto s = stmt(StmtKind::Sweep, n);
+            s->keyword = "sweep";
+            for (auto& c : n.children) {
+                if (c->is_type<g::name>())
+                    set_name(*s, *c);
+                else
+                    s->body.push_back(statement(*c));
+            }
+            return s;
+        }
+        if (n.is_type<g::axis>()) {
+            auto s = stmt(StmtKind::Axis, n);
+            set_name(*s, *n.children[0]);
+            s->value = expr(*n.children[1]);
+            return s;
+        }
+        if (n.is_type<g::objective>()) {
+            auto s = stmt(StmtKind::Objective, n);
+            s->keyword = n.children[0]->string();
+            s->value = expr(*n.children[1]);
+            return s;
+        }
+        if (n.is_type<g::report>()) {
+            auto s = stmt(StmtKind::Report, n);
+            const Node& kind = *n.children[0];
+            if (kind.is_type<g::report_top>()) {
+                s->keyword = "top";
+                s->values.push_back(expr(*kind.children[0]));
+            } else if (kind.is_type<g::report_pareto>()) {
+                s->keyword = "pareto";
+                for (auto& c : kind.children) s->values.push_back(expr(*c));
+            } else {
+                s->keyword = "all";
+            }
+            if (n.children.size() > 1) s->message = string_literal(*n.children[1]->children[0]);
             return s;
         }
         if (n.is_type<g::constraint_stmt>()) {

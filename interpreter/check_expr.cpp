@@ -629,6 +629,24 @@ TExprPtr ExprChecker::comprehension(const ast::Expr& e) {
 
 TExprPtr ExprChecker::range(const ast::Expr& e) {
     auto t = node(Op::Range, Type{}, e.span);
+    if (e.text == "log") {  // from .. to log count: the count is a plain number
+        t->index = 1;
+        TExprPtr count = check(*e.args[2]);
+        if (!count->type.is(Type::Kind::Number) || !count->type.dim.none())
+            check_fail(ErrorClass::Type, "the number of points of a log range must be a Scalar, not " + tname(count->type),
+                       {{count->span, tname(count->type)}});
+        for (size_t i = 0; i < 2; ++i) {
+            TExprPtr v = check(*e.args[i]);
+            expect_number(*v, "a range");
+            if (!t->kids.empty() && !same_type(t->kids[0]->type, v->type))
+                check_fail(ErrorClass::Dimension, "range bounds must have one dimension: " + tname(t->kids[0]->type) + " and " + tname(v->type),
+                           {{t->kids[0]->span, tname(t->kids[0]->type)}, {v->span, tname(v->type)}});
+            t->kids.push_back(std::move(v));
+        }
+        t->kids.push_back(std::move(count));
+        t->type = Type::list(t->kids[0]->type);
+        return t;
+    }
     for (auto& a : e.args) {
         TExprPtr v = check(*a);
         expect_number(*v, "a range");

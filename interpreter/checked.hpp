@@ -27,7 +27,7 @@ enum class Op {
     Index,          // kids[0][kids[1]]
     List,           // kids: items
     Comprehension,  // [kids[0] for frame[slot] in kids[1] if kids[2]]
-    Range,          // kids: from, to, step
+    Range,          // kids: from, to, step (index 1: from, to, number of points evenly spaced in log)
     Record,         // kids: fields in order
     With,           // kids[0] with fields[i] = kids[i+1]
     Interpolate,    // parts[i] literal text, kids[i] value shown in the middle (types[i])

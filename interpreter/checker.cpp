@@ -309,8 +309,132 @@ CheckedStmt Checker::check(const ast::Stmt& s) {
             out.kind = CheckedStmt::Kind::Expression;
             out.exprs.push_back(ec.check(*s.value));
             return out;
+        case ast::StmtKind::Sweep:
+            out.kind = CheckedStmt::Kind::Sweep;
+            out.sweep = check_sweep(s);
+            return out;
+        case ast::StmtKind::Axis:
+        case ast::StmtKind::Objective:
+        case ast::StmtKind::Report: break;  // only inside a sweep, where check_sweep handles them
     }
     return out;
+}
+
+std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
+    auto sweep = std::make_unique<CheckedSweep>();
+    sweep->name = s.name;
+    sweep->span = s.span;
+    ExprChecker ec(*this, bindings_.size(), sweep->frame_size);
+    auto is_scalar_like = [](const Type& t) {
+        return t.is(Type::Kind::Number) || t.is(Type::Kind::Bool) || t.is(Type::Kind::String);
+    };
+    std::vector<const ast::Stmt*> reports;
+    for (auto& item : s.body) {
+        using Kind = CheckedSweep::Item::Kind;
+        switch (item->kind) {
+            case ast::StmtKind::Axis: {
+                TExprPtr values = ec.check(*item->value);
+                if (!values->type.is(Type::Kind::List) || !is_scalar_like(*values->type.elem))
+                    check_fail(ErrorClass::Type, "an axis needs a list of numbers, Bools or strings, not " + type_name(values->type, units_),
+                               {{item->value->span, type_name(values->type, units_)}},
+                               "write `" + item->name + " in [1, 2, 4]`, `" + item->name + " in 16 .. 80 step 8` or `... log 8`");
+                for (auto& c : sweep->columns)
+                    if (c.name == item->name)
+                        check_fail(ErrorClass::Name, "`" + item->name + "` is already defined in this sweep", {{item->name_span, "again here"}});
+                Type elem = *values->type.elem;
+                int slot = ec.add_local(item->name, elem);
+                sweep->columns.push_back({item->name, elem, slot});
+                sweep->items.push_back({Kind::Axis, item->name, slot, std::move(values)});
+                break;
+            }
+            case ast::StmtKind::Let: {
+                TExprPtr v = ec.check(*item->value);
+                int slot = ec.add_local(item->name, v->type);
+                if (is_scalar_like(v->type)) sweep->columns.push_back({item->name, v->type, slot});
+                sweep->items.push_back({Kind::Let, item->name, slot, std::move(v)});
+                break;
+            }
+            case ast::StmtKind::Constraint: {
+                TExprPtr v = ec.check(*item->value);
+                if (!v->type.is(Type::Kind::Bool))
+                    check_fail(ErrorClass::Type, "`constraint` needs a Bool, not " + type_name(v->type, units_),
+                               {{v->span, type_name(v->type, units_)}});
+                sweep->items.push_back({Kind::Constraint, "", -1, std::move(v)});
+                break;
+            }
+            case ast::StmtKind::Objective: {
+                TExprPtr v = ec.check(*item->value);
+                if (!v->type.is(Type::Kind::Number))
+                    check_fail(ErrorClass::Type, "`" + item->keyword + "` needs a number, not " + type_name(v->type, units_),
+                               {{v->span, type_name(v->type, units_)}});
+                if (sweep->objective >= 0)
+                    check_fail(ErrorClass::Type, "a sweep has one objective", {{item->span, "a second one"}},
+                               "for a trade-off between two quantities, use `report pareto(x, y)`");
+                sweep->objective = static_cast<int>(sweep->items.size());
+                bool named = item->value->kind == ast::ExprKind::Name;
+                if (!named) sweep->columns.push_back({item->keyword, v->type, -1});
+                sweep->items.push_back({Kind::Objective, named ? item->value->text : "", -1, std::move(v),
+                                        item->keyword == "maximize"});
+                break;
+            }
+            case ast::StmtKind::Report: reports.push_back(item.get()); break;
+            default: break;
+        }
+    }
+    bool has_axis = false;
+    for (auto& i : sweep->items) has_axis = has_axis || i.kind == CheckedSweep::Item::Kind::Axis;
+    if (!has_axis) check_fail(ErrorClass::Type, "a sweep needs at least one axis", {{s.span, ""}}, "add one: `n in [1, 2, 4]`");
+    auto column = [&](const ast::Expr& e) {
+        for (size_t i = 0; i < sweep->columns.size(); ++i)
+            if (sweep->columns[i].name == e.text && sweep->columns[i].type.is(Type::Kind::Number)) return static_cast<int>(i);
+        std::vector<std::string> names;
+        for (auto& c : sweep->columns) names.push_back(c.name);
+        std::string guess = closest_name(e.text, names);
+        check_fail(ErrorClass::Name, "`" + e.text + "` is not a numeric axis or let of this sweep", {{e.span, ""}},
+                   guess.empty() ? "" : "did you mean `" + guess + "`?");
+    };
+    const CheckedSweep::Item* objective = sweep->objective >= 0 ? &sweep->items[sweep->objective] : nullptr;
+    for (const ast::Stmt* r : reports) {
+        CheckedSweep::Report report{CheckedSweep::Report::Kind::All, nullptr, -1, -1, false, false, "", r->span};
+        if (r->message) {
+            for (auto& part : r->message->parts) {
+                if (part.expr) check_fail(ErrorClass::Type, "a report file name cannot interpolate", {{r->message->span, ""}});
+                report.file += part.text;
+            }
+        }
+        if (r->keyword == "top") {
+            report.kind = CheckedSweep::Report::Kind::Top;
+            if (!objective)
+                check_fail(ErrorClass::Type, "`report top` needs an objective", {{r->span, ""}},
+                           "add `minimize EXPR` or `maximize EXPR` to the sweep");
+            int frame = 0;
+            ExprChecker count_checker(*this, bindings_.size(), frame);
+            report.count = count_checker.check(*r->values[0]);
+            if (!report.count->type.is(Type::Kind::Number) || !report.count->type.dim.none())
+                check_fail(ErrorClass::Type, "`report top` needs a count", {{r->values[0]->span, type_name(report.count->type, units_)}});
+        } else if (r->keyword == "pareto") {
+            report.kind = CheckedSweep::Report::Kind::Pareto;
+            report.x = column(*r->values[0]);
+            report.y = column(*r->values[1]);
+            // A quantity the sweep maximizes is maximized on the frontier too; others are minimized.
+            report.x_max = objective && objective->maximize && objective->name == r->values[0]->text;
+            report.y_max = objective && objective->maximize && objective->name == r->values[1]->text;
+        }
+        sweep->reports.push_back(std::move(report));
+    }
+    if (sweep->reports.empty()) {
+        // Without a report: the best 10 by the objective, or every point.
+        CheckedSweep::Report report{objective ? CheckedSweep::Report::Kind::Top : CheckedSweep::Report::Kind::All,
+                                    nullptr, -1, -1, false, false, "", s.span};
+        if (objective) {
+            report.count = std::make_unique<TExpr>();
+            report.count->op = Op::Const;
+            report.count->type = Type::number(Dim{});
+            report.count->constant = Value(10.0);
+        }
+        sweep->reports.push_back(std::move(report));
+    }
+    return sweep;
 }
 
 Checker::Mark Checker::mark() const { return {bindings_.size(), globals_.size(), fns_.size(), budgets_.size(), units_.mark()}; }

@@ -39,9 +39,42 @@ struct Binding {
     std::string signature;  // functions: "f(x: Data, y)"
 };
 
+// A sweep: its items run in order, each axis opening a loop around the items after it, so work
+// that depends only on outer axes is done once per outer value.
+struct CheckedSweep {
+    struct Item {
+        enum class Kind { Axis, Let, Constraint, Objective } kind;
+        std::string name;  // axis and let names
+        int slot = -1;     // frame slot of an axis value or a let
+        TExprPtr expr;     // axis: a list; let: the value; constraint: a Bool; objective: a number
+        bool maximize = false;
+    };
+    struct Column {  // what a report shows: axes, scalar lets, the objective if it is not a name
+        std::string name;
+        Type type;
+        int slot = -1;       // frame slot, or -1 for the objective value
+    };
+    struct Report {
+        enum class Kind { Top, Pareto, All } kind;
+        TExprPtr count;                // top: how many
+        int x = -1, y = -1;            // pareto: column indices
+        bool x_max = false, y_max = false;
+        std::string file;              // "" for the terminal
+        Span span;
+    };
+    std::string name;
+    std::vector<Item> items;
+    std::vector<Column> columns;
+    std::vector<Report> reports;
+    int objective = -1;  // index in items of the first objective, -1 if none
+    int frame_size = 0;
+    Span span;
+};
+
 struct CheckedStmt {
     const ast::Stmt* src;
-    enum class Kind { Nothing, Define, Print, Assert, Expression, Constraint, Budget } kind = Kind::Nothing;
+    enum class Kind { Nothing, Define, Print, Assert, Expression, Constraint, Budget, Sweep } kind = Kind::Nothing;
+    std::unique_ptr<CheckedSweep> sweep;
     int slot = -1;                 // Define: global slot to store to
     std::vector<TExprPtr> exprs;   // Define/Expression/Constraint: [value]; Print: values;
                                    // Assert: [condition, message?]; Budget: bounds
@@ -98,6 +131,7 @@ private:
     void check_unit(const ast::Stmt& s);
     void check_dimension(const ast::Stmt& s);
     void check_fn(const ast::Stmt& s);
+    std::unique_ptr<CheckedSweep> check_sweep(const ast::Stmt& s);
 
     UnitTable& units_;
     std::vector<Value>& globals_;

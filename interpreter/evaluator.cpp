@@ -167,6 +167,16 @@ Value Evaluator::call(const TExpr& e, std::vector<Value>& frame) {
 Value Evaluator::range(const TExpr& e, std::vector<Value>& frame) {
     double from = eval(*e.kids[0], frame).num();
     double to = eval(*e.kids[1], frame).num();
+    if (e.index == 1) {  // log spacing: from, from·r, ..., to
+        double n = eval(*e.kids[2], frame).num();
+        if (n < 2 || n != std::floor(n) || n > static_cast<double>(kMaxListLength))
+            runtime_error(e.kids[2]->span, fmt::format("a log range needs a whole number of points from 2 to {}", kMaxListLength));
+        if (from <= 0 || to <= 0) runtime_error(e.span, "a log range needs positive bounds");
+        std::vector<Value> items;
+        double ratio = std::log(to / from) / (n - 1);
+        for (double i = 0; i < n; ++i) items.push_back(Value(i == n - 1 ? to : from * std::exp(ratio * i)));
+        return make_list(std::move(items));
+    }
     double step = eval(*e.kids[2], frame).num();
     if (step == 0) runtime_error(e.kids[2]->span, "a range step must not be zero");
     double count = std::floor((to - from) / step + 1e-9) + 1;

@@ -13,6 +13,7 @@
 #include "evaluator.hpp"
 #include "plan/plan.hpp"
 #include "stdlib.hpp"
+#include "sweep.hpp"
 
 namespace plan {
 
@@ -158,6 +159,9 @@ struct Session::Impl {
                 }
                 throw DiagnosticError{std::move(d)};
             }
+            case CheckedStmt::Kind::Sweep:
+                run_sweep(*s.sweep, eval, units, out(), dirs.back().string());
+                return;
             case CheckedStmt::Kind::Budget: {
                 for (size_t i = 0; i < s.exprs.size(); ++i) {
                     const auto& item = s.src->items[i];

@@ -203,3 +203,46 @@ TEST_CASE("use loads stdlib modules and files beside the script", "[modules]") {
     CHECK(r.exit_code == 2);
     CHECK(r.errors.at(0).kind == "name");
 }
+
+namespace {
+std::string run_output(const std::string& code) {
+    plan::SessionOptions o = quiet();
+    std::ostringstream out;
+    o.out = &out;
+    plan::Session s(o);
+    plan::Result r = s.eval(code, "<test>");
+    if (!r.ok()) return "error: " + r.errors.at(0).message;
+    return out.str();
+}
+}  // namespace
+
+TEST_CASE("a sweep loops over its axes in order and reports the best points", "[sweep]") {
+    CHECK(run_output("sweep s {\n a in [1, 2, 3]\n b in [10, 20]\n let c = a * b\n constraint c != 20\n minimize c\n"
+                     " report top 2\n}") ==
+          "sweep s: 4 feasible points of 6\ntop 2 by smallest objective:\na  b   c\n-  --  --\n1  10  10\n3  10  30\n");
+    // An axis may depend on the axes before it; then the grid size is not known up front.
+    CHECK(run_output("sweep {\n n in [2, 4]\n k in 1 .. n\n report all\n}") ==
+          "sweep: 6 feasible points\nall 6 feasible points:\nn  k\n-  -\n2  1\n2  2\n4  1\n4  2\n4  3\n4  4\n");
+    // Ties keep the enumeration order; maximize flips the order.
+    CHECK(run_output("sweep {\n x in [3, 1, 3, 2]\n maximize x\n report top 3\n}") ==
+          "sweep: 4 feasible points of 4\ntop 3 by largest objective:\nx\n-\n3\n3\n2\n");
+    CHECK(run_output("sweep {\n x in [3, 1]\n maximize x * 2\n report top 1\n}") ==
+          "sweep: 2 feasible points of 2\ntop 1 by largest objective:\nx  maximize\n-  --------\n3         6\n");
+}
+
+TEST_CASE("a sweep's Pareto frontier keeps the non-dominated points", "[sweep]") {
+    CHECK(run_output("sweep {\n n in [1, 2, 3, 4]\n let cost = n * 1 USD\n let loss = 10 / n + (if n == 3 then 5 else 0)\n"
+                     " report pareto(cost, loss)\n}") ==
+          "sweep: 4 feasible points of 4\nPareto frontier of cost and loss (3 points):\nn  cost   loss\n-  -----  ----\n"
+          "1  1 USD    10\n2  2 USD     5\n4  4 USD   2.5\n");
+}
+
+TEST_CASE("log ranges and sweep errors", "[sweep]") {
+    CHECK(show("1 .. 1000 log 4") == "[1, 10, 100, 1000]");
+    CHECK(show("1 GB .. 100 GB log 3") == "[1 GB, 10 GB, 100 GB]");
+    CHECK(show("log(100) > 4") == "true");  // log stays a function
+    CHECK(run_output("sweep {\n x in 5\n}") == "error: an axis needs a list of numbers, Bools or strings, not Scalar");
+    CHECK(run_output("sweep {\n x in [1]\n report pareto(x, y)\n}") == "error: `y` is not a numeric axis or let of this sweep");
+    CHECK(run_output("sweep {\n x in [1]\n report top 3\n}") == "error: `report top` needs an objective");
+    CHECK(run_output("sweep {\n a in 1 .. 1e6\n b in 1 .. 1e6\n}") == "error: this sweep has 1000000000000 points; the limit is 1e10");
+}
