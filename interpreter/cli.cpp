@@ -48,11 +48,15 @@ std::vector<std::string> plan_files(const std::vector<std::string>& paths) {
     return files;
 }
 
-int run_files(const std::vector<std::string>& files, plan::Mode mode) {
+int run_files(const std::vector<std::string>& files, plan::Mode mode, const plan::SessionOptions& sweep = {}) {
     int status = 0;
     int passed = 0, failed = 0;
     for (auto& file : files) {
         plan::SessionOptions o = options();
+        o.backend = sweep.backend;
+        o.threads = sweep.threads;
+        o.stats = sweep.stats;
+        o.progress = isatty(STDERR_FILENO);
         o.print_expressions = mode == plan::Mode::Run;
         plan::Session session(o);
         plan::Result r = session.run_file(file, mode);
@@ -107,6 +111,11 @@ int main(int argc, char** argv) {
     auto* run = app.add_subcommand("run", "Run a .plan script");
     std::string run_file;
     run->add_option("FILE", run_file, "The script")->required();
+    plan::SessionOptions sweep_options;
+    run->add_option("--backend", sweep_options.backend, "How sweeps run: jit (compiled, the default) or interp")
+        ->check(CLI::IsMember({"jit", "interp"}));
+    run->add_option("--threads", sweep_options.threads, "Sweep threads (default: every core)")->check(CLI::NonNegativeNumber);
+    run->add_flag("--stats", sweep_options.stats, "Print sweep compile and run statistics");
 
     auto* check = app.add_subcommand("check", "Parse and check files without running them");
     check->add_option("FILE", paths, "Files or directories")->required();
@@ -140,7 +149,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (*run) return run_files({run_file}, plan::Mode::Run);
+        if (*run) return run_files({run_file}, plan::Mode::Run, sweep_options);
         if (*check) return run_files(plan_files(paths), plan::Mode::Check);
         if (*test) return run_files(plan_files(paths), plan::Mode::Test);
         if (*fmt_cmd) return format_files(plan_files(paths), fmt_check, fmt_write);

@@ -160,7 +160,8 @@ struct Session::Impl {
                 throw DiagnosticError{std::move(d)};
             }
             case CheckedStmt::Kind::Sweep:
-                run_sweep(*s.sweep, eval, units, out(), dirs.back().string());
+                run_sweep(*s.sweep, eval, units, out(), dirs.back().string(),
+                          SweepOptions{options.backend, options.threads, options.stats, options.progress});
                 return;
             case CheckedStmt::Kind::Budget: {
                 for (size_t i = 0; i < s.exprs.size(); ++i) {

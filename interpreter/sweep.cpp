@@ -179,7 +179,8 @@ void write_csv(std::ostream& f, const CheckedSweep& s, const std::vector<Row>& r
 
 }  // namespace
 
-void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir) {
+void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
+               const SweepOptions&) {
     Runner runner(s, eval, units);
     double size = runner.grid_size();
     if (size > kMaxPoints)

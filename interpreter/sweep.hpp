@@ -10,8 +10,15 @@
 
 namespace plan {
 
+struct SweepOptions {
+    std::string backend = "jit";  // or "interp"
+    int threads = 0;              // 0: every core
+    bool stats = false;
+    bool progress = false;
+};
+
 // Prints the reports to `out` (or writes them to their files, relative to `dir`).
 void run_sweep(const CheckedSweep& sweep, Evaluator& eval, const UnitTable& units, std::ostream& out,
-               const std::string& dir);
+               const std::string& dir, const SweepOptions& options = {});
 
 }  // namespace plan
