@@ -159,7 +159,9 @@ struct dimension_stmt : seq<kw_dimension, ws, must<name>, opt<sp, assign, ws, mu
 struct prefix_list : seq<kw_prefixes, sp, must<one<'('>>, ws, list_must<name, seq<ws, one<','>, ws>>, ws, must<close_paren>> {};
 struct unit_value : seq<assign, ws, must<expression>> {};
 struct unit_stmt : seq<kw_unit, ws, must<name>, sp, opt<type_ann, sp>, opt<unit_value, sp>, opt<prefix_list, sp>, opt<kw_autoscale>> {};
-struct use_stmt : seq<kw_use, ws, must<name>> {};
+// A module name may be a keyword (`use hardware`).
+struct module_name : identifier {};
+struct use_stmt : seq<kw_use, ws, must<module_name>> {};
 struct assert_message : seq<sp, one<','>, ws, must<string_lit>> {};
 struct assert_stmt : seq<kw_assert, ws, must<expression>, opt<assert_message>> {};
 struct comma : seq<sp, one<','>, ws> {};
@@ -209,6 +211,7 @@ template <> inline constexpr auto error_message<close_brace> = "expected `}`";
 template <> inline constexpr auto error_message<str_close_brace> = "expected `}` to end the interpolation";
 template <> inline constexpr auto error_message<str_close> = "unterminated string: expected `\"`";
 template <> inline constexpr auto error_message<name> = "expected a name";
+template <> inline constexpr auto error_message<module_name> = "expected a module name";
 template <> inline constexpr auto error_message<reserved_name> = "a keyword cannot be used as a name";
 template <> inline constexpr auto error_message<report_kind> = "expected `top N`, `pareto(x, y)` or `all` after `report`";
 template <> inline constexpr auto error_message<one<','>> = "expected `,`";

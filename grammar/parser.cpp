@@ -24,7 +24,7 @@ using ast::StmtPtr;
 template <typename Rule>
 using selector = pt::selector<
     Rule,
-    pt::store_content::on<g::number, g::string_lit, g::str_text, g::str_escape, g::str_interp, g::bool_lit, g::name,
+    pt::store_content::on<g::number, g::string_lit, g::str_text, g::str_escape, g::str_interp, g::bool_lit, g::name, g::module_name,
                           g::op_add, g::op_sub, g::op_mul, g::op_div, g::op_pow, g::op_eq, g::op_ne, g::op_le,
                           g::op_ge, g::op_lt, g::op_gt, g::op_neg, g::op_plus, g::op_arrow, g::op_range, g::kw_not,
                           g::kw_and, g::kw_or, g::list_lit, g::comprehension, g::comp_if, g::record_lit,

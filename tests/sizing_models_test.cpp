@@ -1,0 +1,365 @@
+// The sizing library's models and compute (stdlib/models.plan, stdlib/compute.plan, hf_model):
+// exact parameter counts of published checkpoints from their config.json (tests/configs), the
+// presets, properties of the counts, the compute formulas, and the errors for bad configs.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include "plan/plan.hpp"
+
+namespace {
+
+const std::string kSource = PLAN_SOURCE_DIR;
+const std::string kConfigs = kSource + "/tests/configs/";
+
+plan::SessionOptions quiet() {
+    plan::SessionOptions o;
+    o.print_expressions = false;
+    return o;
+}
+
+// A session with `use compute` (and so `use models`) loaded.
+struct Sized {
+    plan::Session s{quiet()};
+    Sized() { REQUIRE(s.eval("use compute").ok()); }
+
+    plan::Result eval(const std::string& code) { return s.eval(code, "<test>"); }
+
+    double number(const std::string& code) {
+        plan::Result r = eval(code);
+        INFO(code);
+        if (!r.ok()) FAIL(r.errors.at(0).rendered);
+        REQUIRE(r.value);
+        REQUIRE(r.value->number);
+        return *r.value->number;
+    }
+    std::string display(const std::string& code) {
+        plan::Result r = eval(code);
+        INFO(code);
+        if (!r.ok()) FAIL(r.errors.at(0).rendered);
+        REQUIRE(r.value);
+        return r.value->display;
+    }
+    bool truth(const std::string& code) { return display(code) == "true"; }
+};
+
+std::string config(const std::string& name) { return "hf_model(\"" + kConfigs + name + "/config.json\")"; }
+
+}  // namespace
+
+TEST_CASE("hf_model gives the exact parameter count of every config in tests/configs", "[models]") {
+    Sized p;
+    struct Case {
+        const char* dir;
+        double total, active;
+    };
+    // The counts of the published checkpoints (sum of the tensor sizes in their safetensors).
+    const Case cases[] = {
+        {"gpt2", 124'439'808, 124'439'808},
+        {"llama2_7b", 6'738'415'616, 6'738'415'616},
+        {"llama3_8b", 8'030'261'248, 8'030'261'248},
+        {"mistral_7b", 7'241'732'096, 7'241'732'096},
+        {"mixtral_8x7b", 46'702'792'704, 12'879'925'248},
+        {"qwen2_0_5b", 494'032'768, 494'032'768},
+        {"qwen2_7b", 7'615'616'512, 7'615'616'512},
+        {"tinyllama_1_1b", 1'100'048'384, 1'100'048'384},
+    };
+    for (const Case& c : cases) {
+        INFO(c.dir);
+        CHECK(p.number("params(" + config(c.dir) + ")") == c.total);
+        CHECK(p.number("active_params(" + config(c.dir) + ")") == c.active);
+    }
+}
+
+TEST_CASE("the presets match their configs field by field and count the same", "[models]") {
+    Sized p;
+    const std::pair<const char*, const char*> pairs[] = {
+        {"gpt2", "gpt2"},          {"llama2_7b", "llama2_7b"},       {"llama3_8b", "llama3_8b"},
+        {"mistral_7b", "mistral_7b"}, {"mixtral_8x7b", "mixtral_8x7b"}, {"qwen2_0_5b", "qwen2_0_5b"},
+        {"qwen2_7b", "qwen2_7b"},
+    };
+    for (auto [dir, preset] : pairs) {
+        INFO(preset);
+        CHECK(p.number("params(" + std::string(preset) + ")") == p.number("params(" + config(dir) + ")"));
+        // Every field but the name agrees.
+        CHECK(p.truth("{ let a = " + config(dir) + "; let b = " + preset +
+                      "; a.family == b.family and a.layers == b.layers and a.d_model == b.d_model and "
+                      "a.heads == b.heads and a.kv_heads == b.kv_heads and a.head_dim == b.head_dim and "
+                      "a.d_ff == b.d_ff and a.vocab == b.vocab and a.context == b.context and "
+                      "a.experts == b.experts and a.experts_per_token == b.experts_per_token and "
+                      "a.norm == b.norm and a.mlp == b.mlp and a.qkv_bias == b.qkv_bias and "
+                      "a.out_bias == b.out_bias and a.mlp_bias == b.mlp_bias and a.positions == b.positions and "
+                      "a.tied_embeddings == b.tied_embeddings }"));
+    }
+}
+
+TEST_CASE("hf_model and the presets are one record type: they mix in a list", "[models]") {
+    Sized p;
+    std::string mixed = "[";  // (built by appending: GCC 12 warns falsely on "[" + std::string)
+    mixed += config("llama2_7b");
+    mixed += ", llama2_7b, gpt2, mixtral_8x7b, transformer]";
+    plan::Result r = p.eval(mixed);
+    REQUIRE(r.ok());
+    CHECK(p.number("len([" + config("gpt2") + ", " + config("mixtral_8x7b") + ", qwen2_0_5b, bert_base])") == 4);
+    CHECK(p.number("sum([params(m) for m in [" + config("gpt2") + ", gpt2]])") == 2 * 124'439'808.0);
+    // The record's fields, in order (the contract the other modules rely on).
+    plan::Session s(quiet());
+    REQUIRE(s.eval("use models").ok());
+    CHECK(s.fields_of("transformer") ==
+          std::vector<std::string>{"name", "family", "layers", "d_model", "heads", "kv_heads", "head_dim", "d_ff",
+                                   "vocab", "context", "experts", "experts_per_token", "norm", "mlp", "qkv_bias",
+                                   "out_bias", "mlp_bias", "positions", "tied_embeddings"});
+    CHECK(s.type_of(config("gpt2")).value->display == s.type_of("llama3_70b").value->display);
+    // hf_model is a native: it works without `use models`, and shows as a model.
+    plan::Session bare(quiet());
+    plan::Result g = bare.eval(config("gpt2") + ".d_ff");
+    REQUIRE(g.ok());
+    CHECK(g.value->display == "3072");  // n_inner null: 4·n_embd
+    CHECK(bare.eval(config("gpt2")).value->display.rfind("model { name = \"gpt2\", family = \"gpt2\", layers = 12", 0) == 0);
+}
+
+TEST_CASE("hf_model reads what matters from each model_type", "[models]") {
+    Sized p;
+    CHECK(p.display(config("gpt2") + ".tied_embeddings") == "true");  // GPT2Config default
+    CHECK(p.display(config("gpt2") + ".context") == "1024");
+    CHECK(p.display(config("gpt2") + ".positions") == "\"learned\"");
+    CHECK(p.display(config("llama2_7b") + ".name") == "\"meta-llama/Llama-2-7b-hf\"");  // _name_or_path
+    CHECK(p.display(config("llama3_8b") + ".name") == "\"llama3_8b\"");  // else the folder
+    CHECK(p.display(config("llama3_8b") + ".kv_heads") == "8");
+    CHECK(p.display(config("llama3_8b") + ".head_dim") == "128");
+    CHECK(p.display(config("mixtral_8x7b") + ".experts") == "8");
+    CHECK(p.display(config("mixtral_8x7b") + ".experts_per_token") == "2");
+    CHECK(p.display(config("qwen2_7b") + ".qkv_bias") == "true");
+    CHECK(p.display(config("qwen2_7b") + ".out_bias") == "false");
+    CHECK(p.display(config("qwen2_0_5b") + ".tied_embeddings") == "true");
+    CHECK(p.display(config("qwen2_7b") + ".tied_embeddings") == "false");
+    CHECK(p.display(config("mistral_7b") + ".norm") == "\"rmsnorm\"");
+}
+
+TEST_CASE("a relative config path is read beside the calling file", "[models]") {
+    plan::Session s(quiet());
+    // A file in tests/: the path is relative to it.
+    plan::Result r = s.eval("use models\nparams(hf_model(\"configs/gpt2/config.json\"))", kSource + "/tests/relative.plan");
+    if (!r.ok()) FAIL(r.errors.at(0).rendered);
+    CHECK(*r.value->number == 124'439'808);
+}
+
+TEST_CASE("plan eval --json: a parameter count and a model record", "[models]") {
+    plan::Session s(quiet());
+    plan::Result r = s.eval("use models; params(" + config("gpt2") + ")", "<expr>");
+    REQUIRE(r.ok());
+    CHECK(r.value->json == R"({"value":124439808.0,"unit":"","display":"124439808","dimension":"Scalar","base_unit":""})");
+    r = s.eval(config("llama2_7b"), "<expr>");
+    REQUIRE(r.ok());
+    const std::string& j = r.value->json;
+    CHECK(j.rfind(R"({"name":"meta-llama/Llama-2-7b-hf","family":"llama","layers":{"value":32.0,)", 0) == 0);
+    CHECK(j.find(R"("kv_heads":{"value":32.0,"unit":"","display":"32","dimension":"Scalar","base_unit":""})") !=
+          std::string::npos);
+    CHECK(j.find(R"("norm":"rmsnorm","mlp":"swiglu","qkv_bias":false,"out_bias":false,"mlp_bias":false,)"
+                 R"("positions":"rotary","tied_embeddings":false})") != std::string::npos);
+    r = s.eval("params_breakdown(mixtral_8x7b)", "<expr>");
+    REQUIRE(r.ok());
+    CHECK(r.value->json.find(R"("router":{"value":1048576.0,)") != std::string::npos);
+}
+
+TEST_CASE("presets: the published parameter counts", "[models]") {
+    Sized p;
+    CHECK(p.number("params(gpt2)") == 124'439'808);
+    CHECK(p.number("params(gpt2_medium)") == 354'823'168);
+    CHECK(p.number("params(gpt2_large)") == 774'030'080);
+    CHECK(p.number("params(gpt2_xl)") == 1'557'611'200);
+    CHECK(p.number("params(llama1_7b)") == 6'738'415'616);
+    CHECK(p.number("params(llama1_13b)") == 13'015'864'320);
+    CHECK(p.number("params(llama1_33b)") == 32'528'943'616);
+    CHECK(p.number("params(llama1_65b)") == 65'285'660'672);
+    CHECK(p.number("params(llama2_7b)") == 6'738'415'616);
+    CHECK(p.number("params(llama2_13b)") == 13'015'864'320);
+    CHECK(p.number("params(llama2_70b)") == 68'976'648'192);
+    CHECK(p.number("params(llama3_8b)") == 8'030'261'248);
+    CHECK(p.number("params(llama3_70b)") == 70'553'706'496);
+    CHECK(p.number("params(mistral_7b)") == 7'241'732'096);
+    CHECK(p.number("params(mixtral_8x7b)") == 46'702'792'704);
+    CHECK(p.number("active_params(mixtral_8x7b)") == 12'879'925'248);
+    CHECK(p.number("params(qwen2_0_5b)") == 494'032'768);
+    CHECK(p.number("params(qwen2_1_5b)") == 1'543'714'304);
+    CHECK(p.number("params(qwen2_7b)") == 7'615'616'512);
+    CHECK(p.number("params(qwen2_72b)") == 72'706'203'648);
+    // BERT's encoder stack (BertModel has 109,482,240 with token types and the pooler).
+    CHECK(p.number("params(bert_base) + 2 * 768 + 768 * 768 + 768") == 109'482'240);
+    CHECK(p.number("params(bert_large) + 2 * 1024 + 1024 * 1024 + 1024") == 335'141'888);
+}
+
+TEST_CASE("the eight GPT-3 sizes of Brown et al. 2020, Table 2.1", "[models]") {
+    Sized p;
+    const std::pair<const char*, double> sizes[] = {
+        {"gpt3_small", 125'226'240}, {"gpt3_medium", 355'871'744}, {"gpt3_large", 760'300'032},
+        {"gpt3_xl", 1'315'723'264},  {"gpt3_2_7b", 2'651'553'280}, {"gpt3_6_7b", 6'658'404'352},
+        {"gpt3_13b", 12'853'386'240}, {"gpt3_175b", 174'604'259'328},
+    };
+    for (auto [name, n] : sizes) {
+        INFO(name);
+        CHECK(p.number("params(" + std::string(name) + ")") == n);
+        CHECK(p.number(std::string(name) + ".context") == 2048);
+        CHECK(p.number(std::string(name) + ".d_ff / " + name + ".d_model") == 4);
+    }
+    CHECK(p.number("len(gpt3_family)") == 8);
+    CHECK(p.number("approx_params(gpt3_small)") == 84'934'656);  // 12·L·d²: "85M by formula"
+    CHECK(p.number("approx_params(gpt3_175b)") == 173'946'175'488);
+    CHECK(p.number("gpt3_13b.d_model") == 5120);  // Table 2.1's 5140 is not 40 × 128
+    // Kaplan's non-embedding count of a tied GPT: params minus token and position tables.
+    CHECK(p.number("non_embedding_params(gpt3_small)") == 125'226'240 - 50257 * 768 - 2048 * 768);
+}
+
+TEST_CASE("parameter counts: breakdown and properties", "[models]") {
+    Sized p;
+    // The breakdown adds up, component by component (Llama-2-7B).
+    CHECK(p.display("params_breakdown(llama2_7b)") ==
+          "{ embedding = 131072000, positions = 0, attention = 2147483648, mlp = 4328521728, router = 0, "
+          "norms = 266240, head = 131072000, total = 6738415616 }");
+    CHECK(p.number("{ let b = params_breakdown(gpt2); b.embedding + b.positions + b.attention + b.mlp + b.router + "
+                   "b.norms + b.head - b.total }") == 0);
+    // Monotone in layers and width.
+    for (const char* m : {"gpt2", "llama2_7b", "mixtral_8x7b", "qwen2_0_5b"}) {
+        INFO(m);
+        std::string base = m;
+        CHECK(p.truth("params(" + base + " { layers = " + base + ".layers + 1 }) > params(" + base + ")"));
+        CHECK(p.truth("params(" + base + " { d_model = " + base + ".d_model + 64 }) > params(" + base + ")"));
+        CHECK(p.truth("params(" + base + " { d_ff = " + base + ".d_ff + 64 }) > params(" + base + ")"));
+        // Untying the head adds exactly V·h; tying removes it.
+        CHECK(p.number("params(" + base + " { tied_embeddings = false }) - params(" + base +
+                       " { tied_embeddings = true })") == p.number(base + ".vocab * " + base + ".d_model"));
+        CHECK(p.truth("active_params(" + base + ") <= params(" + base + ")"));
+        CHECK(p.truth("non_embedding_params(" + base + ") < params(" + base + ")"));
+    }
+    // Qwen2-0.5B ties its embeddings: untied it would be 136,134,656 larger.
+    CHECK(p.number("params(qwen2_0_5b { tied_embeddings = false }) - params(qwen2_0_5b)") == 151936.0 * 896);
+    // MoE: the total counts every expert, the active only the top-k; a dense model has both equal.
+    CHECK(p.truth("params(mixtral_8x7b) > active_params(mixtral_8x7b)"));
+    CHECK(p.number("params(mixtral_8x7b) - active_params(mixtral_8x7b)") == 32.0 * 6 * 3 * 4096 * 14336);
+    CHECK(p.number("params(mixtral_8x7b) - params(mistral_7b)") == 32.0 * (7 * 3 * 4096 * 14336 + 4096 * 8));
+    CHECK(p.number("params(llama2_7b) - active_params(llama2_7b)") == 0);
+    // Grouped-query attention: 8 KV heads instead of 32 save 2·h·(32 − 8)·128 per layer.
+    CHECK(p.number("params(llama3_8b { kv_heads = 32 }) - params(llama3_8b)") == 32.0 * 2 * 4096 * 24 * 128);
+    // Biases: Qwen2's qkv biases are a·k + 2·g·k per layer.
+    CHECK(p.number("params(qwen2_7b) - params(qwen2_7b { qkv_bias = false })") == 28.0 * (3584 + 2 * 512));
+    // LayerNorm has twice the parameters of RMSNorm: (2L + 1)·h more.
+    CHECK(p.number("params(llama2_7b { norm = \"layernorm\" }) - params(llama2_7b)") == 65.0 * 4096);
+    // Rotary positions have no parameters; learned ones context·h.
+    CHECK(p.number("params(gpt2 { positions = \"rotary\" })") == 124'439'808 - 1024 * 768);
+    // Kaplan's N leaves out an untied head too (Pythia's convention).
+    CHECK(p.number("non_embedding_params(llama2_7b)") == 6'738'415'616 - 2 * 131'072'000.0);
+}
+
+TEST_CASE("training compute: 6·N·D, the exact count and Megatron's formula", "[models][compute]") {
+    Sized p;
+    // 6·N·D: tokens as a plain number or in tokens; the result is in FLOP.
+    CHECK(p.display("training_flops(gpt3_175b, 300B)") == "3.14288e23 FLOP");
+    CHECK(p.display("training_flops(gpt3_175b, 300B token)") == "3.14288e23 FLOP");
+    CHECK(p.s.type_of("training_flops(gpt2, 1T)").value->display == "Compute");
+    CHECK(p.number("training_flops(llama2_7b, 2T)") == 6.0 * 6'738'415'616 * 2e12);
+    // A mixture of experts costs its active parameters per token.
+    CHECK(p.number("training_flops(mixtral_8x7b, 1T)") == 6.0 * 12'879'925'248 * 1e12);
+
+    // The exact count, by hand for GPT-2 small at s = 1024, per token forward:
+    //   embeddings + logits 4·V·h = 154,389,504
+    //   per layer: qkv 2·h·3h = 3,538,944; scores 2·s·h = 1,572,864; softmax 3·a·s = 36,864;
+    //              values 1,572,864; output 2h² = 1,179,648; MLP 2·2·h·4h = 9,437,184
+    //              = 17,338,368, × 12 = 208,060,416
+    double fwd = 154'389'504.0 + 208'060'416.0;
+    CHECK(p.number("forward_flops_per_token(gpt2, 1024)") == fwd);
+    CHECK(p.number("training_flops_exact(gpt2, 1000, 1024)") == 3000 * fwd);
+    // Full recomputation: one more forward pass of the layers (not of the embeddings or logits).
+    CHECK(p.number("training_flops_exact(gpt2, 1000, 1024, recompute = true)") == 1000 * (3 * fwd + 208'060'416.0));
+    // A causal mask halves scores, softmax and values: (1,572,864·2 + 36,864)/2 per layer.
+    CHECK(p.number("forward_flops_per_token(gpt2, 1024) - forward_flops_per_token(gpt2, 1024, causal = true)") ==
+          12.0 * (2 * 1'572'864 + 36'864) / 2);
+    // The exact count is above 6·N·D for GPT-3 175B (attention and logits), by a few percent.
+    double ratio = p.number("training_flops_exact(gpt3_175b, 300B, 2048) / training_flops(gpt3_175b, 300B)");
+    CHECK(ratio > 1.0);
+    CHECK(ratio < 1.05);
+    // Megatron's closed form (Narayanan et al. 2021, eq. 3): 96·B·s·l·h²·(1 + s/6h + V/16lh).
+    CHECK(p.number("megatron_flops(gpt3_175b, 2048, 2048)") ==
+          Approx(96.0 * 2048 * 96 * 12288.0 * 12288 * (1 + 2048 / (6 * 12288.0) + 50257 / (16 * 96 * 12288.0))));
+    // It agrees with the exact count within 1% (it leaves out the softmax and the embedding matmul).
+    CHECK(p.number("training_flops_exact(gpt3_175b, 300B, 2048, recompute = true) / megatron_flops(gpt3_175b, 300B, 2048)") ==
+          Approx(1).epsilon(0.01));
+    CHECK(p.number("training_flops_exact(gpt3_175b, 300B, 2048) / megatron_flops(gpt3_175b, 300B, 2048, recompute = false)") ==
+          Approx(1).epsilon(0.01));
+}
+
+TEST_CASE("inference compute, MFU and HFU, and the units of compute", "[models][compute]") {
+    Sized p;
+    CHECK(p.number("inference_flops_per_token(llama2_7b)") == 2.0 * 6'738'415'616);
+    // Attention over 4096 cached tokens: 4·L·context·a·k.
+    CHECK(p.number("inference_flops_per_token(llama2_7b, 4096) - inference_flops_per_token(llama2_7b)") ==
+          4.0 * 32 * 4096 * 4096);
+    CHECK(p.number("inference_flops_per_token(mixtral_8x7b)") == 2.0 * 12'879'925'248);
+    // PaLM's model FLOPs per token: 6N + 12·L·a·k·s.
+    CHECK(p.number("palm_flops_per_token(gpt3_175b, 2048)") == 6.0 * 174'604'259'328 + 12.0 * 96 * 96 * 128 * 2048);
+    // PaLM 540B reached 46.2% MFU at 238.3k tokens/s on 6144 TPU v4 chips of 275 TFLOP/s
+    // (Chowdhery et al. 2022, Table 3 and App. B): a PaLM-shaped record gives the same MFU.
+    // PaLM 540B: 118 layers, d_model 18432, 48 heads of 256, multi-query, d_ff 73728, SwiGLU,
+    // vocabulary 256k, shared embeddings, no biases: 540.35B parameters by the paper.
+    double palm_mfu = p.number(
+        "mfu(llama2_7b { layers = 118, d_model = 18432, heads = 48, kv_heads = 1, head_dim = 256, d_ff = 73728, "
+        "vocab = 256000, tied_embeddings = true }, 238.3k token/s, 6144 * 275 TFLOP/s, 2048)");
+    CHECK(palm_mfu == Approx(0.462).epsilon(0.01));
+    CHECK(p.display("mfu(gpt3_175b, 100k token/s, 1024 * 312 TFLOP/s, 2048)") == "33.6982%");
+    // HFU with full recomputation is 8/6 of the weight term and 16/12 of the attention term.
+    CHECK(p.number("hfu(gpt3_175b, 100k token/s, 1024 * 312 TFLOP/s, 2048) / mfu(gpt3_175b, 100k token/s, 1024 * 312 TFLOP/s, 2048)") ==
+          Approx(4.0 / 3));
+    CHECK(p.number("hfu(gpt3_175b, 1k token/s, 312 TFLOP/s, 2048, recompute = false) - mfu(gpt3_175b, 1k token/s, 312 TFLOP/s, 2048)") ==
+          0);
+    // FLOP ↔ PF-day ↔ GPU-hour.
+    CHECK(p.display("pf_days(3.14e23 FLOP)") == "3634.26 PF_day");
+    CHECK(p.number("pf_days(1 PF_day * 3) / 1 PF_day") == Approx(3));
+    CHECK(p.display("gpu_hours(1 PF_day, 1 PFLOP/s)") == "24 GPU_hour");
+    CHECK(p.display("gpu_hours(3.14e23 FLOP, 312 TFLOP/s, 40%)") == "698896 GPU_hour");
+    CHECK(p.number("flops_of_gpu_hours(gpu_hours(5e22 FLOP, 989 TFLOP/s, 45%), 989 TFLOP/s, 45%)") == Approx(5e22));
+    // Llama 2 7B: 184,320 A100 GPU-hours for 2T tokens (Touvron et al. 2023, Tables 1 and 2) at
+    // 312 TFLOP/s: the 6ND compute implies an MFU near 40%.
+    double implied = p.number("training_flops(llama2_7b, 2T) / flops_of_gpu_hours(184320 GPU_hour, 312 TFLOP/s)");
+    CHECK(implied > 0.35);
+    CHECK(implied < 0.45);
+}
+
+TEST_CASE("hf_model errors name the file and the key", "[models][errors]") {
+    Sized p;
+    auto error = [&](const std::string& file) {
+        plan::Result r = p.eval("hf_model(\"" + kConfigs + file + "\")");
+        REQUIRE_FALSE(r.ok());
+        return r.errors.at(0);
+    };
+    plan::Message e = error("missing/config.json");
+    CHECK(e.kind == "io");
+    CHECK(e.message.find("cannot read") != std::string::npos);
+    CHECK(e.message.find("tests/configs/missing/config.json") != std::string::npos);
+    CHECK(e.line == 1);
+    CHECK(e.column == 1);
+
+    e = error("broken/not_json.json");
+    CHECK(e.kind == "io");
+    CHECK(e.message.find("not_json.json is not valid JSON") != std::string::npos);
+
+    e = error("broken/missing_key.json");
+    CHECK(e.kind == "runtime");
+    CHECK(e.message.find("key `intermediate_size`") != std::string::npos);
+    CHECK(e.message.find("missing_key.json is missing") != std::string::npos);
+
+    e = error("broken/bad_value.json");
+    CHECK(e.message.find("key `num_hidden_layers`") != std::string::npos);
+    CHECK(e.message.find("must be a positive whole number, not \"32\"") != std::string::npos);
+
+    e = error("broken/unknown_type.json");
+    CHECK(e.message.find("unsupported model_type \"falcon\"") != std::string::npos);
+    CHECK(e.help == "supported model types: gpt2, llama, mistral, mixtral, qwen2");
+
+    e = error("broken/bad_kv_heads.json");
+    CHECK(e.message.find("key `num_key_value_heads`") != std::string::npos);
+
+    plan::Result r = p.eval("hf_model(3)");
+    CHECK(r.exit_code == 2);
+    CHECK(r.errors.at(0).kind == "type");
+    CHECK(p.eval("hf_model()").exit_code == 2);
+}
