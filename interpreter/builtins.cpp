@@ -158,6 +158,16 @@ static std::vector<Builtin> math_builtins() {
              if (xs.empty()) fail(ErrorClass::Runtime, "`mean` of an empty list", at, "");
              return Value(checked(std::accumulate(xs.begin(), xs.end(), 0.0) / static_cast<double>(xs.size()), at, "the mean"));
          }},
+        {"error", "error(message)",
+         "Stops with a runtime error saying `message`, e.g. `if ok then x else error(\"unknown optimizer\")`. Its type fits "
+         "any place, so it can stand in either branch of an `if`.",
+         1, 1,
+         [](const BuiltinCall& c) {
+             if (!c.args[0].is(Type::Kind::String))
+                 fail(ErrorClass::Type, "`error` needs a String message, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
+             return Type::any();
+         },
+         [](const std::vector<Value>& a, const CallSite& at) -> Value { fail(ErrorClass::Runtime, a[0].str(), at, ""); }},
         {"len", "len(list)", "Number of items in a list.", 1, 1,
          [](const BuiltinCall& c) {
              if (!c.args[0].is(Type::Kind::List))

@@ -88,6 +88,17 @@ std::string type_name(const Type& t, const UnitTable& units) {
 
 
 
+// Not yet known, in whole or in part (a list of a generic parameter): checked again per call.
+bool contains_any(const Type& t) {
+    switch (t.kind) {
+        case Type::Kind::Any: return true;
+        case Type::Kind::List: return contains_any(*t.elem);
+        case Type::Kind::Record:
+            return std::any_of(t.record->types.begin(), t.record->types.end(), [](const Type& f) { return contains_any(f); });
+        default: return false;
+    }
+}
+
 TExprPtr ExprChecker::check(const ast::Expr& e) {
     switch (e.kind) {
         case ast::ExprKind::Number: return constant(Value(e.number), Type::number(Dim{}), e.span);
@@ -407,7 +418,7 @@ TExprPtr ExprChecker::call_builtin(const Binding& b, const ast::Expr& e, std::ve
     for (auto& a : args) {
         types.push_back(a->type);
         spans.push_back(a->span);
-        any = any || a->type.is(Type::Kind::Any);
+        any = any || contains_any(a->type);
     }
     Type result = any ? Type::any() : fn.check(BuiltinCall{types, spans, e.span, units()});
     auto t = node(Op::Builtin, result, e.span);
@@ -448,14 +459,30 @@ TExprPtr ExprChecker::call_fn(const Binding& b, const ast::Expr& e, std::vector<
                  {{args[i]->span, "again here"}});
         bound[target] = std::move(args[i]);
     }
+    // A default is checked again at each call that needs it, in the definition's scope, where the
+    // parameters before it are visible (`fn f(m, seq = m.context)`): those arguments are then
+    // evaluated once, into slots of the caller's frame, and the call is wrapped in a block.
+    std::vector<int> temp_slot(params.size(), -1);
+    std::vector<TExprPtr> temp_values;
     for (size_t p = 0; p < params.size(); ++p) {
         if (bound[p]) continue;
         if (!fn.defaults[p])
             check_fail(ErrorClass::Arity, "missing argument `" + params[p].name + "` in call to `" + b.name + "`",
                  {{e.span, ""}}, "write `" + b.signature + "`");
-        // Defaults are constants of the definition scope: re-check them at the call for a fresh tree.
-        int frame = 0;
-        ExprChecker sub(c_, fn.visible, frame);
+        ExprChecker sub(c_, fn.visible, frame_size_);
+        if (fn.default_uses_params[p]) {
+            for (size_t q = 0; q < p; ++q) {
+                if (temp_slot[q] < 0) {
+                    Type type = bound[q]->type;
+                    Span span = bound[q]->span;
+                    temp_slot[q] = add_local("", type);  // unnamed: only the default sees it
+                    temp_values.push_back(std::move(bound[q]));
+                    bound[q] = node(Op::Local, type, span);
+                    bound[q]->slot = temp_slot[q];
+                }
+                sub.locals_.push_back({params[q].name, temp_slot[q], bound[q]->type});
+            }
+        }
         bound[p] = sub.check(*params[p].default_value);
     }
     std::vector<Type> types;
@@ -513,7 +540,13 @@ TExprPtr ExprChecker::call_fn(const Binding& b, const ast::Expr& e, std::vector<
     auto t = node(Op::Call, inst->result, e.span);
     t->fn = inst;
     t->kids = std::move(bound);
-    return t;
+    if (temp_values.empty()) return t;
+    auto block = node(Op::Block, inst->result, e.span);
+    for (size_t q = 0; q < temp_slot.size(); ++q)
+        if (temp_slot[q] >= 0) block->slots.push_back(temp_slot[q]);
+    block->kids = std::move(temp_values);
+    block->kids.push_back(std::move(t));
+    return block;
 }
 
 TExprPtr ExprChecker::field(const ast::Expr& e) {

@@ -12,6 +12,7 @@ namespace plan {
 // A key naming a type exactly, display hints included: function instances are cached by it.
 std::string type_key(const Type& t, const UnitTable& units);
 // A help line for a sum or comparison of two different dimensions.
+bool contains_any(const Type& t);
 std::string dimension_help(const Dim& a, const Dim& b, const UnitTable& units, bool derived = false);
 
 class ExprChecker {

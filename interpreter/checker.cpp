@@ -1,6 +1,7 @@
 #include "checker.hpp"
 
 #include <cmath>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -187,10 +188,17 @@ void Checker::check_fn(const ast::Stmt& s) {
         signature += (i ? ", " : "") + p.name;
         if (p.type) signature += ": " + type_name(t, units_);
         TExprPtr def;
+        bool uses_params = false;
         if (p.default_value) {
             int frame = 0;
             ExprChecker ec(*this, fn.visible, frame);
+            for (size_t j = 0; j < i; ++j) ec.add_local(s.params[j].name, fn.param_types[j]);
             def = ec.check(*p.default_value);
+            std::function<bool(const TExpr&)> uses = [&](const TExpr& t) {
+                if (t.op == Op::Local && t.slot < static_cast<int>(i)) return true;
+                return std::any_of(t.kids.begin(), t.kids.end(), [&](auto& k) { return uses(*k); });
+            };
+            uses_params = uses(*def);
             if (!same_type(t, def->type))
                 check_fail(ErrorClass::Dimension, "the default of `" + p.name + "` is " + type_name(def->type, units_) +
                                                 ", not " + type_name(t, units_),
@@ -199,6 +207,7 @@ void Checker::check_fn(const ast::Stmt& s) {
         }
         fn.param_types.push_back(t);
         fn.defaults.push_back(std::move(def));
+        fn.default_uses_params.push_back(uses_params);
     }
     signature += ")";
     if (s.type) {

@@ -24,6 +24,7 @@ struct FnDef {
     std::vector<Type> param_types;   // annotation, or Any
     std::optional<Type> result_type; // annotation
     std::vector<TExprPtr> defaults;  // checked default values (null where none)
+    std::vector<bool> default_uses_params;  // the default refers to an earlier parameter
     std::deque<std::unique_ptr<FnInstance>> instances;
     std::map<std::string, FnInstance*> by_signature;
 };

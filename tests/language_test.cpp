@@ -246,3 +246,15 @@ TEST_CASE("log ranges and sweep errors", "[sweep]") {
     CHECK(run_output("sweep {\n x in [1]\n report top 3\n}") == "error: `report top` needs an objective");
     CHECK(run_output("sweep {\n a in 1 .. 1e6\n b in 1 .. 1e6\n}") == "error: this sweep has 1000000000000 points; the limit is 1e10");
 }
+
+TEST_CASE("defaults may use earlier parameters; error() raises a runtime error", "[language]") {
+    CHECK(show("fn f(m, seq = m.context * 2) = seq\nf({ context = 4 })") == "8");
+    CHECK(show("fn f(m, seq = m.context * 2) = seq\nf({ context = 4 }, seq = 3)") == "3");
+    CHECK(show("fn g(a, b = a + 1, c = [x * b for x in 1 .. 2]) = sum(c)\ng(2)") == "9");
+    CHECK(show("fn f(x) = min([x, x])\nf(3 GB)") == "3 GB");
+    CHECK(show("fn pick(k) = if k == \"a\" then 1 GB else error(\"unknown kind {k}\")\npick(\"a\")") == "1 GB");
+    plan::Session s(quiet());
+    plan::Result r = s.eval("fn pick(k) = if k == \"a\" then 1 GB else error(\"unknown kind {k}\")\npick(\"b\")");
+    CHECK(r.exit_code == 1);
+    CHECK(r.errors.at(0).message == "unknown kind b");
+}
