@@ -128,6 +128,7 @@ private:
     const std::vector<ast::Comment>& comments_;
     std::vector<bool> used_;
     int width_ = kWidth;  // kUnlimited while trying a group on one line
+    bool chain_ = false;  // the `if` printed next is the `else` branch of a broken `if`
 
     size_t first_comment(uint32_t begin) const {
         auto it = std::lower_bound(comments_.begin(), comments_.end(), begin,
@@ -399,9 +400,25 @@ private:
             }
             case ExprKind::Record: return record(e, col, indent);
             case ExprKind::If: {
-                std::string out = "if " + expr(*a[0], col + 3, indent, IF) + " then ";
-                out += expr(*a[1], end_col(col, out), indent, IF) + " else ";
-                return out + expr(*a[2], end_col(col, out), indent, IF);
+                // On one line when it fits; else `else` starts a line, indented, so that a chain
+                // of `else if`s lines up.
+                auto render = [&](bool broken) {
+                    std::string out = "if " + expr(*a[0], col + 3, indent, IF) + " then ";
+                    out += expr(*a[1], end_col(col, out), indent, IF);
+                    if (!broken) {
+                        out += " else ";
+                        return out + expr(*a[2], end_col(col, out), indent, IF);
+                    }
+                    int inner = indent + kIndent;
+                    out += "\n" + std::string(static_cast<size_t>(inner), ' ') + "else ";
+                    chain_ = a[2]->kind == ExprKind::If;  // an `else if` chain breaks at every `else`
+                    return out + expr(*a[2], inner + 5, indent, IF);
+                };
+                bool chained = chain_;
+                chain_ = false;
+                std::string flat = trial(kUnlimited, [&] { return render(false); });
+                bool fits = flat.find('\n') == std::string::npos && col + static_cast<int>(flat.size()) <= width_;
+                return render(chained || !fits);
             }
             case ExprKind::Block: {
                 // Always one item per line: `{ let a = 1; a }` reads worse than the broken form.
@@ -443,10 +460,18 @@ private:
         return s.type ? ": " + expr(*s.type, col + 2, indent, MUL) : "";
     }
 
-    // Appends " = value" to `head` (a statement printed so far at column `indent`).
+    // Appends " = value" to `head` (a statement printed so far at column `indent`); a value whose
+    // first line would not fit starts on the next line, indented.
     std::string assign(std::string head, const Expr& value, int indent) {
-        head += " = ";
-        return head + expr(value, end_col(indent, head), indent, IF);
+        std::string same_line = trial(width_, [&] { return head + " = " + expr(value, end_col(indent, head) + 3, indent, IF); });
+        std::string first = same_line.substr(0, same_line.find('\n'));
+        int first_col = head.find('\n') == std::string::npos ? indent : 0;
+        if (first_col + static_cast<int>(first.size()) <= width_) {
+            head += " = ";
+            return head + expr(value, end_col(indent, head), indent, IF);
+        }
+        int inner = indent + kIndent;
+        return head + " =\n" + std::string(static_cast<size_t>(inner), ' ') + expr(value, inner, inner, IF);
     }
 
     std::string stmt(const Stmt& s, int indent) {
@@ -458,15 +483,16 @@ private:
                 return assign(out, *s.value, indent);
             case StmtKind::Fn: {
                 // Parameters go one per line when the first line would not fit otherwise.
-                auto render = [&](bool force_break) {
-                    std::string head = "fn " + s.name;
-                    head += group(params(s), end_col(indent, head), indent, force_break);
-                    head += type_ann(s, end_col(indent, head), indent);
-                    return assign(head, *s.value, indent);
+                // Parameters go one per line only when the signature itself would not fit; a long
+                // body moves to the next line instead (see assign).
+                auto head = [&](bool force_break) {
+                    std::string h = "fn " + s.name;
+                    h += group(params(s), end_col(indent, h), indent, force_break);
+                    return h + type_ann(s, end_col(indent, h), indent);
                 };
-                std::string first = trial(width_, [&] { return render(false); });
-                first = first.substr(0, first.find('\n'));
-                return render(indent + static_cast<int>(first.size()) > width_ && !s.params.empty());
+                std::string flat = trial(width_, [&] { return head(false); });
+                bool too_long = flat.find('\n') == std::string::npos && indent + static_cast<int>(flat.size()) + 2 > width_;
+                return assign(head(too_long && !s.params.empty()), *s.value, indent);
             }
             case StmtKind::Dimension:
                 out = "dimension " + s.name;

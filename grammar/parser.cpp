@@ -508,9 +508,7 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
                     std::string_view body = line.substr(2);
                     if (!body.empty() && body[0] == ' ') body.remove_prefix(1);
                     doc += std::string(body) + "\n";
-                } else {
-                    doc.clear();
-                }
+                }  // a plain comment between `##` lines and the statement does not end the doc
                 line_empty = false;
                 pos = end;
             } else {

@@ -210,10 +210,17 @@ TEST_CASE("fmt: records, lists and calls break when long", "[fmt]") {
     check_format("let t = training_time(network = gpt_three_175b, tokens = 300B, cluster = a100_cluster_1024, mfu = 40%)\n",
                  "let t = training_time(\n    network = gpt_three_175b,\n    tokens = 300B,\n    cluster = a100_cluster_1024,\n"
                  "    mfu = 40%,\n)\n");
-    // Parameters break when the first line of a function would not fit.
+    // A long body moves to the next line; parameters break only when the signature does not fit.
     check_format("fn train_time(c: Compute, gpus, peak: ComputeRate = 989 TFLOP/s, mfu = 40%): Time = c / (gpus * peak)\n",
-                 "fn train_time(\n    c: Compute,\n    gpus,\n    peak: ComputeRate = 989 TFLOP/s,\n    mfu = 40%,\n"
-                 "): Time = c / (gpus * peak)\n");
+                 "fn train_time(c: Compute, gpus, peak: ComputeRate = 989 TFLOP/s, mfu = 40%): Time =\n"
+                 "    c / (gpus * peak)\n");
+    check_format("fn train_time(compute: Compute, gpus, peak: ComputeRate = 989 TFLOP/s, mfu = 40%, overhead = 10%): Time = 1 s\n",
+                 "fn train_time(\n    compute: Compute,\n    gpus,\n    peak: ComputeRate = 989 TFLOP/s,\n    mfu = 40%,\n"
+                 "    overhead = 10%,\n): Time = 1 s\n");
+    // A long `if` breaks before `else`; a chain of `else if`s breaks at every one.
+    check_format("let name = if a == 1 then \"one\" else if a == 2 then \"two\" else if a == 3 then \"three\" else \"many, many more than three\"\n",
+                 "let name = if a == 1 then \"one\"\n    else if a == 2 then \"two\"\n    else if a == 3 then \"three\"\n"
+                 "    else \"many, many more than three\"\n");
     // A comprehension that does not fit puts the element and each clause on its own line.
     check_format("let weights = [{ params = s, bf16 = s * 2 B, fits = s * 2 B <= H100.memory } for s in [7B, 13B, 34B, 70B] if s > 1]\n",
                  "let weights = [\n    { params = s, bf16 = s * 2 B, fits = s * 2 B <= H100.memory }\n"
