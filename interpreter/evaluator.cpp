@@ -161,7 +161,15 @@ Value Evaluator::call(const TExpr& e, std::vector<Value>& frame) {
         ~Depth() { --d; }
     } guard{++depth_};
     if (depth_ > kMaxCallDepth) runtime_error(e.span, "calls nested too deeply");
-    return eval(*fn.body, callee);
+    try {
+        return eval(*fn.body, callee);
+    } catch (DiagnosticError& err) {
+        // Name the calls that led to an error inside a function (a few levels: enough to find
+        // the user's line when the error is deep in the stdlib).
+        auto& notes = err.diagnostic.notes;
+        if (sources_ && notes.size() < 4) notes.push_back("in the call of `" + fn.decl->name + "` at " + sources_->location(e.span));
+        throw;
+    }
 }
 
 Value Evaluator::range(const TExpr& e, std::vector<Value>& frame) {
