@@ -11,5 +11,6 @@ std::vector<Builtin> stdlib_natives();
 
 std::vector<Builtin> model_config_natives();  // model_config.cpp: hf_config(path)
 std::vector<Builtin> fitting_natives();       // fitting.cpp: Chinchilla-form fits of CSV runs
+std::vector<Builtin> training_natives();      // training.cpp: tiny-transformer runs (validation/)
 
 }  // namespace plan
