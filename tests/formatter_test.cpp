@@ -3,6 +3,8 @@
 // and on generated expressions.
 #include <catch2/catch.hpp>
 
+#include "test_scale.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -371,7 +373,7 @@ TEST_CASE("fmt: comments anywhere survive", "[fmt]") {
     std::mt19937 rng(7);
     size_t checked = 0;
     for (const std::string& text : inputs) {
-        for (int round = 0; round < 4; ++round) {
+        for (int round = 0; round < 4 / kTestScale; ++round) {
             // Comment about one line in three, then format; the formatter adds line breaks, so
             // comment the result again.
             std::string current = text;
@@ -452,7 +454,7 @@ private:
 TEST_CASE("fmt: generated expressions keep their meaning", "[fmt]") {
     Gen gen(12345);
     int checked = 0;
-    for (int i = 0; i < 400; ++i) {
+    for (int i = 0; i < 400 / kTestScale; ++i) {
         std::string text = "let e = " + gen.expr(4) + "\n";
         if (!parse(text).errors.empty()) continue;  // not every combination is valid syntax
         check_round_trip(text);

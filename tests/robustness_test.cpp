@@ -3,6 +3,8 @@
 // or a hang.
 #include <catch2/catch.hpp>
 
+#include "test_scale.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -83,7 +85,7 @@ TEST_CASE("random mutations of the examples never crash the parser or the checke
     auto texts = corpus();
     std::mt19937 rng(20261122);
     const std::string alphabet = "()[]{}+-*/^.,;:=<>!\"#%_ \n\t0123456789eEkMBTabcxyzGBsFLOPletfnifthenelse->..";
-    for (int i = 0; i < 3000; ++i) {
+    for (int i = 0; i < 3000 / kTestScale; ++i) {
         std::string text = texts[rng() % texts.size()];
         int edits = 1 + static_cast<int>(rng() % 4);
         for (int k = 0; k < edits && !text.empty(); ++k) {

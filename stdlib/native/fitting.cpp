@@ -37,6 +37,7 @@
 
 #include <fmt/format.h>
 
+#include "fitting.hpp"
 #include "natives.hpp"
 
 namespace plan {
@@ -377,7 +378,11 @@ Value fit_chinchilla(const std::vector<Value>& a, const CallSite& at, bool token
     uint64_t seed = a.size() > 6 ? count_arg(a[6], at, "seed", 9007199254740992.0) : 0;
     if (tokens_from_flop)
         for (size_t i = 0; i < d.size(); ++i) d[i] = d[i] / (6 * n[i]);
+    return fit_chinchilla_data(n, d, l, drop, samples, seed, path, tokens_from_flop ? ", tokens = FLOP / (6 N)" : "", at);
+}
 
+Value fit_chinchilla_data(const std::vector<double>& n, const std::vector<double>& d, const std::vector<double>& l, size_t drop,
+                          size_t samples, uint64_t seed, const std::string& path, const std::string& note, const CallSite& at) {
     // Drop the `drop` rows of highest loss (Besiroglu et al. drop 5 outliers).
     std::vector<size_t> order(l.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -418,8 +423,7 @@ Value fit_chinchilla(const std::vector<Value>& a, const CallSite& at, bool token
     std::vector<Value> fields = {
         Value::string("fit of " + shown),
         Value::string("chinchilla"),
-        Value::string(fmt::format("Approach 3 fit (Hoffmann et al. 2022) of {} rows of {}{}", runs.log_n.size(), path,
-                                  tokens_from_flop ? ", tokens = FLOP / (6 N)" : "")),
+        Value::string(fmt::format("Approach 3 fit (Hoffmann et al. 2022) of {} rows of {}{}", runs.log_n.size(), path, note)),
         Value(std::exp(best.theta[2])),
         Value(std::exp(best.theta[0])),
         Value(std::exp(best.theta[1])),
@@ -521,14 +525,8 @@ Type frontier_type() {
     return record_type(fields);
 }
 
-Value fit_frontier(const std::vector<Value>& a, const CallSite& at) {
-    const std::string& path = a[0].str();
-    Table t = read_csv(path, at);
-    std::vector<double> n = positive_column(t, column(t, a[1].str(), at), at);
-    std::vector<double> d = positive_column(t, column(t, a[2].str(), at), at);
-    std::vector<double> l = positive_column(t, column(t, a[3].str(), at), at);
-    double bins = a.size() > 4 ? a[4].num() : 0;
-    if (bins < 0 || !std::isfinite(bins)) fail(ErrorClass::Runtime, "bins_per_decade must be 0 (equal compute) or positive", at);
+std::vector<size_t> frontier_indices(const std::vector<double>& n, const std::vector<double>& d, const std::vector<double>& l,
+                                     double bins) {
     // Compute level of each run, and the run of lowest loss per level (ties: the first row).
     std::map<long long, size_t> best;
     for (size_t i = 0; i < n.size(); ++i) {
@@ -538,11 +536,30 @@ Value fit_frontier(const std::vector<Value>& a, const CallSite& at) {
         auto it = best.find(key);
         if (it == best.end() || l[i] < l[it->second]) best[key] = i;
     }
+    std::vector<size_t> out;
+    for (auto& [key, i] : best) out.push_back(i);
+    return out;
+}
+
+Value fit_frontier(const std::vector<Value>& a, const CallSite& at) {
+    const std::string& path = a[0].str();
+    Table t = read_csv(path, at);
+    std::vector<double> n = positive_column(t, column(t, a[1].str(), at), at);
+    std::vector<double> d = positive_column(t, column(t, a[2].str(), at), at);
+    std::vector<double> l = positive_column(t, column(t, a[3].str(), at), at);
+    double bins = a.size() > 4 ? a[4].num() : 0;
+    return fit_frontier_data(n, d, l, bins, path, at);
+}
+
+Value fit_frontier_data(const std::vector<double>& n, const std::vector<double>& d, const std::vector<double>& l, double bins,
+                        const std::string& path, const CallSite& at) {
+    if (bins < 0 || !std::isfinite(bins)) fail(ErrorClass::Runtime, "bins_per_decade must be 0 (equal compute) or positive", at);
+    std::vector<size_t> best = frontier_indices(n, d, l, bins);
     if (best.size() < 3)
         fail(ErrorClass::Runtime,
              fmt::format("{}: the frontier has {} compute levels; a regression with intervals needs at least 3", path, best.size()), at);
     std::vector<double> lc, ln, ld;
-    for (auto& [key, i] : best) {
+    for (size_t i : best) {
         lc.push_back(std::log(6 * n[i] * d[i]));
         ln.push_back(std::log(n[i]));
         ld.push_back(std::log(d[i]));

@@ -1,0 +1,268 @@
+// The grid runner, the run store and the SVG plots (issue 5, items 2-3).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+
+#include "test_util.hpp"
+#include "validation/grid.hpp"
+#include "validation/run_store.hpp"
+#include "validation/svg_plot.hpp"
+
+using namespace plan::validation;
+using plan::validation::test::TempFile;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// A backend that trains nothing: the loss is a made-up function of N and D, so the grid logic is
+// tested without the trainer (and fast under sanitizers).
+class FakeBackend : public Backend {
+public:
+    int calls = 0;
+    std::string identity(const TrainConfig&) const override { return "fake/1"; }
+    TrainResult train(const TrainConfig& cfg, const Corpus&, const ProgressFn& progress) override {
+        ++calls;
+        TrainResult r;
+        ModelConfig m = cfg.model;
+        m.vocab = 256;
+        r.params = count_params(m);
+        const int64_t per_step = static_cast<int64_t>(cfg.batch) * m.seq_len;
+        r.steps = (cfg.tokens + per_step - 1) / per_step;
+        r.tokens = r.steps * per_step;
+        r.compute_flops = 6.0 * static_cast<double>(r.params.total) * static_cast<double>(r.tokens);
+        r.val_loss = 1.5 + 300 / std::pow(static_cast<double>(r.params.total), 0.4) + 200 / std::pow(static_cast<double>(r.tokens), 0.3);
+        r.smoothed_train_loss = r.final_train_loss = r.val_loss - 0.01;
+        r.train_seconds = 0.5;
+        r.threads = 1;
+        if (progress) {
+            TrainProgress p;
+            p.step = p.steps = r.steps;
+            progress(p);
+        }
+        return r;
+    }
+};
+
+std::vector<TrainConfig> small_grid(const std::string& corpus) {
+    std::vector<TrainConfig> runs;
+    for (int d : {16, 32})
+        for (int64_t t : {1000, 2000, 4000}) {
+            TrainConfig c;
+            c.corpus_path = corpus;
+            c.model.d_model = d;
+            c.model.d_mlp = 4 * d;
+            c.model.n_layers = 1;
+            c.model.n_heads = default_heads(d);
+            c.model.seq_len = 16;
+            c.batch = 4;
+            c.tokens = t;
+            runs.push_back(c);
+        }
+    return runs;
+}
+
+GridEvents quiet() {
+    GridEvents ev;
+    ev.log = [](const std::string&) {};
+    return ev;
+}
+
+struct Interrupted {};
+
+}  // namespace
+
+TEST_CASE("the run store inserts and reads back runs", "[grid][store]") {
+    TempFile db("store1.sqlite");
+    StoredRun r;
+    r.key = "k1";
+    r.d_model = 32;
+    r.d_mlp = 128;
+    r.layers = 2;
+    r.heads = 1;
+    r.params = 12345;
+    r.tokens = 4096;
+    r.compute = 6.0 * 12345 * 4096;
+    r.val_loss = 2.5;
+    r.backend = "fake/1";
+    {
+        RunStore s(db.path());
+        CHECK(s.size() == 0);
+        CHECK_FALSE(s.find("k1"));
+        s.put(r);
+        CHECK(s.size() == 1);
+    }
+    RunStore s(db.path());  // reopened: the run survived
+    auto back = s.find("k1");
+    REQUIRE(back);
+    CHECK(back->d_model == 32);
+    CHECK(back->params == 12345);
+    CHECK(back->compute == r.compute);
+    CHECK(back->val_loss == 2.5);
+    CHECK(back->backend == "fake/1");
+    CHECK(s.all().size() == 1);
+}
+
+TEST_CASE("reading a store leaves the file unchanged", "[grid][store]") {
+    TempFile db("store2.sqlite");
+    {
+        RunStore s(db.path());
+        StoredRun r;
+        r.key = "x";
+        s.put(r);
+    }
+    auto read = [&] {
+        std::ifstream f(db.path(), std::ios::binary);
+        return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    };
+    std::string before = read();
+    {
+        RunStore s(db.path());
+        CHECK(s.find("x"));
+        CHECK(s.size() == 1);
+    }
+    CHECK(read() == before);
+}
+
+TEST_CASE("the run key changes when any field that determines a run changes", "[grid][store]") {
+    TrainConfig base;
+    const std::string k0 = run_key(base, "fp", "cpu/1 threads=2");
+    auto differs = [&](auto mutate) {
+        TrainConfig c = base;
+        mutate(c);
+        return run_key(c, "fp", "cpu/1 threads=2") != k0;
+    };
+    CHECK(differs([](TrainConfig& c) { c.model.d_model = 32; }));
+    CHECK(differs([](TrainConfig& c) { c.model.d_mlp = 100; }));
+    CHECK(differs([](TrainConfig& c) { c.model.n_layers = 3; }));
+    CHECK(differs([](TrainConfig& c) { c.model.n_heads = 2; }));
+    CHECK(differs([](TrainConfig& c) { c.model.seq_len = 32; }));
+    CHECK(differs([](TrainConfig& c) { c.batch = 8; }));
+    CHECK(differs([](TrainConfig& c) { c.tokens = 1; }));
+    CHECK(differs([](TrainConfig& c) { c.seed = 2; }));
+    CHECK(differs([](TrainConfig& c) { c.lr = 2e-3; }));
+    CHECK(differs([](TrainConfig& c) { c.min_lr_ratio = 0.2; }));
+    CHECK(differs([](TrainConfig& c) { c.warmup = 3; }));
+    CHECK(differs([](TrainConfig& c) { c.adamw.weight_decay = 0; }));
+    CHECK(differs([](TrainConfig& c) { c.adamw.beta2 = 0.99; }));
+    CHECK(differs([](TrainConfig& c) { c.grad_clip = 0; }));
+    CHECK(differs([](TrainConfig& c) { c.val_fraction = 0.2; }));
+    CHECK(differs([](TrainConfig& c) { c.eval_tokens = 100; }));
+    CHECK(run_key(base, "fp2", "cpu/1 threads=2") != k0);  // another corpus
+    CHECK(run_key(base, "fp", "cpu/1 threads=1") != k0);   // another thread count
+    CHECK(run_key(base, "fp", "cpu/2 threads=2") != k0);   // another trainer version
+    // The corpus path alone is not part of the key (a store is valid in another checkout).
+    TrainConfig moved = base;
+    moved.corpus_path = "/elsewhere/corpus.txt";
+    CHECK(run_key(moved, "fp", "cpu/1 threads=2") == k0);
+}
+
+TEST_CASE("the grid runs every configuration once and reads finished runs back", "[grid]") {
+    TempFile corpus("grid.txt", test::sample_text(20000));
+    TempFile db("grid.sqlite");
+    auto runs = small_grid(corpus.path());
+    FakeBackend backend;
+    {
+        RunStore store(db.path());
+        auto out = run_grid(runs, backend, store, quiet());
+        REQUIRE(out.size() == runs.size());
+        CHECK(backend.calls == 6);
+        CHECK(out[0].d_model == 16);
+        CHECK(out[5].tokens_requested == 4000);
+        CHECK(out[5].tokens == 4032);  // rounded up to whole steps of 4 x 16
+        CHECK(store.size() == 6);
+    }
+    RunStore store(db.path());
+    std::vector<bool> from_store;
+    GridEvents ev = quiet();
+    ev.on_run = [&](size_t, const StoredRun&, bool stored) { from_store.push_back(stored); };
+    auto again = run_grid(runs, backend, store, ev);
+    CHECK(backend.calls == 6);  // nothing trained twice
+    CHECK(from_store == std::vector<bool>(6, true));
+    CHECK(again[3].key == run_key(runs[3], again[3].key.substr(7, again[3].key.find(' ') - 7), "fake/1"));
+}
+
+TEST_CASE("a grid interrupted after k runs resumes without redoing them", "[grid]") {
+    TempFile corpus("resume.txt", test::sample_text(20000));
+    TempFile db("resume.sqlite");
+    auto runs = small_grid(corpus.path());
+    FakeBackend backend;
+    {
+        RunStore store(db.path());
+        GridEvents ev = quiet();
+        ev.on_run = [](size_t i, const StoredRun&, bool) {
+            if (i == 2) throw Interrupted{};  // killed after the third run was stored
+        };
+        CHECK_THROWS_AS(run_grid(runs, backend, store, ev), Interrupted);
+        CHECK(backend.calls == 3);
+    }
+    RunStore store(db.path());
+    CHECK(store.size() == 3);
+    std::vector<std::string> log;
+    GridEvents ev;
+    ev.log = [&](const std::string& line) { log.push_back(line); };
+    auto out = run_grid(runs, backend, store, ev);
+    CHECK(backend.calls == 6);  // only the three unfinished runs
+    CHECK(out.size() == 6);
+    REQUIRE_FALSE(log.empty());
+    CHECK_THAT(log[0], Contains("6 runs, 3 read back") && Contains("3 to train"));
+}
+
+TEST_CASE("grid errors are clear", "[grid][errors]") {
+    TempFile db("errors.sqlite");
+    FakeBackend backend;
+    SECTION("missing corpus") {
+        RunStore store(db.path());
+        auto runs = small_grid("/nonexistent/corpus.txt");
+        CHECK_THROWS_WITH(run_grid(runs, backend, store, quiet()), Contains("/nonexistent/corpus.txt"));
+    }
+    SECTION("corpus too small for a run: nothing is trained") {
+        TempFile corpus("small.txt", test::sample_text(3000));
+        RunStore store(db.path());
+        auto runs = small_grid(corpus.path());
+        CHECK_THROWS_WITH(run_grid(runs, backend, store, quiet()),
+                          Contains("is too small for run") && Contains("training split holds"));
+        CHECK(backend.calls == 0);
+    }
+    SECTION("bad store paths") {
+        CHECK_THROWS_WITH(RunStore("/nonexistent-dir/x/runs.sqlite"), Contains("does not exist"));
+        CHECK_THROWS_WITH(RunStore(std::filesystem::temp_directory_path().string()), Contains("is a directory"));
+        TempFile junk("junk.sqlite", std::string(4096, 'x'));
+        CHECK_THROWS_WITH(RunStore(junk.path()), Contains("not an SQLite run store"));
+    }
+}
+
+TEST_CASE("the heads rule", "[grid]") {
+    CHECK(default_heads(16) == 1);
+    CHECK(default_heads(32) == 1);
+    CHECK(default_heads(64) == 2);
+    CHECK(default_heads(96) == 3);
+    CHECK(default_heads(128) == 4);
+}
+
+TEST_CASE("SVG plots have axes, series and a legend", "[grid][svg]") {
+    Plot p;
+    p.title = "loss <vs> compute";
+    p.x_label = "compute";
+    p.y_label = "loss";
+    p.series.push_back({"small", {1e9, 1e10, 1e11}, {4.0, 3.0, 2.5}, false, true, -1});
+    p.series.push_back({"frontier", {1e9, 1e11}, {4.0, 2.5}, true, false, -1});
+    std::string svg = render_svg(p);
+    CHECK(svg.rfind("<?xml", 0) == 0);
+    CHECK_THAT(svg, Contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    CHECK_THAT(svg, Contains("loss &lt;vs&gt; compute"));  // escaped
+    CHECK_THAT(svg, Contains("compute (log scale)"));
+    CHECK_THAT(svg, Contains(">1e10</text>"));  // a decade tick
+    CHECK_THAT(svg, Contains("class=\"legend\""));
+    CHECK_THAT(svg, Contains("<polyline"));
+    size_t circles = 0;
+    for (size_t at = svg.find("<circle"); at != std::string::npos; at = svg.find("<circle", at + 1)) ++circles;
+    CHECK(circles == 4);  // three points + one legend marker
+    CHECK(svg.substr(svg.size() - 7) == "</svg>\n");
+    CHECK(render_svg(p) == svg);  // deterministic
+
+    Plot bad = p;
+    bad.series[0].y[1] = 0;
+    CHECK_THROWS_WITH(render_svg(bad), Contains("not positive"));
+    CHECK_THROWS_WITH(write_svg(p, "/nonexistent-dir/plot.svg"), Contains("cannot write plot"));
+}

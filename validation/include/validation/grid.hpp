@@ -1,0 +1,73 @@
+// The grid runner: trains a list of runs through a backend, reading finished
+// runs back from a RunStore and storing each new one as soon as it finishes.
+//
+// The backend is an interface so that a CUDA trainer or a pool of machines can
+// be added without touching the grid logic: a backend says who it is (part of
+// each run's key, since another trainer may give other numbers) and trains one
+// configuration on an already loaded corpus.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "validation/corpus.hpp"
+#include "validation/run_store.hpp"
+#include "validation/trainer.hpp"
+
+namespace plan::validation {
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    // Identifies the trainer and every setting of it that can change a result
+    // (version, thread count); becomes part of the run key.
+    virtual std::string identity(const TrainConfig& cfg) const = 0;
+    virtual TrainResult train(const TrainConfig& cfg, const Corpus& corpus, const ProgressFn& progress) = 0;
+};
+
+// The CPU reference trainer (trainer.hpp). Results are bitwise reproducible
+// for a given thread count, so the resolved thread count is in its identity.
+class CpuBackend : public Backend {
+public:
+    // Bump when a change to the trainer changes any result.
+    static constexpr int kVersion = 1;
+    std::string identity(const TrainConfig& cfg) const override;
+    TrainResult train(const TrainConfig& cfg, const Corpus& corpus, const ProgressFn& progress) override;
+};
+
+// Size and FNV-1a 64-bit hash of a corpus's tokens (after format decoding):
+// the corpus's part of a run key. The path is not part of it, so a store made
+// in one checkout is valid in another.
+std::string corpus_fingerprint(const Corpus& corpus);
+
+// The canonical key of a run: every field of `cfg` that can change the result
+// (model shape, tokens, seq, batch, seed, schedule, optimizer, split, eval
+// tokens), the corpus fingerprint and the backend identity, as one line of
+// `name=value` pairs.
+std::string run_key(const TrainConfig& cfg, const std::string& corpus_fp, const std::string& backend_identity);
+
+struct GridEvents {
+    // Called after each run is finished and stored (index into the run list,
+    // and whether it was read back from the store). Tests throw from here to
+    // simulate a grid killed after k runs.
+    std::function<void(size_t index, const StoredRun& run, bool from_store)> on_run;
+    // Progress lines (stderr by default when null); set to a no-op to silence.
+    std::function<void(const std::string& line)> log;
+    ProgressFn train_progress;  // per-step progress of the run in training
+};
+
+// Runs every configuration (all must share corpus_path and corpus_format; the
+// corpus is loaded once). Before training anything, checks that the corpus is
+// large enough for every run (CorpusError naming the first that is not).
+// Returns one StoredRun per configuration, in order.
+std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& backend, RunStore& store,
+                                const GridEvents& events = {});
+
+// The heads rule of the grid when a shape does not give them: head size 32
+// (one head below d_model 64), i.e. max(1, d_model / 32), reduced until it
+// divides d_model.
+int default_heads(int d_model);
+
+}  // namespace plan::validation

@@ -1,0 +1,189 @@
+#include "validation/grid.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+
+#include "validation/batcher.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace plan::validation {
+
+namespace {
+
+std::string fmt_g(double x) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", x);
+    return buf;
+}
+
+std::string fmt_duration(double s) {
+    if (!(s >= 0) || s > 1e7) return "?";
+    const long t = static_cast<long>(s + 0.5);
+    char buf[32];
+    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
+    else std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
+    return buf;
+}
+
+int64_t steps_for(const TrainConfig& c) {
+    const int64_t per_step = static_cast<int64_t>(c.batch) * c.model.seq_len;
+    return (c.tokens + per_step - 1) / per_step;
+}
+
+}  // namespace
+
+int default_heads(int d_model) {
+    int h = d_model / 32 > 1 ? d_model / 32 : 1;
+    while (h > 1 && d_model % h != 0) --h;
+    return h;
+}
+
+std::string CpuBackend::identity(const TrainConfig& cfg) const {
+    int threads = cfg.threads;
+#ifdef _OPENMP
+    if (threads == 0) threads = omp_get_max_threads();
+#endif
+    if (threads < 1) threads = 1;
+    return "cpu-reference/" + std::to_string(kVersion) + " threads=" + std::to_string(threads);
+}
+
+TrainResult CpuBackend::train(const TrainConfig& cfg, const Corpus& corpus, const ProgressFn& progress) {
+    return plan::validation::train(cfg, corpus, progress);
+}
+
+std::string corpus_fingerprint(const Corpus& corpus) {
+    uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64 over the tokens as little-endian uint32
+    for (uint32_t t : corpus.tokens)
+        for (int b = 0; b < 4; ++b) {
+            h ^= (t >> (8 * b)) & 0xff;
+            h *= 0x100000001b3ULL;
+        }
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s:%zu:%u:%016llx", corpus_format_name(corpus.format), corpus.tokens.size(),
+                  corpus.vocab_size, static_cast<unsigned long long>(h));
+    return buf;
+}
+
+std::string run_key(const TrainConfig& c, const std::string& corpus_fp, const std::string& backend_identity) {
+    std::ostringstream k;
+    const ModelConfig& m = c.model;
+    k << "corpus=" << corpus_fp << " d_model=" << m.d_model << " d_mlp=" << m.d_mlp << " layers=" << m.n_layers
+      << " heads=" << m.n_heads << " seq=" << m.seq_len << " batch=" << c.batch << " tokens=" << c.tokens
+      << " seed=" << c.seed << " lr=" << fmt_g(c.lr) << " min_lr_ratio=" << fmt_g(c.min_lr_ratio)
+      << " warmup=" << c.warmup << " beta1=" << fmt_g(c.adamw.beta1) << " beta2=" << fmt_g(c.adamw.beta2)
+      << " eps=" << fmt_g(c.adamw.eps) << " weight_decay=" << fmt_g(c.adamw.weight_decay)
+      << " grad_clip=" << fmt_g(c.grad_clip) << " val_fraction=" << fmt_g(c.val_fraction)
+      << " eval_tokens=" << c.eval_tokens << " backend=" << backend_identity;
+    return k.str();
+}
+
+std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& backend, RunStore& store,
+                                const GridEvents& events) {
+    using clock = std::chrono::steady_clock;
+    auto log = [&](const std::string& line) {
+        if (events.log) events.log(line);
+        else std::fprintf(stderr, "%s\n", line.c_str());
+    };
+    std::vector<StoredRun> out(runs.size());
+    if (runs.empty()) return out;
+    for (const TrainConfig& c : runs) {
+        if (c.corpus_path != runs[0].corpus_path || c.corpus_format != runs[0].corpus_format)
+            throw std::invalid_argument("grid: every run must use the same corpus");
+        c.validate();
+        c.model.validate();
+    }
+    const Corpus corpus = load_corpus(runs[0].corpus_path, runs[0].corpus_format);
+    const std::string fp = corpus_fingerprint(corpus);
+
+    // Keys, and which runs are already stored.
+    std::vector<std::string> keys(runs.size());
+    std::vector<bool> stored(runs.size(), false);
+    size_t todo = 0;
+    double todo_compute = 0;
+    for (size_t i = 0; i < runs.size(); ++i) {
+        TrainConfig c = runs[i];
+        c.model.vocab = static_cast<int>(corpus.vocab_size);
+        keys[i] = run_key(c, fp, backend.identity(c));
+        if (auto r = store.find(keys[i])) {
+            out[i] = *r;
+            stored[i] = true;
+        } else {
+            ++todo;
+            todo_compute += 6.0 * static_cast<double>(count_params(c.model).total) * static_cast<double>(steps_for(c)) *
+                            c.batch * c.model.seq_len;
+        }
+    }
+    // A corpus too small for any run to be trained is an error before anything is trained.
+    for (size_t i = 0; i < runs.size(); ++i) {
+        if (stored[i]) continue;
+        const TrainConfig& c = runs[i];
+        Batcher b(corpus.tokens, c.model.seq_len, c.batch, c.val_fraction, c.seed, corpus.path);
+        const int64_t steps = steps_for(c);
+        if (steps * c.batch > b.train_windows())
+            throw CorpusError("corpus '" + corpus.path + "' is too small for run " + std::to_string(i + 1) + " of " +
+                              std::to_string(runs.size()) + " (" + std::to_string(c.tokens) +
+                              " tokens): training needs " + std::to_string(steps * c.batch * c.model.seq_len) +
+                              " tokens (" + std::to_string(steps) + " steps of " + std::to_string(c.batch) + " x " +
+                              std::to_string(c.model.seq_len) + ") but the training split holds " +
+                              std::to_string(b.train_windows() * c.model.seq_len) +
+                              " (single epoch; the last " + fmt_g(c.val_fraction) + " is held out for validation)");
+    }
+    log("grid: " + std::to_string(runs.size()) + " runs, " + std::to_string(runs.size() - todo) +
+        " read back from store '" + store.path() + "', " + std::to_string(todo) + " to train");
+
+    const auto t0 = clock::now();
+    double done_compute = 0;
+    size_t done = 0;
+    for (size_t i = 0; i < runs.size(); ++i) {
+        if (stored[i]) {
+            if (events.on_run) events.on_run(i, out[i], true);
+            continue;
+        }
+        TrainConfig c = runs[i];
+        char head[160];
+        std::snprintf(head, sizeof head, "run %zu/%zu (%zu of %zu to train): d_model %d, d_mlp %d, %d layers, %lld tokens",
+                      i + 1, runs.size(), done + 1, todo, c.model.d_model, c.model.d_mlp, c.model.n_layers,
+                      static_cast<long long>(c.tokens));
+        log(head);
+        TrainResult res = backend.train(c, corpus, events.train_progress);
+        StoredRun r;
+        r.key = keys[i];
+        r.d_model = c.model.d_model;
+        r.d_mlp = c.model.d_mlp;
+        r.layers = c.model.n_layers;
+        r.heads = c.model.n_heads;
+        r.tokens_requested = c.tokens;
+        r.params = res.params.total;
+        r.non_embedding_params = res.params.non_embedding;
+        r.tokens = res.tokens;
+        r.steps = res.steps;
+        r.compute = res.compute_flops;
+        r.train_loss = res.smoothed_train_loss;
+        r.final_train_loss = res.final_train_loss;
+        r.val_loss = res.val_loss;
+        r.seconds = res.train_seconds;
+        r.tokens_per_s = res.tokens_per_s;
+        r.threads = res.threads;
+        r.backend = backend.identity(c);
+        r.corpus = c.corpus_path;
+        store.put(r);  // one transaction: from here on the run survives a kill
+        out[i] = r;
+        ++done;
+        done_compute += r.compute;
+        const double elapsed = std::chrono::duration<double>(clock::now() - t0).count();
+        const double eta = done_compute > 0 ? elapsed * (todo_compute - done_compute) / done_compute : 0;
+        char line[200];
+        std::snprintf(line, sizeof line, "run %zu/%zu: val loss %.4f, train loss %.4f, %.0f tok/s, %.1f s; grid %s elapsed, ETA %s",
+                      i + 1, runs.size(), r.val_loss, r.train_loss, r.tokens_per_s, r.seconds,
+                      fmt_duration(elapsed).c_str(), fmt_duration(eta).c_str());
+        log(line);
+        if (events.on_run) events.on_run(i, r, false);
+    }
+    return out;
+}
+
+}  // namespace plan::validation
