@@ -1,14 +1,24 @@
 #include "sweep.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <limits>
+#include <mutex>
 #include <ostream>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "display.hpp"
+#include "../jit/jit.hpp"
 
 namespace plan {
 
@@ -26,47 +36,104 @@ struct Row {
 
 using Kind = CheckedSweep::Item::Kind;
 
+// What one report keeps while points stream past: bounded (top K, the frontier) or capped (all).
+struct State {
+    size_t limit = 0;
+    std::vector<Row> rows;
+};
+
+// Set by Ctrl-C (and by a sweep that must stop early); read by both backends.
+std::atomic<int32_t> g_halt{0};
+static_assert(std::atomic<int32_t>::is_always_lock_free);
+
+double coordinate(const Row& row, int column, bool maximize) {
+    double v = row.values[column].num();
+    return maximize ? -v : v;
+}
+
+void offer(const CheckedSweep::Report& report, State& state, Row row) {
+    auto& rows = state.rows;
+    switch (report.kind) {
+        case CheckedSweep::Report::Kind::Top: {
+            if (rows.size() == state.limit && !(row.key < rows.back().key)) return;
+            auto at = std::upper_bound(rows.begin(), rows.end(), row.key,
+                                       [](double key, const Row& r) { return key < r.key; });
+            rows.insert(at, std::move(row));
+            if (rows.size() > state.limit) rows.pop_back();
+            return;
+        }
+        case CheckedSweep::Report::Kind::Pareto: {
+            double x = coordinate(row, report.x, report.x_max), y = coordinate(row, report.y, report.y_max);
+            for (const Row& r : rows) {
+                double rx = coordinate(r, report.x, report.x_max), ry = coordinate(r, report.y, report.y_max);
+                if (rx <= x && ry <= y) return;  // dominated, or equal to a point already kept
+            }
+            std::erase_if(rows, [&](const Row& r) {
+                return x <= coordinate(r, report.x, report.x_max) && y <= coordinate(r, report.y, report.y_max);
+            });
+            rows.push_back(std::move(row));
+            return;
+        }
+        case CheckedSweep::Report::Kind::All:
+            if (rows.size() >= kMaxRowsKept)
+                runtime_error(report.span, fmt::format("more than {} feasible points to report", kMaxRowsKept),
+                              "add constraints, or report `top N` or `pareto(x, y)`");
+            rows.push_back(std::move(row));
+            return;
+    }
+}
+
+std::vector<State> initial_states(const CheckedSweep& s, Evaluator& eval) {
+    std::vector<State> states(s.reports.size());
+    for (size_t r = 0; r < s.reports.size(); ++r) {
+        const auto& report = s.reports[r];
+        if (report.kind != CheckedSweep::Report::Kind::Top) continue;
+        double k = eval.evaluate(*report.count, 0).num();
+        if (k < 1 || k != std::floor(k) || k > static_cast<double>(kMaxRowsKept))
+            runtime_error(report.count->span, fmt::format("`report top` needs a whole number from 1 to {}", kMaxRowsKept));
+        states[r].limit = static_cast<size_t>(k);
+    }
+    return states;
+}
+
+bool uses_locals(const TExpr& e) {
+    if (e.op == Op::Local) return true;
+    return std::any_of(e.kids.begin(), e.kids.end(), [](auto& k) { return uses_locals(*k); });
+}
+
+// The grid size when no axis depends on another; 0 when it cannot be known before running.
+double grid_size(const CheckedSweep& s, Evaluator& eval) {
+    double size = 1;
+    std::vector<Value> frame(static_cast<size_t>(s.frame_size));
+    for (auto& item : s.items) {
+        if (item.kind != Kind::Axis) continue;
+        if (uses_locals(*item.expr)) return 0;
+        size *= static_cast<double>(eval.eval(*item.expr, frame).list().items.size());
+    }
+    return size;
+}
+
+// The result of running a sweep on either backend.
+struct Outcome {
+    std::vector<State> states;
+    uint64_t feasible = 0;
+    bool interrupted = false;
+    double compile_ms = -1;  // JIT only
+    int threads = 1;
+};
+
 class Runner {
 public:
-    Runner(const CheckedSweep& s, Evaluator& eval, const UnitTable& units)
-        : s_(s), eval_(eval), units_(units), frame_(static_cast<size_t>(s.frame_size)), states_(s.reports.size()) {
-        for (size_t r = 0; r < s.reports.size(); ++r) {
-            const auto& report = s.reports[r];
-            if (report.kind != CheckedSweep::Report::Kind::Top) continue;
-            double k = eval_.evaluate(*report.count, 0).num();
-            if (k < 1 || k != std::floor(k) || k > static_cast<double>(kMaxRowsKept))
-                runtime_error(report.count->span, fmt::format("`report top` needs a whole number from 1 to {}", kMaxRowsKept));
-            states_[r].limit = static_cast<size_t>(k);
-        }
-    }
-
-    // The grid size when no axis depends on another; 0 when it cannot be known before running.
-    double grid_size() {
-        double size = 1;
-        for (auto& item : s_.items) {
-            if (item.kind != Kind::Axis) continue;
-            if (uses_locals(*item.expr)) return 0;
-            size *= static_cast<double>(eval_.eval(*item.expr, frame_).list().items.size());
-        }
-        return size;
-    }
+    Runner(const CheckedSweep& s, Evaluator& eval, std::vector<State> states)
+        : s_(s), eval_(eval), frame_(static_cast<size_t>(s.frame_size)), states_(std::move(states)) {}
 
     void run() { step(0); }
 
     uint64_t feasible() const { return feasible_; }
-    const std::vector<Row>& rows(size_t report) const { return states_[report].rows; }
+    bool interrupted() const { return interrupted_; }
+    std::vector<State>& states() { return states_; }
 
 private:
-    struct State {
-        size_t limit = 0;
-        std::vector<Row> rows;
-    };
-
-    static bool uses_locals(const TExpr& e) {
-        if (e.op == Op::Local) return true;
-        return std::any_of(e.kids.begin(), e.kids.end(), [](auto& k) { return uses_locals(*k); });
-    }
-
     void step(size_t i) {
         if (i == s_.items.size()) {
             leaf();
@@ -77,6 +144,10 @@ private:
             case Kind::Axis: {
                 Value values = eval_.eval(*item.expr, frame_);
                 for (const Value& v : values.list().items) {
+                    if (g_halt.load(std::memory_order_relaxed)) {
+                        interrupted_ = true;
+                        return;
+                    }
                     frame_[item.slot] = v;
                     step(i + 1);
                 }
@@ -100,50 +171,219 @@ private:
         for (size_t r = 0; r < s_.reports.size(); ++r) offer(s_.reports[r], states_[r], row);
     }
 
-    double coordinate(const Row& row, int column, bool maximize) const {
-        double v = row.values[column].num();
-        return maximize ? -v : v;
-    }
-
-    void offer(const CheckedSweep::Report& report, State& state, const Row& row) {
-        auto& rows = state.rows;
-        switch (report.kind) {
-            case CheckedSweep::Report::Kind::Top: {
-                if (rows.size() == state.limit && !(row.key < rows.back().key)) return;
-                auto at = std::upper_bound(rows.begin(), rows.end(), row.key,
-                                           [](double key, const Row& r) { return key < r.key; });
-                rows.insert(at, row);
-                if (rows.size() > state.limit) rows.pop_back();
-                return;
-            }
-            case CheckedSweep::Report::Kind::Pareto: {
-                double x = coordinate(row, report.x, report.x_max), y = coordinate(row, report.y, report.y_max);
-                for (const Row& r : rows) {
-                    double rx = coordinate(r, report.x, report.x_max), ry = coordinate(r, report.y, report.y_max);
-                    if (rx <= x && ry <= y) return;  // dominated, or equal to a point already kept
-                }
-                std::erase_if(rows, [&](const Row& r) {
-                    return x <= coordinate(r, report.x, report.x_max) && y <= coordinate(r, report.y, report.y_max);
-                });
-                rows.push_back(row);
-                return;
-            }
-            case CheckedSweep::Report::Kind::All:
-                if (rows.size() >= kMaxRowsKept)
-                    runtime_error(report.span, fmt::format("more than {} feasible points to report", kMaxRowsKept),
-                                  "add constraints, or report `top N` or `pareto(x, y)`");
-                rows.push_back(row);
-                return;
-        }
-    }
-
     const CheckedSweep& s_;
     Evaluator& eval_;
-    const UnitTable& units_;
     std::vector<Value> frame_;
     std::vector<State> states_;
     double objective_ = 0;
     uint64_t feasible_ = 0, order_ = 0;
+    bool interrupted_ = false;
+};
+
+// ---- the JIT backend ------------------------------------------------------------------------
+
+// One contiguous range of the outer axis, run by one kernel call: its own reports, merged in order.
+struct Chunk {
+    int64_t lo = 0, hi = 0;
+    std::vector<State> states;
+    int64_t feasible = 0;
+    int32_t status = -1;  // kernel result; -1: not run
+    std::vector<double> err;
+    bool overflow = false;  // more rows for `report all` than it may keep
+};
+
+struct Sink {
+    const CheckedSweep* s;
+    const jit::CompiledSweep* code;
+    Chunk* chunk;
+    double threshold;
+    bool all_top;
+};
+
+Value column_value(const Type& t, double x, const std::vector<std::string>& strings) {
+    if (t.is(Type::Kind::Bool)) return Value(x != 0);
+    if (t.is(Type::Kind::String)) return Value::string(strings.at(static_cast<size_t>(x)));
+    return Value(x);
+}
+
+void emit_row(void* sink_ptr, const double* row, int64_t order) {
+    auto& sink = *static_cast<Sink*>(sink_ptr);
+    const CheckedSweep& s = *sink.s;
+    Row r{row[s.columns.size()], static_cast<uint64_t>(order), {}};
+    r.values.reserve(s.columns.size());
+    for (size_t c = 0; c < s.columns.size(); ++c) r.values.push_back(column_value(s.columns[c].type, row[c], sink.code->strings));
+    auto& states = sink.chunk->states;
+    for (size_t i = 0; i < s.reports.size(); ++i) {
+        if (s.reports[i].kind == CheckedSweep::Report::Kind::All && states[i].rows.size() >= kMaxRowsKept) {
+            sink.chunk->overflow = true;
+            g_halt.store(2);
+            return;
+        }
+        offer(s.reports[i], states[i], i + 1 == s.reports.size() ? std::move(r) : r);
+    }
+    if (sink.all_top) {
+        double t = -std::numeric_limits<double>::infinity();
+        for (auto& st : states)
+            t = std::max(t, st.rows.size() < st.limit ? std::numeric_limits<double>::infinity() : st.rows.back().key);
+        sink.threshold = t;
+    }
+}
+
+// A point where the kernel found a runtime error, replayed on the interpreter for its diagnostic.
+[[noreturn]] void replay(const CheckedSweep& s, Evaluator& eval, const jit::CompiledSweep& code, const std::vector<double>& err) {
+    size_t failing = static_cast<size_t>(err[0]);
+    std::vector<Value> frame(static_cast<size_t>(s.frame_size));
+    size_t axis = 0;
+    for (size_t i = 0; i <= failing && i < s.items.size(); ++i) {
+        const auto& item = s.items[i];
+        switch (item.kind) {
+            case Kind::Axis:
+                if (i == failing) {
+                    eval.eval(*item.expr, frame);
+                } else {
+                    frame[item.slot] = column_value(*item.expr->type.elem, err[1 + axis++], code.strings);
+                }
+                break;
+            case Kind::Let: frame[item.slot] = eval.eval(*item.expr, frame); break;
+            case Kind::Constraint: eval.eval(*item.expr, frame); break;
+            case Kind::Objective: eval.eval(*item.expr, frame); break;
+        }
+    }
+    runtime_error(s.items[std::min(failing, s.items.size() - 1)].expr->span,
+                  "the compiled sweep failed here but the interpreter does not (a JIT bug)", "run with `--backend interp`");
+}
+
+std::string human_rate(double x) {
+    const char* suffix[] = {"", "k", "M", "G", "T"};
+    int i = 0;
+    while (x >= 1000 && i < 4) {
+        x /= 1000;
+        ++i;
+    }
+    return fmt::format("{:.3g}{}", x, suffix[i]);
+}
+
+Outcome run_jit(const CheckedSweep& s, Evaluator& eval, std::vector<State> initial, double grid, const SweepOptions& options) {
+    // A grid known to be small runs in well under a millisecond: compile it quickly instead.
+    constexpr double kQuickGrid = 20'000;
+    std::unique_ptr<jit::CompiledSweep> code = jit::compile(s, eval, grid > 0 && grid <= kQuickGrid);
+    Outcome result;
+    result.compile_ms = code->compile_ms;
+    bool all_top = std::all_of(s.reports.begin(), s.reports.end(),
+                               [](auto& r) { return r.kind == CheckedSweep::Report::Kind::Top; });
+    int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<Chunk> chunks;
+    if (code->outer_count < 0) {
+        chunks.push_back({0, std::numeric_limits<int64_t>::max(), {}, 0, -1, {}, false});
+    } else {
+        int64_t n = code->outer_count;
+        int64_t size = std::max<int64_t>(1, n / (static_cast<int64_t>(threads) * 8));
+        for (int64_t lo = 0; lo < n; lo += size) chunks.push_back({lo, std::min(n, lo + size), {}, 0, -1, {}, false});
+        if (chunks.empty()) chunks.push_back({0, 0, {}, 0, -1, {}, false});
+    }
+    threads = std::max(1, std::min<int>(threads, static_cast<int>(chunks.size())));
+    result.threads = threads;
+    for (auto& c : chunks) c.states = initial;
+    for (auto& c : chunks) c.err.assign(code->axis_items.size() + 1, 0.0);
+
+    std::atomic<size_t> next{0};
+    std::atomic<size_t> first_error{chunks.size()};
+    struct alignas(64) Counter {  // one cache line each: threads never share one
+        std::atomic<int64_t> n{0};
+    };
+    std::vector<Counter> progress(static_cast<size_t>(threads));
+    auto work = [&](int t) {
+        for (;;) {
+            size_t i = next.fetch_add(1);
+            if (i >= chunks.size() || i > first_error.load()) return;
+            Chunk& c = chunks[i];
+            Sink sink{&s, code.get(), &c, std::numeric_limits<double>::infinity(), all_top};
+            c.status = code->fn(&sink, &emit_row, &sink.threshold, c.err.data(), reinterpret_cast<const int32_t*>(&g_halt),
+                                reinterpret_cast<int64_t*>(&progress[t].n), c.lo, c.hi, &c.feasible);
+            if (c.status == jit::kError) {
+                size_t e = first_error.load();
+                while (i < e && !first_error.compare_exchange_weak(e, i)) {
+                }
+            }
+            if (c.status == jit::kStopped) return;
+        }
+    };
+    std::atomic<bool> finished{false};
+    std::thread monitor;
+    bool bar = options.progress && isatty(STDERR_FILENO);
+    if (bar) {
+        monitor = std::thread([&] {
+            auto start = std::chrono::steady_clock::now();
+            while (!finished.load()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                double done = 0;
+                for (auto& p : progress) done += static_cast<double>(p.n.load(std::memory_order_relaxed));
+                double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                double total = code->progress_total;
+                double per = total > 0 && grid > 0 ? grid / total : 1;
+                std::string line;
+                if (total > 0) {
+                    double frac = std::min(1.0, done / total);
+                    int filled = static_cast<int>(frac * 30);
+                    double eta = frac > 0 ? secs * (1 - frac) / frac : 0;
+                    line = fmt::format("\r[{}{}] {:5.1f}%  {} points/s  ETA {:.0f} s ", std::string(filled, '#'),
+                                       std::string(30 - filled, ' '), frac * 100, human_rate(done * per / secs), eta);
+                } else {
+                    line = fmt::format("\r{} points/s ", human_rate(done * per / secs));
+                }
+                std::cerr << line << std::flush;
+            }
+            std::cerr << "\r" << std::string(72, ' ') << "\r" << std::flush;
+        });
+    }
+    if (threads == 1) {
+        work(0);
+    } else {
+        std::vector<std::thread> pool;
+        for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
+        for (auto& t : pool) t.join();
+    }
+    finished.store(true);
+    if (monitor.joinable()) monitor.join();
+
+    // Merge in enumeration order: chunk by chunk, each chunk's order offset by the points before it.
+    result.states = std::move(initial);
+    uint64_t offset = 0;
+    for (size_t i = 0; i < chunks.size(); ++i) {
+        Chunk& c = chunks[i];
+        if (c.status == jit::kError) replay(s, eval, *code, c.err);
+        if (c.overflow) {
+            for (size_t r = 0; r < s.reports.size(); ++r)
+                if (s.reports[r].kind == CheckedSweep::Report::Kind::All)
+                    runtime_error(s.reports[r].span, fmt::format("more than {} feasible points to report", kMaxRowsKept),
+                                  "add constraints, or report `top N` or `pareto(x, y)`");
+        }
+        if (c.status == jit::kStopped || c.status < 0) result.interrupted = true;
+        for (size_t r = 0; r < s.reports.size(); ++r)
+            for (Row& row : c.states[r].rows) {
+                row.order += offset;
+                offer(s.reports[r], result.states[r], std::move(row));
+            }
+        offset += static_cast<uint64_t>(c.feasible);
+    }
+    result.feasible = offset;
+    return result;
+}
+
+extern "C" void plan_sweep_interrupt(int) { g_halt.store(1); }
+
+// Ctrl-C during a sweep stops it; the best found so far is printed.
+struct InterruptScope {
+    using Handler = void (*)(int);
+    Handler previous;
+    InterruptScope() {
+        g_halt.store(0);
+        previous = std::signal(SIGINT, plan_sweep_interrupt);
+    }
+    ~InterruptScope() {
+        std::signal(SIGINT, previous == SIG_ERR ? SIG_DFL : previous);
+        g_halt.store(0);
+    }
 };
 
 std::string csv_field(const std::string& s) {
@@ -180,14 +420,45 @@ void write_csv(std::ostream& f, const CheckedSweep& s, const std::vector<Row>& r
 }  // namespace
 
 void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
-               const SweepOptions&) {
-    Runner runner(s, eval, units);
-    double size = runner.grid_size();
+               const SweepOptions& options) {
+    std::vector<State> initial = initial_states(s, eval);
+    double size = grid_size(s, eval);
     if (size > kMaxPoints)
         runtime_error(s.span, fmt::format("this sweep has {} points; the limit is {}", format_number(size, true),
                                           format_number(kMaxPoints, false)),
                       "narrow an axis, or split the sweep");
-    runner.run();
+    auto start = std::chrono::steady_clock::now();
+    Outcome outcome;
+    {
+        InterruptScope interrupt;
+        if (options.backend == "interp") {
+            Runner runner(s, eval, std::move(initial));
+            runner.run();
+            outcome.states = std::move(runner.states());
+            outcome.feasible = runner.feasible();
+            outcome.interrupted = runner.interrupted();
+        } else {
+            outcome = run_jit(s, eval, std::move(initial), size, options);
+        }
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.stats) {
+        double run = secs - std::max(0.0, outcome.compile_ms) / 1000;
+        std::string line = fmt::format("{}: backend {}", s.name.empty() ? "sweep" : "sweep " + s.name, options.backend == "interp" ? "interp" : "jit");
+        if (outcome.compile_ms >= 0) line += fmt::format(", JIT compile {:.1f} ms", outcome.compile_ms);
+        line += fmt::format(", {} threads, run {:.3f} s", outcome.threads, run);
+        if (size > 0 && !outcome.interrupted)
+            line += fmt::format(", {} points, {} points/s", format_number(size, true), human_rate(size / std::max(run, 1e-9)));
+        line += fmt::format(", {} feasible", outcome.feasible);
+        std::cerr << line << "\n";
+    }
+    if (outcome.interrupted) std::cerr << "interrupted: the best found so far\n";
+    struct {
+        uint64_t feasible() const { return f; }
+        const std::vector<Row>& rows(size_t r) const { return (*states)[r].rows; }
+        uint64_t f;
+        const std::vector<State>* states;
+    } runner{outcome.feasible, &outcome.states};
     std::string title = s.name.empty() ? "sweep" : "sweep " + s.name;
     out << title << ": " << runner.feasible() << " feasible point" << (runner.feasible() == 1 ? "" : "s");
     if (size > 0) out << " of " << format_number(size, true);
@@ -238,6 +509,7 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
         for (const Row& row : sorted) records.push_back(make_record(row.values));
         out << show_block(make_list(std::move(records)), Type::list(row_type), units) << "\n";
     }
+    if (outcome.interrupted) runtime_error(s.span, "the sweep was interrupted (Ctrl-C)", "the reports above cover the points before it");
 }
 
 }  // namespace plan

@@ -1,6 +1,8 @@
-// Runs a checked sweep on the tree-walking evaluator: one loop per axis, items evaluated at the
-// depth where they stand, streaming top-K, Pareto frontier and all-points reports. The JIT backend
-// will run the same CheckedSweep and must report the same points in the same order.
+// Runs a checked sweep: one loop per axis, items evaluated at the depth where they stand, streaming
+// top-K, Pareto frontier and all-points reports. Two backends run the same CheckedSweep and report
+// the same points in the same order: the JIT (jit/, the default: one LLVM loop nest, the outer axis
+// split across threads, per-chunk reports merged in enumeration order) and the tree-walking
+// evaluator (`interp`). Ctrl-C stops either and prints the best found so far.
 #pragma once
 #include <iosfwd>
 #include <string>

@@ -7,6 +7,7 @@ plan_packages=(
   catch2                                  # tests
   libopenblas-dev libsqlite3-dev          # validation trainer: sgemm, run store
   liblbfgs-dev                            # L-BFGS for scaling-law fits
+  llvm-19-dev                             # the JIT of sweeps (ORC)
   python3-torch python3-numpy             # reference checks of the trainer (/usr/bin/python3)
   hyperfine                               # bench/: start-up timing
 )

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the sweep benchmark: plan's JIT (1 and 2 threads), plan's interpreter, hand-written C++
+# (-O3 -march=native) and NumPy, on the 2-D and 5-D grids; prints times and ratios from this run.
+# Usage: bench/sweep/run.sh [path/to/plan]   (default: the build in /tmp/jit-build)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+plan=${1:-/tmp/jit-build/plan}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+g++ -O3 -march=native -std=c++20 -o "$work/hand" "$here/hand.cpp"
+
+run_plan() {  # file backend threads → seconds of the run (compile excluded), compile ms
+    "$plan" run --stats --backend "$2" --threads "$3" "$here/$1" 2>&1 >/dev/null |
+        sed -n 's/.*JIT compile \([0-9.]*\) ms.*run \([0-9.]*\) s.*/\2 \1/p; s/.*backend interp.*run \([0-9.]*\) s.*/\1 0/p'
+}
+field() { sed -n "s/.*$1 \([0-9.e+-]*\).*/\1/p"; }
+
+printf "%-4s %10s %10s %10s %10s %10s %10s | %8s %8s %8s %8s\n" grid "jit1 s" "jit2 s" "interp s" "C++ s" "numpy s" "compile" \
+    "C++/jit" "np/jit" "int/jit" "1→2 thr"
+for dim in 2 5; do
+    read -r jit1 compile <<<"$(run_plan sweep${dim}d.plan jit 1)"
+    read -r jit2 _ <<<"$(run_plan sweep${dim}d.plan jit 2)"
+    read -r interp _ <<<"$(run_plan sweep${dim}d.plan interp 1)"
+    hand=$("$work/hand" $dim | field time)
+    numpy=$(/usr/bin/python3 "$here/numpy_sweep.py" $dim | field time)
+    awk -v d=$dim -v j1=$jit1 -v j2=$jit2 -v i=$interp -v h=$hand -v n=$numpy -v c=$compile 'BEGIN {
+        printf "%-4s %10.4f %10.4f %10.4f %10.4f %10.4f %8.1fms | %8.2f %8.2f %8.1f %8.2f\n",
+               d "-D", j1, j2, i, h, n, c, h / j1, n / j1, i / j1, j1 / j2 }'
+done
+echo "(ratios per core: C++/jit = hand-written time / JIT time (≥ 0.8 is the target), np/jit ≥ 5, int/jit ≥ 30;"
+echo " 1→2 thr = JIT speed-up from 1 to 2 threads)"
+"$work/hand" 2; "$work/hand" 5
+/usr/bin/python3 "$here/numpy_sweep.py" 2; /usr/bin/python3 "$here/numpy_sweep.py" 5
+"$plan" run --backend jit "$here/sweep2d.plan" | head -4

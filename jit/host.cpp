@@ -1,0 +1,137 @@
+// The ORC host backend: one LLJIT per process for the host CPU (detectHost), the new pass manager
+// at O3 with the target's library info and glibc's libmvec, one ResourceTracker per sweep.
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "lower.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include <llvm/Analysis/TargetLibraryInfo.h>
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Target/TargetMachine.h>
+#pragma GCC diagnostic pop
+
+namespace plan::jit {
+
+namespace {
+
+struct Host {
+    std::unique_ptr<llvm::orc::LLJIT> jit;
+    std::unique_ptr<llvm::TargetMachine> tm;
+    std::string error;
+    std::mutex mutex;
+    uint64_t next = 0;
+};
+
+Host& host() {
+    static Host* h = [] {
+        auto* h = new Host;  // lives as long as the process: code may be freed at exit in any order
+        llvm::InitializeNativeTarget();
+        llvm::InitializeNativeTargetAsmPrinter();
+        auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+        if (!jtmb) {
+            h->error = llvm::toString(jtmb.takeError());
+            return h;
+        }
+        jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+        auto tm = jtmb->createTargetMachine();
+        if (!tm) {
+            h->error = llvm::toString(tm.takeError());
+            return h;
+        }
+        h->tm = std::move(*tm);
+        auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(*jtmb).create();
+        if (!jit) {
+            h->error = llvm::toString(jit.takeError());
+            return h;
+        }
+        h->jit = std::move(*jit);
+        auto& jd = h->jit->getMainJITDylib();
+        char prefix = h->jit->getDataLayout().getGlobalPrefix();
+        if (auto mvec = llvm::orc::DynamicLibrarySearchGenerator::Load("libmvec.so.1", prefix))
+            jd.addGenerator(std::move(*mvec));
+        else
+            llvm::consumeError(mvec.takeError());  // without libmvec, math stays scalar
+        return h;
+    }();
+    return *h;
+}
+
+void optimize(llvm::Module& m, llvm::TargetMachine& tm, bool quick) {
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PassBuilder pb(&tm, llvm::PipelineTuningOptions());
+    llvm::Triple triple(m.getTargetTriple());
+    llvm::TargetLibraryInfoImpl tlii(triple);
+    tlii.addVectorizableFunctionsFromVecLib(llvm::TargetLibraryInfoImpl::LIBMVEC_X86, triple);
+    fam.registerPass([&] { return llvm::TargetLibraryAnalysis(tlii); });
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+    pb.buildPerModuleDefaultPipeline(quick ? llvm::OptimizationLevel::O1 : llvm::OptimizationLevel::O3).run(m, mam);
+}
+
+[[noreturn]] void unsupported(const std::string& what, Span at) {
+    Diagnostic d;
+    d.kind = ErrorClass::Type;
+    d.message = "the JIT cannot compile " + what;
+    d.labels.push_back({at, "not supported by the compiled sweep backend"});
+    d.help = "run this sweep on the interpreter: `plan run --backend interp`";
+    throw DiagnosticError{std::move(d)};
+}
+
+}  // namespace
+
+std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eval, bool quick) {
+    auto start = std::chrono::steady_clock::now();
+    Host& h = host();
+    std::lock_guard lock(h.mutex);
+    if (!h.jit) unsupported("sweeps on this machine (" + h.error + ")", sweep.span);
+    auto out = std::make_unique<CompiledSweep>();
+    auto ctx = std::make_unique<llvm::LLVMContext>();
+    std::string name = fmt::format("plan_sweep_{}", h.next++);
+    std::unique_ptr<llvm::Module> m;
+    try {
+        m = lower(sweep, eval, *ctx, name, *out);
+    } catch (const Unsupported& u) {
+        unsupported(u.what, u.span);
+    }
+    m->setDataLayout(h.tm->createDataLayout());
+    m->setTargetTriple(h.tm->getTargetTriple().str());
+    // PLAN_JIT_O3=1 compiles every sweep at O3 (the tests use it to cover both pipelines).
+    const char* o3 = std::getenv("PLAN_JIT_O3");
+    bool always_o3 = o3 && *o3 && *o3 != '0';
+    optimize(*m, *h.tm, quick && !always_o3);
+    for (auto& f : *m) out->ir_instructions += f.getInstructionCount();
+    auto& jd = h.jit->getMainJITDylib();
+    auto tracker = jd.createResourceTracker();
+    if (auto e = h.jit->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(m), std::move(ctx))))
+        unsupported("this sweep (" + llvm::toString(std::move(e)) + ")", sweep.span);
+    auto sym = h.jit->lookup(name);
+    if (!sym) unsupported("this sweep (" + llvm::toString(sym.takeError()) + ")", sweep.span);
+    out->fn = sym->toPtr<KernelFn>();
+    out->code = std::shared_ptr<void>(nullptr, [tracker](void*) {
+        Host& h = host();
+        std::lock_guard lock(h.mutex);
+        llvm::consumeError(tracker->remove());
+    });
+    out->compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return out;
+}
+
+}  // namespace plan::jit
