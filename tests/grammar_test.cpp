@@ -57,7 +57,7 @@ TEST_CASE("the parser reports one error per broken statement, with positions", "
     CHECK(r.module.stmts.size() == 1);  // `let b = 2` survived
 }
 
-TEST_CASE("doc comments attach to the next statement; all comments are kept", "[grammar]") {
+TEST_CASE("doc comments attach to the next statement, and all comments are kept", "[grammar]") {
     plan::SourceMap sources;
     auto r = parse_text(sources, "# plain\n## Bytes per parameter.\n## In bf16.\nlet x = 2  # trailing\n");
     REQUIRE(r.errors.empty());

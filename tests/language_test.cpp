@@ -151,7 +151,7 @@ TEST_CASE("a failed evaluation leaves no definitions behind", "[session]") {
     CHECK(s.eval("c").exit_code == 2);
 }
 
-TEST_CASE("the REPL may redefine names; files may not", "[session]") {
+TEST_CASE("the REPL may redefine names, files may not", "[session]") {
     plan::SessionOptions o = quiet();
     plan::Session file(o);
     CHECK(file.eval("let x = 1\nlet x = 2").exit_code == 2);
@@ -247,7 +247,7 @@ TEST_CASE("log ranges and sweep errors", "[sweep]") {
     CHECK(run_output("sweep {\n a in 1 .. 1e6\n b in 1 .. 1e6\n}") == "error: this sweep has 1000000000000 points; the limit is 1e10");
 }
 
-TEST_CASE("defaults may use earlier parameters; error() raises a runtime error", "[language]") {
+TEST_CASE("defaults may use earlier parameters, and error() raises a runtime error", "[language]") {
     CHECK(show("fn f(m, seq = m.context * 2) = seq\nf({ context = 4 })") == "8");
     CHECK(show("fn f(m, seq = m.context * 2) = seq\nf({ context = 4 }, seq = 3)") == "3");
     CHECK(show("fn g(a, b = a + 1, c = [x * b for x in 1 .. 2]) = sum(c)\ng(2)") == "9");

@@ -208,7 +208,7 @@ TEST_CASE("Approach 3 on Chinchilla's data lands within 1% of Epoch's re-run", "
     CHECK(rel(p.num("optimal(fitted_law(f), 5.76e23 FLOP).params"), 72e9) < 0.05);
 }
 
-TEST_CASE("fitting a synthetic CSV recovers its constants; the bootstrap is deterministic", "[scaling]") {
+TEST_CASE("fitting a synthetic CSV recovers its constants, and the bootstrap is deterministic", "[scaling]") {
     Scaling p;
     // synthetic_runs.csv: L = 1.8 + 400/N^0.33 + 1500/D^0.36 on a 7 × 5 grid, quoted header and a
     // quoted text column holding commas.
