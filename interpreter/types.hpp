@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "units.hpp"
@@ -52,6 +53,18 @@ struct RecordType {
         return -1;
     }
 };
+
+// A record type with these fields, in order (natives build their results with it).
+inline Type record_type(const std::vector<std::pair<std::string, Type>>& fields) {
+    auto record = std::make_shared<RecordType>();
+    for (auto& [name, type] : fields) {
+        record->names.push_back(name);
+        record->types.push_back(type);
+    }
+    Type t = Type::simple(Type::Kind::Record);
+    t.record = std::move(record);
+    return t;
+}
 
 // Same type, ignoring display hints. Any matches everything (it stands for "not yet known").
 bool same_type(const Type& a, const Type& b);

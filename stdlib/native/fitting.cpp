@@ -302,17 +302,6 @@ std::vector<double> positive_column(const Table& t, size_t col, const CallSite& 
 
 // --- Building plan values ----------------------------------------------------------------------
 
-Type record_type(const std::vector<std::pair<std::string, Type>>& fields) {
-    auto rt = std::make_shared<RecordType>();
-    for (auto& [n, t] : fields) {
-        rt->names.push_back(n);
-        rt->types.push_back(t);
-    }
-    Type t = Type::simple(Type::Kind::Record);
-    t.record = rt;
-    return t;
-}
-
 const std::vector<std::string>& law_string_fields() {
     static const std::vector<std::string> f = {"name", "form", "source"};
     return f;

@@ -44,17 +44,6 @@ constexpr const char* kOptionFields[] = {"seq",          "batch",        "seed",
                                          "min_lr_ratio", "warmup",       "weight_decay", "grad_clip",
                                          "val_fraction", "eval_tokens",  "threads",      "format"};
 
-Type record_of(const std::vector<std::pair<std::string, Type>>& fields) {
-    auto rt = std::make_shared<RecordType>();
-    for (auto& [n, t] : fields) {
-        rt->names.push_back(n);
-        rt->types.push_back(t);
-    }
-    Type t = Type::simple(Type::Kind::Record);
-    t.record = rt;
-    return t;
-}
-
 Type run_type(const UnitTable& units) {
     Dim compute = units.find_dimension("Compute").value_or(Dim{});
     Dim time = units.find_dimension("Time").value_or(Dim{});
@@ -63,7 +52,7 @@ Type run_type(const UnitTable& units) {
         std::string name = n;
         f.push_back({name, Type::number(name == "compute" ? compute : name == "seconds" ? time : Dim{})});
     }
-    return record_of(f);
+    return record_type(f);
 }
 
 std::string tname(const BuiltinCall& c, size_t i) { return type_name(c.args[i], c.units); }

@@ -1,3 +1,4 @@
+#include "validation/duration.hpp"
 #include "validation/grid.hpp"
 
 #include <chrono>
@@ -17,15 +18,6 @@ namespace {
 std::string fmt_g(double x) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.17g", x);
-    return buf;
-}
-
-std::string fmt_duration(double s) {
-    if (!(s >= 0) || s > 1e7) return "?";
-    const long t = static_cast<long>(s + 0.5);
-    char buf[32];
-    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
-    else std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
     return buf;
 }
 
@@ -179,7 +171,7 @@ std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& b
         char line[200];
         std::snprintf(line, sizeof line, "run %zu/%zu: val loss %.4f, train loss %.4f, %.0f tok/s, %.1f s; grid %s elapsed, ETA %s",
                       i + 1, runs.size(), r.val_loss, r.train_loss, r.tokens_per_s, r.seconds,
-                      fmt_duration(elapsed).c_str(), fmt_duration(eta).c_str());
+                      format_duration(elapsed).c_str(), format_duration(eta).c_str());
         log(line);
         if (events.on_run) events.on_run(i, r, false);
     }

@@ -1,5 +1,7 @@
 #include "validation/train_command.hpp"
 
+#include "validation/duration.hpp"
+
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -11,15 +13,6 @@
 namespace plan::validation {
 
 namespace {
-
-std::string fmt_duration(double s) {
-    if (!(s >= 0) || s > 1e7) return "?";
-    const long t = static_cast<long>(s + 0.5);
-    char buf[32];
-    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
-    else std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
-    return buf;
-}
 
 // A progress bar on stderr: redrawn in place on a terminal (at most 10 times
 // a second), one line per ~10% otherwise (logs, CI).
@@ -43,7 +36,7 @@ public:
         bar.append(static_cast<size_t>(width - filled), '.');
         std::fprintf(stderr, "%s[%s] step %lld/%lld  loss %.4f  %.0f tok/s  ETA %s%s", tty_ ? "\r" : "",
                      bar.c_str(), static_cast<long long>(p.step), static_cast<long long>(p.steps), p.loss,
-                     p.tokens_per_s, fmt_duration(p.eta_s).c_str(), tty_ ? (last ? "\n" : "") : "\n");
+                     p.tokens_per_s, format_duration(p.eta_s).c_str(), tty_ ? (last ? "\n" : "") : "\n");
         std::fflush(stderr);
     }
 
