@@ -1,5 +1,6 @@
-#include "validation/duration.hpp"
 #include "validation/grid.hpp"
+
+#include "validation/duration.hpp"
 
 #include <chrono>
 #include <cstdio>
