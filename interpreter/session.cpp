@@ -237,6 +237,13 @@ Session::Session(SessionOptions options) : impl_(std::make_unique<Impl>(options)
         if (!r.ok()) throw std::runtime_error("the prelude failed to load:\n" + r.errors[0].rendered);
         impl_->loaded.insert("prelude");
     }
+    if (options.stdlib) {
+        for (auto name : stdlib::module_names()) {
+            if (name == "prelude") continue;
+            Result r = impl_->run("<stdlib>", "use " + std::string(name), Mode::Run, true);
+            if (!r.ok()) throw std::runtime_error("stdlib module " + std::string(name) + " failed to load:\n" + r.errors[0].rendered);
+        }
+    }
     impl_->checker.mark_prelude_end();
     impl_->checker.set_allow_redefinition(options.allow_redefinition);
 }

@@ -7,3 +7,7 @@ plan eval --json '3 > 2'
 plan eval 'let x = 5'
 plan eval '1 / 0'
 plan eval '7B * 2 B/param -> GiB'
+# plan eval loads the whole stdlib: the sizing functions need no `use`.
+plan eval --json 'params(hf_model("tests/configs/gpt2/config.json"))'
+plan eval 'training_flops(llama2_7b, 2T) -> PF_day'
+plan eval --json 'optimal(chinchilla, 5.76e23 FLOP)'
