@@ -195,18 +195,16 @@ TExprPtr ExprChecker::binary(const ast::Expr& e) {
 }
 
 TExprPtr ExprChecker::arithmetic(Op op, TExprPtr a, TExprPtr b, Span span) {
-    const char* verb = op == Op::Add ? "add" : op == Op::Sub ? "subtract" : op == Op::Mul ? "multiply" : "divide";
     if (a->type.is(Type::Kind::String) && b->type.is(Type::Kind::String) && op == Op::Add)
         check_fail(ErrorClass::Type, "cannot add strings", {{span, ""}}, "use interpolation: \"{a}{b}\"");
-    expect_number(*a, std::string("`") + (op == Op::Add ? "+" : op == Op::Sub ? "-" : op == Op::Mul ? "*" : "/") + "`");
-    expect_number(*b, std::string("`") + (op == Op::Add ? "+" : op == Op::Sub ? "-" : op == Op::Mul ? "*" : "/") + "`");
+    const std::string symbol = op == Op::Add ? "`+`" : op == Op::Sub ? "`-`" : op == Op::Mul ? "`*`" : "`/`";
+    expect_number(*a, symbol);
+    expect_number(*b, symbol);
     Type type;
     if (a->type.is(Type::Kind::Any) || b->type.is(Type::Kind::Any)) {
         type = Type::any();
     } else if (op == Op::Add || op == Op::Sub) {
         if (!(a->type.dim == b->type.dim)) {
-            if (op == Op::Sub)
-                verb = "subtract";
             std::string an = tname(a->type), bn = tname(b->type);
             check_fail(ErrorClass::Dimension,
                  op == Op::Add ? "cannot add " + an + " and " + bn : "cannot subtract " + bn + " from " + an,
@@ -219,7 +217,6 @@ TExprPtr ExprChecker::arithmetic(Op op, TExprPtr a, TExprPtr b, Span span) {
         Dim d = op == Op::Mul ? a->type.dim * b->type.dim : a->type.dim / b->type.dim;
         type = Type::number(d, units().multiply(a->type.hint, b->type.hint, sign));
     }
-    (void)verb;
     auto t = node(op, type, span);
     t->kids.push_back(std::move(a));
     t->kids.push_back(std::move(b));

@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
     fmt_cmd->add_flag("--check", fmt_check, "Exit 1 and name the files that are not formatted");
     fmt_cmd->add_flag("-w,--write", fmt_write, "Rewrite the files in place");
 
-    auto* repl = app.add_subcommand("repl", "Start the interactive session (also: plan with no command)");
+    app.add_subcommand("repl", "Start the interactive session (also: plan with no command)");
 
     auto* train = app.add_subcommand("train", "Train one tiny transformer on a corpus (the CPU reference trainer)");
     plan::validation::TrainCommandOptions train_options;
@@ -163,7 +163,6 @@ int main(int argc, char** argv) {
             if (r.ok() && r.value) std::cout << (json ? r.value->json : r.value->display) << "\n";
             return report(r);
         }
-        (void)repl;
         return plan::run_repl(options());
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
