@@ -168,6 +168,25 @@ static std::vector<Builtin> math_builtins() {
              return Type::any();
          },
          [](const std::vector<Value>& a, const CallSite& at) -> Value { fail(ErrorClass::Runtime, a[0].str(), at, ""); }},
+        {"divisors", "divisors(n)",
+         "The divisors of a whole number n from 1 to 1e12, ascending: divisors(12) = [1, 2, 3, 4, 6, 12]. For axes "
+         "that depend on earlier ones, e.g. `tp in divisors(gpus)`.",
+         1, 1, [](const BuiltinCall& c) { return Type::list(scalar_fn(c, "divisors")); },
+         [](const std::vector<Value>& a, const CallSite& at) {
+             double n = a[0].num();
+             if (!(n >= 1 && n <= kMaxDivisorsOf && n == std::floor(n)))
+                 fail(ErrorClass::Runtime, fmt::format("`divisors` needs a whole number from 1 to 1e12, not {}", format_number(n, false)),
+                      at, "");
+             // Pairs (k, n / k) for k up to sqrt(n): the small ones ascending, then the large ones.
+             std::vector<Value> low, high;
+             for (double k = 1; k * k <= n; ++k) {
+                 if (std::fmod(n, k) != 0) continue;
+                 low.push_back(Value(k));
+                 if (k * k != n) high.push_back(Value(n / k));
+             }
+             low.insert(low.end(), high.rbegin(), high.rend());
+             return make_list(std::move(low));
+         }},
         {"len", "len(list)", "Number of items in a list.", 1, 1,
          [](const BuiltinCall& c) {
              if (!c.args[0].is(Type::Kind::List))

@@ -34,6 +34,9 @@ struct Builtin {
     Value (*eval)(const std::vector<Value>& args, const CallSite& call);
 };
 
+// `divisors(n)` takes n up to this (its loop runs to sqrt(n)); the JIT's lowering checks the same.
+constexpr double kMaxDivisorsOf = 1e12;
+
 // The core math builtins followed by the stdlib's natives (stdlib/native/).
 const std::vector<Builtin>& builtins();
 

@@ -20,6 +20,7 @@
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Target/TargetMachine.h>
+#include <llvm/Support/raw_ostream.h>
 #pragma GCC diagnostic pop
 
 namespace plan::jit {
@@ -117,6 +118,8 @@ std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eva
     const char* o3 = std::getenv("PLAN_JIT_O3");
     bool always_o3 = o3 && *o3 && *o3 != '0';
     optimize(*m, *h.tm, quick && !always_o3);
+    // PLAN_JIT_DUMP=1 prints the optimized IR (e.g. to see that a loop calls libmvec's _ZGVdN4vv_pow).
+    if (const char* dump = std::getenv("PLAN_JIT_DUMP"); dump && *dump && *dump != '0') m->print(llvm::errs(), nullptr);
     for (auto& f : *m) out->ir_instructions += f.getInstructionCount();
     auto& jd = h.jit->getMainJITDylib();
     auto tracker = jd.createResourceTracker();

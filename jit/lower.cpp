@@ -1,26 +1,23 @@
 // CheckedSweep → LLVM IR: one loop nest, one loop per axis, each item emitted at the depth where it
 // stands (so work that depends only on outer axes is hoisted), a failed constraint continuing the
-// loop at its depth. Values: numbers are doubles, Bools i1, strings interned ids (doubles); records
-// are flattened to one SSA value per field; anything that does not depend on sweep locals is
-// evaluated once by the interpreter and becomes a constant. Runtime errors set a flag that is
-// tested at the end of each item; the kernel then returns the failing point, which the host replays
-// on the interpreter to give the interpreter's own diagnostic.
+// loop at its depth. The innermost axis runs in blocks: a branch-free pass over the block computes
+// every point's status, key and columns (a loop the vectorizer turns into SIMD code with libmvec's
+// pow, exp and log), then a scalar pass counts the feasible points in order and hands those that
+// beat the threshold to the host. Runtime errors set a flag, tested at the end of each item; the
+// kernel then returns the failing point, which the host replays on the interpreter to give the
+// interpreter's own diagnostic.
 #include "lower.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <cstring>
+#include <cstdlib>
+#include <deque>
 #include <functional>
-#include <map>
-#include <optional>
 
 #include "../interpreter/builtins.hpp"
+#include "lower_expr.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include <llvm/IR/Constants.h>
-#include <llvm/IR/IRBuilder.h>
-#include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
@@ -33,50 +30,20 @@ namespace plan::jit {
 namespace {
 
 constexpr double kMaxListLength = 10'000'000;  // as the evaluator's ranges
-constexpr int kMaxInlineDepth = 64;
+constexpr int64_t kBlock = 128;                 // points per block of the innermost axis
 
 using Kind = CheckedSweep::Item::Kind;
 
-// A lowered value: a scalar in a register, a record of lowered fields, or a compile-time value.
-struct LV {
-    enum class K { Scalar, Record, Const } k = K::Scalar;
-    llvm::Value* v = nullptr;
-    std::vector<LV> fields;
-    Value c;
-    static LV scalar(llvm::Value* v) { return LV{K::Scalar, v, {}, {}}; }
-    static LV constant(Value c) { return LV{K::Const, nullptr, {}, std::move(c)}; }
+// The items of an axis: item i (0 <= i < count) is value(i) where valid(i) holds.
+struct Sequence {
+    llvm::Value* count = nullptr;                        // i64
+    std::function<llvm::Value*(llvm::Value*)> value;     // i64 → double
+    std::function<llvm::Value*(llvm::Value*)> valid;     // i64 → i1; empty when every item is
 };
 
-// Local slots bound inside an expression (comprehensions, blocks) do not make it depend on the sweep.
-bool depends(const TExpr& e, std::vector<int>& bound) {
-    if (e.op == Op::Local) return std::find(bound.begin(), bound.end(), e.slot) == bound.end();
-    size_t mark = bound.size();
-    if (e.op == Op::Comprehension) {
-        if (depends(*e.kids[1], bound)) return true;
-        bound.push_back(e.slot);
-        bool d = depends(*e.kids[0], bound) || (e.kids.size() > 2 && depends(*e.kids[2], bound));
-        bound.resize(mark);
-        return d;
-    }
-    if (e.op == Op::Block) bound.insert(bound.end(), e.slots.begin(), e.slots.end());
-    bool d = false;
-    for (auto& k : e.kids)
-        if (depends(*k, bound)) {
-            d = true;
-            break;
-        }
-    bound.resize(mark);
-    return d;
-}
-
-bool depends(const TExpr& e) {
-    std::vector<int> bound;
-    return depends(e, bound);
-}
-
-class Lowering {
+class LoopNest {
 public:
-    Lowering(const CheckedSweep& s, Evaluator& eval, llvm::LLVMContext& ctx, const std::string& name, CompiledSweep& out)
+    LoopNest(const CheckedSweep& s, Evaluator& eval, llvm::LLVMContext& ctx, const std::string& name, CompiledSweep& out)
         : s_(s), eval_(eval), ctx_(ctx), out_(out), b_(ctx) {
         m_ = std::make_unique<llvm::Module>("sweep", ctx);
         f64_ = llvm::Type::getDoubleTy(ctx);
@@ -84,8 +51,7 @@ public:
         i32_ = llvm::Type::getInt32Ty(ctx);
         i64_ = llvm::Type::getInt64Ty(ctx);
         ptr_ = llvm::PointerType::get(ctx, 0);
-        auto* emit_ty = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr_, ptr_, i64_}, false);
-        emit_ty_ = emit_ty;
+        emit_ty_ = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr_, ptr_, i64_}, false);
         auto* fty = llvm::FunctionType::get(i32_, {ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i64_, i64_, ptr_}, false);
         fn_ = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, *m_);
         const char* names[] = {"sink", "emit", "threshold", "err", "stop", "progress", "lo", "hi", "feasible"};
@@ -99,564 +65,522 @@ public:
         // Progress and the stop flag are checked per iteration of the second axis when there are
         // three or more (the outer one may have few items), else of the outer axis: never per point.
         out_.progress_depth = out_.axis_items.size() >= 3 ? 1 : 0;
-        scratch_size_ = std::max(s.frame_size, 1);
+        // PLAN_JIT_VECTOR=0 runs the innermost axis point by point (bench/sweep compares the two).
+        const char* vector = std::getenv("PLAN_JIT_VECTOR");
+        blocked_ = !(vector && std::string(vector) == "0");
     }
 
     std::unique_ptr<llvm::Module> run() {
-        auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn_);
-        b_.SetInsertPoint(entry);
-        err_ = b_.CreateAlloca(i1_, nullptr, "err");
+        entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
+        b_.SetInsertPoint(entry_);
+        x_.emplace(eval_, *m_, b_, fn_, s_.frame_size);
         feasible_ = b_.CreateAlloca(i64_, nullptr, "count");
         objective_ = b_.CreateAlloca(f64_, nullptr, "objective");
         row_ = b_.CreateAlloca(llvm::ArrayType::get(f64_, s_.columns.size() + 1), nullptr, "row");
-        b_.CreateStore(b_.getFalse(), err_);
         b_.CreateStore(b_.getInt64(0), feasible_);
-        b_.CreateStore(llvm::ConstantFP::get(f64_, 0.0), objective_);
-        env_.assign(static_cast<size_t>(s_.frame_size), LV{});
+        b_.CreateStore(x_->f64(0), objective_);
         auto* done = llvm::BasicBlock::Create(ctx_, "done", fn_);
         items(0, done);
         b_.SetInsertPoint(done);
         finish(kDone);
         if (llvm::verifyFunction(*fn_, &llvm::errs())) throw Unsupported{"this sweep (internal error: invalid IR)", s_.span};
-        out_.strings = strings_;
+        out_.strings = x_->strings();
         return std::move(m_);
     }
 
 private:
-    // ---- control: the loop nest ---------------------------------------------------------------
+    // ---- the loop nest --------------------------------------------------------------------------
 
     void finish(int code) {
         b_.CreateStore(b_.CreateLoad(i64_, feasible_), fn_->getArg(8));
         b_.CreateRet(b_.getInt32(code));
     }
 
+    llvm::MDNode* weights_unlikely() { return llvm::MDBuilder(ctx_).createBranchWeights(1, 1 << 20); }
+
+    // Leaves the kernel with the point being evaluated as failing in item `item`.
+    void fail_here(llvm::Value* item, const std::vector<llvm::Value*>& axes) {
+        llvm::Value* err = fn_->getArg(3);
+        b_.CreateStore(item, err);
+        for (size_t k = 0; k < axes.size(); ++k) b_.CreateStore(axes[k], b_.CreateConstGEP1_64(f64_, err, k + 1));
+        finish(kError);
+    }
+
     // After item `item`: a runtime error in it leaves the kernel with the point.
     void check(int item) {
         auto* bad = llvm::BasicBlock::Create(ctx_, "error", fn_);
         auto* ok = llvm::BasicBlock::Create(ctx_, "ok", fn_);
-        b_.CreateCondBr(b_.CreateLoad(i1_, err_), bad, ok, weights_unlikely());
+        b_.CreateCondBr(x_->error_flag(), bad, ok, weights_unlikely());
         b_.SetInsertPoint(bad);
-        llvm::Value* err = fn_->getArg(3);
-        b_.CreateStore(llvm::ConstantFP::get(f64_, item), err);
-        for (size_t k = 0; k < axis_values_.size(); ++k)
-            b_.CreateStore(axis_values_[k], b_.CreateConstGEP1_64(f64_, err, k + 1));
-        finish(kError);
+        fail_here(x_->f64(item), axis_values_);
         b_.SetInsertPoint(ok);
     }
 
-    llvm::MDNode* weights_unlikely() { return llvm::MDBuilder(ctx_).createBranchWeights(1, 1 << 20); }
+    bool is_objective(int index) const { return index == s_.objective; }
 
     void items(size_t i, llvm::BasicBlock* cont) {
         for (; i < s_.items.size(); ++i) {
             const auto& item = s_.items[i];
             int index = static_cast<int>(i);
-            b_.CreateStore(b_.getFalse(), err_);  // each item starts clean (else it would have left)
+            x_->clear_error();  // each item starts clean (else it would have left)
             switch (item.kind) {
                 case Kind::Axis: axis(index, cont); return;
                 case Kind::Let:
-                    env_[item.slot] = lower(*item.expr);
+                    x_->frame()[item.slot] = x_->lower(*item.expr);
                     check(index);
                     break;
                 case Kind::Constraint: {
-                    llvm::Value* c = scalar(lower(*item.expr));
+                    llvm::Value* c = x_->scalar(x_->lower(*item.expr), item.expr.get());
                     check(index);
                     auto* pass = llvm::BasicBlock::Create(ctx_, "feasible", fn_);
                     b_.CreateCondBr(c, pass, cont);
                     b_.SetInsertPoint(pass);
                     break;
                 }
-                case Kind::Objective:
-                    b_.CreateStore(scalar(lower(*item.expr)), objective_);
+                case Kind::Objective: {
+                    llvm::Value* v = x_->scalar(x_->lower(*item.expr), item.expr.get());
                     check(index);
+                    if (is_objective(index)) b_.CreateStore(v, objective_);
                     break;
+                }
             }
         }
         leaf(cont);
     }
 
-    void leaf(llvm::BasicBlock* cont) {
+    llvm::Value* key_of(llvm::Value* objective) {
+        return s_.objective >= 0 && s_.items[s_.objective].maximize ? b_.CreateFNeg(objective) : objective;
+    }
+
+    // A feasible point: count it; hand it to the host when its key beats the threshold.
+    // column(c) gives column c's value as a double.
+    void offer(llvm::Value* key, const std::function<llvm::Value*(size_t)>& column, llvm::BasicBlock* cont) {
         llvm::Value* order = b_.CreateLoad(i64_, feasible_);
         b_.CreateStore(b_.CreateAdd(order, b_.getInt64(1)), feasible_);
-        llvm::Value* obj = b_.CreateLoad(f64_, objective_);
-        llvm::Value* key = s_.objective >= 0 && s_.items[s_.objective].maximize ? b_.CreateFNeg(obj) : obj;
         auto* take = llvm::BasicBlock::Create(ctx_, "take", fn_);
         llvm::Value* threshold = b_.CreateLoad(f64_, fn_->getArg(2));
         b_.CreateCondBr(b_.CreateFCmpOLT(key, threshold), take, cont);
         b_.SetInsertPoint(take);
-        for (size_t c = 0; c < s_.columns.size(); ++c) {
-            const auto& col = s_.columns[c];
-            llvm::Value* v = col.slot >= 0 ? as_double(scalar(env_[col.slot])) : obj;
-            b_.CreateStore(v, b_.CreateConstGEP2_64(row_->getAllocatedType(), row_, 0, c));
-        }
-        b_.CreateStore(key, b_.CreateConstGEP2_64(row_->getAllocatedType(), row_, 0, s_.columns.size()));
+        auto* row_ty = row_->getAllocatedType();
+        for (size_t c = 0; c < s_.columns.size(); ++c) b_.CreateStore(column(c), b_.CreateConstGEP2_64(row_ty, row_, 0, c));
+        b_.CreateStore(key, b_.CreateConstGEP2_64(row_ty, row_, 0, s_.columns.size()));
         b_.CreateCall(emit_ty_, fn_->getArg(1), {fn_->getArg(0), row_, order});
         b_.CreateBr(cont);
     }
 
-    llvm::Value* as_double(llvm::Value* v) {
-        return v->getType()->isIntegerTy(1) ? b_.CreateUIToFP(v, f64_) : v;
+    void leaf(llvm::BasicBlock* cont) {
+        llvm::Value* obj = b_.CreateLoad(f64_, objective_);
+        offer(key_of(obj), [&](size_t c) {
+            const auto& col = s_.columns[c];
+            return col.slot >= 0 ? x_->as_double(x_->scalar(x_->frame()[col.slot])) : obj;
+        }, cont);
+    }
+
+    // Progress is counted, and the stop flag read, at one depth only.
+    void progress(llvm::Value* n) {
+        b_.CreateAtomicRMW(llvm::AtomicRMWInst::Add, fn_->getArg(5), n, llvm::MaybeAlign(8), llvm::AtomicOrdering::Monotonic);
+        auto* load = b_.CreateAlignedLoad(i32_, fn_->getArg(4), llvm::MaybeAlign(4));
+        load->setAtomic(llvm::AtomicOrdering::Monotonic);
+        auto* stopped = llvm::BasicBlock::Create(ctx_, "stopped", fn_);
+        auto* go = llvm::BasicBlock::Create(ctx_, "go", fn_);
+        b_.CreateCondBr(b_.CreateICmpNE(load, b_.getInt32(0)), stopped, go, weights_unlikely());
+        b_.SetInsertPoint(stopped);
+        finish(kStopped);
+        b_.SetInsertPoint(go);
+    }
+
+    // A counted loop from `start` while < `end`; body(i, next) fills the body and branches to next.
+    void counted_loop(const std::string& name, llvm::Value* start, llvm::Value* end, llvm::Value* stride,
+                      const std::function<void(llvm::Value*, llvm::BasicBlock*)>& body) {
+        llvm::BasicBlock* pre = b_.GetInsertBlock();
+        auto* header = llvm::BasicBlock::Create(ctx_, "loop." + name, fn_);
+        auto* inside = llvm::BasicBlock::Create(ctx_, "body." + name, fn_);
+        auto* latch = llvm::BasicBlock::Create(ctx_, "next." + name, fn_);
+        auto* exit = llvm::BasicBlock::Create(ctx_, "exit." + name, fn_);
+        b_.CreateBr(header);
+        b_.SetInsertPoint(header);
+        llvm::PHINode* i = b_.CreatePHI(i64_, 2, name + ".i");
+        i->addIncoming(start, pre);
+        b_.CreateCondBr(b_.CreateICmpSLT(i, end), inside, exit);
+        b_.SetInsertPoint(inside);
+        body(i, latch);
+        b_.SetInsertPoint(latch);
+        llvm::Value* next = b_.CreateAdd(i, stride, "", true, true);
+        i->addIncoming(next, latch);
+        b_.CreateBr(header);
+        b_.SetInsertPoint(exit);
+    }
+
+    llvm::Value* bind_axis(const CheckedSweep::Item& item, llvm::Value* x) {
+        bool is_bool = item.expr->type.elem->is(Type::Kind::Bool);
+        x_->frame()[item.slot] = LV::scalar(is_bool ? b_.CreateFCmpUNE(x, x_->f64(0)) : x);
+        return x;
     }
 
     // One loop over an axis; the items after it form its body.
     void axis(int index, llvm::BasicBlock* cont) {
         const auto& item = s_.items[index];
         size_t depth = axis_values_.size();
-        bool outer = depth == 0;
-        const Type& elem = *item.expr->type.elem;
-        llvm::Value* count = nullptr;  // i64
-        std::function<llvm::Value*(llvm::Value*)> value_at;  // i64 index → double
-        if (!depends(*item.expr)) {
-            std::optional<Value> list = fold(*item.expr);
-            std::vector<double> xs;
-            if (list) {
-                for (const Value& v : list->list().items) xs.push_back(to_double(v));
-            } else {
-                flag(b_.getTrue());  // the interpreter fails on this list: so does the kernel
-                check(index);
-            }
-            if (outer) out_.outer_count = static_cast<int64_t>(xs.size());
-            if (static_cast<int>(depth) <= out_.progress_depth) {
-                out_.progress_total = (depth == 0 ? 1.0 : out_.progress_total) * static_cast<double>(xs.size());
-            }
-            auto* data = llvm::ConstantDataArray::get(ctx_, xs);
-            // Not constant to the optimizer: loops over small lists stay loops (no full unrolling
-            // into code that grows with the grid), which keeps compile times short.
-            auto* global = make_global(data, (fn_->getName() + ".axis." + std::to_string(index)).str(), false,
-                                       llvm::GlobalValue::ExternalLinkage);
-            count = b_.getInt64(xs.size());
-            value_at = [this, global](llvm::Value* i) {
-                return b_.CreateLoad(f64_, b_.CreateInBoundsGEP(global->getValueType(), global, {b_.getInt64(0), i}));
-            };
-        } else if (item.expr->op == Op::Range) {
-            if (static_cast<int>(depth) <= out_.progress_depth) out_.progress_total = 0;
-            const TExpr& r = *item.expr;
-            llvm::Value* from = scalar(lower(*r.kids[0]));
-            llvm::Value* to = scalar(lower(*r.kids[1]));
-            llvm::Value* third = scalar(lower(*r.kids[2]));
-            llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
-            llvm::Value* max = llvm::ConstantFP::get(f64_, kMaxListLength);
-            llvm::Value* n = nullptr;
-            if (r.index == 1) {
-                flag(b_.CreateOr(b_.CreateOr(b_.CreateFCmpOLT(third, llvm::ConstantFP::get(f64_, 2.0)),
-                                             b_.CreateFCmpUNE(third, unary(llvm::Intrinsic::floor, third))),
-                                 b_.CreateFCmpOGT(third, max)));
-                flag(b_.CreateOr(b_.CreateFCmpOLE(from, zero), b_.CreateFCmpOLE(to, zero)));
-                check(index);
-                n = third;
-                llvm::Value* last = b_.CreateFSub(n, llvm::ConstantFP::get(f64_, 1.0));
-                llvm::Value* ratio = b_.CreateFDiv(unary(llvm::Intrinsic::log, b_.CreateFDiv(to, from)), last);
-                value_at = [this, from, to, ratio, last](llvm::Value* i) {
-                    llvm::Value* x = b_.CreateSIToFP(i, f64_);
-                    llvm::Value* v = b_.CreateFMul(from, unary(llvm::Intrinsic::exp, b_.CreateFMul(ratio, x)));
-                    return b_.CreateSelect(b_.CreateFCmpOEQ(x, last), to, v);
-                };
-            } else {
-                flag(b_.CreateFCmpOEQ(third, zero));
-                check(index);
-                n = b_.CreateFAdd(unary(llvm::Intrinsic::floor,
-                                        b_.CreateFAdd(b_.CreateFDiv(b_.CreateFSub(to, from), third),
-                                                      llvm::ConstantFP::get(f64_, 1e-9))),
-                                  llvm::ConstantFP::get(f64_, 1.0));
-                flag(b_.CreateFCmpUGT(n, max));
-                check(index);
-                value_at = [this, from, third](llvm::Value* i) {
-                    return b_.CreateFAdd(from, b_.CreateFMul(b_.CreateSIToFP(i, f64_), third));
-                };
-            }
-            // Items are 0, 1, ... while i < n (n may be fractional or negative).
-            n = b_.CreateCall(llvm::Intrinsic::getDeclaration(m_.get(), llvm::Intrinsic::ceil, {f64_}), {n});
-            n = b_.CreateSelect(b_.CreateFCmpOGT(n, zero), n, zero);
-            count = b_.CreateFPToSI(n, i64_);
-        } else {
-            throw Unsupported{"an axis whose list is computed from other axes (only ranges `a .. b step s` and `a .. b log n` are)",
-                              item.expr->span};
-        }
-
+        Sequence seq = sequence(*item.expr, index, depth);
         llvm::Value* start = b_.getInt64(0);
-        llvm::Value* end = count;
-        if (outer) {
+        llvm::Value* end = seq.count;
+        if (depth == 0) {
             start = fn_->getArg(6);
-            end = b_.CreateSelect(b_.CreateICmpSLT(fn_->getArg(7), count), fn_->getArg(7), count);
+            end = b_.CreateSelect(b_.CreateICmpSLT(fn_->getArg(7), seq.count), fn_->getArg(7), seq.count);
         }
-        llvm::BasicBlock* pre = b_.GetInsertBlock();
-        auto* header = llvm::BasicBlock::Create(ctx_, "loop." + item.name, fn_);
-        auto* body = llvm::BasicBlock::Create(ctx_, "body." + item.name, fn_);
-        auto* latch = llvm::BasicBlock::Create(ctx_, "next." + item.name, fn_);
-        auto* exit = llvm::BasicBlock::Create(ctx_, "exit." + item.name, fn_);
-        b_.CreateBr(header);
-        b_.SetInsertPoint(header);
-        llvm::PHINode* i = b_.CreatePHI(i64_, 2, item.name + ".i");
-        i->addIncoming(start, pre);
-        b_.CreateCondBr(b_.CreateICmpSLT(i, end), body, exit);
-        b_.SetInsertPoint(body);
-        if (static_cast<int>(depth) == out_.progress_depth) {
-            b_.CreateAtomicRMW(llvm::AtomicRMWInst::Add, fn_->getArg(5), b_.getInt64(1), llvm::MaybeAlign(8),
-                               llvm::AtomicOrdering::Monotonic);
-            auto* load = b_.CreateAlignedLoad(i32_, fn_->getArg(4), llvm::MaybeAlign(4));
-            load->setAtomic(llvm::AtomicOrdering::Monotonic);
-            auto* stopped = llvm::BasicBlock::Create(ctx_, "stopped", fn_);
-            auto* go = llvm::BasicBlock::Create(ctx_, "go", fn_);
-            b_.CreateCondBr(b_.CreateICmpNE(load, b_.getInt32(0)), stopped, go, weights_unlikely());
-            b_.SetInsertPoint(stopped);
-            finish(kStopped);
-            b_.SetInsertPoint(go);
+        if (blocked_ && index == out_.axis_items.back()) {
+            blocked_axis(index, seq, start, end, static_cast<int>(depth) == out_.progress_depth);
+        } else {
+            counted_loop(item.name, start, end, b_.getInt64(1), [&](llvm::Value* i, llvm::BasicBlock* next) {
+                if (static_cast<int>(depth) == out_.progress_depth) progress(b_.getInt64(1));
+                if (seq.valid) {
+                    auto* take = llvm::BasicBlock::Create(ctx_, "item." + item.name, fn_);
+                    b_.CreateCondBr(seq.valid(i), take, next);
+                    b_.SetInsertPoint(take);
+                }
+                axis_values_.push_back(bind_axis(item, seq.value(i)));
+                items(static_cast<size_t>(index) + 1, next);
+                axis_values_.pop_back();
+            });
         }
-        llvm::Value* x = value_at(i);
-        axis_values_.push_back(x);
-        env_[item.slot] = LV::scalar(elem.is(Type::Kind::Bool) ? b_.CreateFCmpUNE(x, llvm::ConstantFP::get(f64_, 0.0)) : x);
-        items(static_cast<size_t>(index) + 1, latch);
-        axis_values_.pop_back();
-        b_.SetInsertPoint(latch);
-        llvm::Value* next = b_.CreateAdd(i, b_.getInt64(1), "", true, true);
-        i->addIncoming(next, latch);
-        b_.CreateBr(header);
-        b_.SetInsertPoint(exit);
         b_.CreateBr(cont);
     }
 
-    // ---- values ---------------------------------------------------------------------------------
-
-    // Through the module (not `new GlobalVariable`, which GCC's -Wmismatched-new-delete misreads).
-    llvm::GlobalVariable* make_global(llvm::Constant* data, const std::string& name, bool constant,
-                                      llvm::GlobalValue::LinkageTypes linkage) {
-        auto* g = llvm::cast<llvm::GlobalVariable>(m_->getOrInsertGlobal(name, data->getType()));
-        g->setInitializer(data);
-        g->setConstant(constant);
-        g->setLinkage(linkage);
-        return g;
+    llvm::AllocaInst* entry_array(const std::string& name) {
+        llvm::IRBuilder<> at(entry_, entry_->begin());
+        return at.CreateAlloca(llvm::ArrayType::get(f64_, kBlock), nullptr, name);
     }
 
-    double intern(const std::string& s) {
-        auto [at, fresh] = ids_.emplace(s, static_cast<int>(strings_.size()));
-        if (fresh) strings_.push_back(s);
-        return at->second;
+    llvm::Value* element(llvm::AllocaInst* array, llvm::Value* j) {
+        return b_.CreateInBoundsGEP(array->getAllocatedType(), array, {b_.getInt64(0), j});
     }
 
-    double to_double(const Value& v) {
-        switch (v.v.index()) {
-            case 0: return v.num();
-            case 1: return v.truth() ? 1 : 0;
-            case 2: return intern(v.str());
-            default: return 0;
+    // The innermost axis, kBlock points at a time: pass 1 evaluates every item of every point of
+    // the block without a branch (an item after a failed constraint is computed but does not
+    // count, and its errors are masked); pass 2 walks the block in order.
+    void blocked_axis(int index, const Sequence& seq, llvm::Value* start, llvm::Value* end, bool counts_progress) {
+        const auto& item = s_.items[index];
+        // status: 0 pruned, 1 feasible, 2 + k an error in item k.
+        llvm::AllocaInst* status = entry_array("status");
+        llvm::AllocaInst* keys = entry_array("keys");
+        {
+            llvm::IRBuilder<> at(entry_, entry_->begin());
+            block_count_ = at.CreateAlloca(i64_, nullptr, "block.count");
+            block_notable_ = at.CreateAlloca(i1_, nullptr, "block.notable");
         }
-    }
-
-    std::optional<Value> fold(const TExpr& e) {
-        std::vector<Value> frame(static_cast<size_t>(scratch_size_));
-        try {
-            return eval_.eval(e, frame);
-        } catch (const DiagnosticError&) {
-            return std::nullopt;
+        std::vector<int> inner_slots{item.slot};
+        for (size_t i = index + 1; i < s_.items.size(); ++i)
+            if (s_.items[i].kind == Kind::Let) inner_slots.push_back(s_.items[i].slot);
+        std::vector<llvm::AllocaInst*> columns(s_.columns.size(), nullptr);  // null: fixed over the block
+        for (size_t c = 0; c < s_.columns.size(); ++c) {
+            int slot = s_.columns[c].slot;
+            if (slot < 0 || std::find(inner_slots.begin(), inner_slots.end(), slot) != inner_slots.end())
+                columns[c] = entry_array("column." + s_.columns[c].name);
         }
+        counted_loop("block." + item.name, start, end, b_.getInt64(kBlock), [&](llvm::Value* base, llvm::BasicBlock* next) {
+            llvm::Value* left = b_.CreateSub(end, base);
+            llvm::Value* n = b_.CreateSelect(b_.CreateICmpSLT(left, b_.getInt64(kBlock)), left, b_.getInt64(kBlock));
+            if (counts_progress) progress(n);
+            // Pass 1 also counts the feasible points and notes whether any point fails or beats
+            // the threshold; a block with neither (most blocks, once a top K has filled) skips pass 2.
+            llvm::Value* threshold = b_.CreateLoad(f64_, fn_->getArg(2));
+            b_.CreateStore(b_.getInt64(0), block_count_);
+            b_.CreateStore(b_.getFalse(), block_notable_);
+            x_->set_straight(true);
+            counted_loop("pass1." + item.name, b_.getInt64(0), n, b_.getInt64(1), [&](llvm::Value* j, llvm::BasicBlock* latch) {
+                llvm::Value* i = b_.CreateAdd(base, j);
+                llvm::Value* alive = seq.valid ? seq.valid(i) : b_.getTrue();
+                llvm::Value* x = bind_axis(item, seq.value(i));
+                x_->clear_error();
+                llvm::Value* bad = b_.getFalse();
+                llvm::Value* first = x_->f64(0);
+                llvm::Value* obj = b_.CreateLoad(f64_, objective_);  // the objective may stand before the axis
+                for (size_t k = index + 1; k < s_.items.size(); ++k) {
+                    const auto& it = s_.items[k];
+                    llvm::Value* c = nullptr;
+                    switch (it.kind) {
+                        case Kind::Let: x_->frame()[it.slot] = x_->lower(*it.expr); break;
+                        case Kind::Constraint: c = x_->scalar(x_->lower(*it.expr), it.expr.get()); break;
+                        case Kind::Objective: {
+                            llvm::Value* v = x_->scalar(x_->lower(*it.expr), it.expr.get());
+                            if (is_objective(static_cast<int>(k))) obj = v;
+                            break;
+                        }
+                        case Kind::Axis: break;  // none after the innermost
+                    }
+                    llvm::Value* e = b_.CreateAnd(x_->error_flag(), alive);
+                    first = b_.CreateSelect(b_.CreateAnd(e, b_.CreateNot(bad)), x_->f64(static_cast<double>(k)), first);
+                    bad = b_.CreateOr(bad, e);
+                    x_->clear_error();
+                    if (c) alive = b_.CreateAnd(alive, c);
+                }
+                llvm::Value* st = b_.CreateSelect(alive, x_->f64(1), x_->f64(0));
+                st = b_.CreateSelect(bad, b_.CreateFAdd(first, x_->f64(2)), st);
+                b_.CreateStore(st, element(status, j));
+                llvm::Value* key = key_of(obj);
+                b_.CreateStore(key, element(keys, j));
+                llvm::Value* feasible = b_.CreateAnd(alive, b_.CreateNot(bad));
+                b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, block_count_), b_.CreateZExt(feasible, i64_)), block_count_);
+                llvm::Value* notable = b_.CreateOr(bad, b_.CreateAnd(feasible, b_.CreateFCmpOLT(key, threshold)));
+                b_.CreateStore(b_.CreateOr(b_.CreateLoad(i1_, block_notable_), notable), block_notable_);
+                for (size_t c = 0; c < columns.size(); ++c) {
+                    if (!columns[c]) continue;
+                    int slot = s_.columns[c].slot;
+                    llvm::Value* v = slot < 0 ? obj : slot == item.slot ? x : x_->as_double(x_->scalar(x_->frame()[slot]));
+                    b_.CreateStore(v, element(columns[c], j));
+                }
+                b_.CreateBr(latch);
+            });
+            x_->set_straight(false);
+            auto* walk = llvm::BasicBlock::Create(ctx_, "walk", fn_);
+            auto* quiet = llvm::BasicBlock::Create(ctx_, "quiet", fn_);
+            b_.CreateCondBr(b_.CreateLoad(i1_, block_notable_), walk, quiet);
+            b_.SetInsertPoint(quiet);
+            b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, feasible_), b_.CreateLoad(i64_, block_count_)), feasible_);
+            b_.CreateBr(next);
+            b_.SetInsertPoint(walk);
+            counted_loop("pass2." + item.name, b_.getInt64(0), n, b_.getInt64(1), [&](llvm::Value* j, llvm::BasicBlock* latch) {
+                llvm::Value* st = b_.CreateLoad(f64_, element(status, j));
+                auto* some = llvm::BasicBlock::Create(ctx_, "counted", fn_);
+                auto* failed = llvm::BasicBlock::Create(ctx_, "error", fn_);
+                auto* feasible = llvm::BasicBlock::Create(ctx_, "feasible", fn_);
+                b_.CreateCondBr(b_.CreateFCmpOEQ(st, x_->f64(0)), latch, some);
+                b_.SetInsertPoint(some);
+                b_.CreateCondBr(b_.CreateFCmpOGE(st, x_->f64(2)), failed, feasible, weights_unlikely());
+                b_.SetInsertPoint(failed);
+                std::vector<llvm::Value*> axes = axis_values_;
+                axes.push_back(seq.value(b_.CreateAdd(base, j)));
+                fail_here(b_.CreateFSub(st, x_->f64(2)), axes);
+                b_.SetInsertPoint(feasible);
+                llvm::Value* key = b_.CreateLoad(f64_, element(keys, j));
+                offer(key, [&](size_t c) {
+                    if (columns[c]) return static_cast<llvm::Value*>(b_.CreateLoad(f64_, element(columns[c], j)));
+                    return x_->as_double(x_->scalar(x_->frame()[s_.columns[c].slot]));
+                }, latch);
+            });
+            b_.CreateBr(next);
+        });
     }
 
-    void flag(llvm::Value* bad) { b_.CreateStore(b_.CreateOr(b_.CreateLoad(i1_, err_), bad), err_); }
+    // ---- axis lists -----------------------------------------------------------------------------
 
-    llvm::Value* materialize(const Value& v, const TExpr* at) {
-        switch (v.v.index()) {
-            case 0: return llvm::ConstantFP::get(f64_, v.num());
-            case 1: return v.truth() ? b_.getTrue() : b_.getFalse();
-            case 2: return llvm::ConstantFP::get(f64_, intern(v.str()));
-            default: throw Unsupported{"a list or record where a single value is needed", at ? at->span : s_.span};
-        }
-    }
-
-    llvm::Value* scalar(const LV& v, const TExpr* at = nullptr) {
-        if (v.k == LV::K::Const) return materialize(v.c, at);
-        if (v.k == LV::K::Record || !v.v) throw Unsupported{"a record where a single value is needed", at ? at->span : s_.span};
-        return v.v;
-    }
-
-    // Records: fields as lowered values (a constant record's fields stay constants).
-    std::vector<LV> fields(const LV& v, const TExpr& at) {
-        if (v.k == LV::K::Record) return v.fields;
-        if (v.k == LV::K::Const && v.c.v.index() == 4) {
-            std::vector<LV> out;
-            for (auto& f : v.c.record().fields) out.push_back(LV::constant(f));
-            return out;
-        }
-        throw Unsupported{"a value that is not a record where a record is needed", at.span};
-    }
-
-    // A value of the type that is never used: the error flag is already set where it stands.
-    LV dummy(const Type& t) {
-        switch (t.kind) {
-            case Type::Kind::Bool: return LV::scalar(b_.getFalse());
-            case Type::Kind::Record: {
-                LV r{LV::K::Record, nullptr, {}, {}};
-                for (auto& ft : t.record->types) r.fields.push_back(dummy(ft));
-                return r;
-            }
-            case Type::Kind::List: return LV::constant(make_list({}));
-            default: return LV::scalar(llvm::ConstantFP::get(f64_, 0.0));
-        }
-    }
-
-    llvm::Value* unary(llvm::Intrinsic::ID id, llvm::Value* x) {
-        return b_.CreateCall(llvm::Intrinsic::getDeclaration(m_.get(), id, {f64_}), {x});
-    }
-
-    void flag_not_finite(llvm::Value* r) {
-        flag(b_.CreateFCmpUEQ(unary(llvm::Intrinsic::fabs, r), llvm::ConstantFP::getInfinity(f64_)));
-    }
-
-    LV lower(const TExpr& e) {
+    // The items of the list `e` (axis item `index` at `depth`); code that computes the count and
+    // checks the list goes before the loop, and any error in the list leaves the kernel there.
+    Sequence sequence(const TExpr& e, int index, size_t depth) {
+        bool counted = static_cast<int>(depth) <= out_.progress_depth;
         if (!depends(e)) {
-            if (auto v = fold(e)) return LV::constant(std::move(*v));
-            flag(b_.getTrue());
-            return dummy(e.type);
+            std::optional<Value> list = x_->fold(e);
+            std::vector<double> xs;
+            if (list) {
+                for (const Value& v : list->list().items) xs.push_back(x_->to_double(v));
+            } else {
+                x_->flag(b_.getTrue());  // the interpreter fails on this list: so does the kernel
+                check(index);
+            }
+            if (depth == 0) out_.outer_count = static_cast<int64_t>(xs.size());
+            if (counted) out_.progress_total = (depth == 0 ? 1.0 : out_.progress_total) * static_cast<double>(xs.size());
+            auto* global = x_->constant_array(xs, (fn_->getName() + ".axis." + std::to_string(index)).str(), false);
+            Sequence s;
+            s.count = b_.getInt64(static_cast<int64_t>(xs.size()));
+            s.value = [this, global](llvm::Value* i) {
+                return b_.CreateLoad(f64_, b_.CreateInBoundsGEP(global->getValueType(), global, {b_.getInt64(0), i}));
+            };
+            return s;
         }
+        if (counted) out_.progress_total = 0;
+        return computed(e, index);
+    }
+
+    llvm::Value* count_of(llvm::Value* n) {  // items 0, 1, ... while i < n (n may be fractional or negative)
+        n = x_->unary(llvm::Intrinsic::ceil, n);
+        return b_.CreateFPToSI(b_.CreateSelect(b_.CreateFCmpOGT(n, x_->f64(0)), n, x_->f64(0)), i64_);
+    }
+
+    // A list that depends on outer axes: a range, divisors(n), a comprehension over such a list, a
+    // list literal, or a call of a function that returns one of these.
+    Sequence computed(const TExpr& e, int index) {
+        llvm::Value* max = x_->f64(kMaxListLength);
+        Sequence s;
         switch (e.op) {
-            case Op::Const: return LV::constant(e.constant);
-            case Op::Global: return LV::constant(*fold(e));
-            case Op::Local: {
-                const LV& v = (*frame_)[e.slot];
-                if (v.k == LV::K::Scalar && !v.v) throw Unsupported{"this local (internal error: not bound)", e.span};
-                return v;
-            }
-            case Op::Neg: return LV::scalar(b_.CreateFNeg(scalar(lower(*e.kids[0]))));
-            case Op::Not: return LV::scalar(b_.CreateNot(scalar(lower(*e.kids[0]))));
-            case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Pow: {
-                llvm::Value* a = scalar(lower(*e.kids[0]), e.kids[0].get());
-                llvm::Value* b = scalar(lower(*e.kids[1]), e.kids[1].get());
-                llvm::Value* r = nullptr;
-                llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
-                switch (e.op) {
-                    case Op::Add: r = b_.CreateFAdd(a, b); break;
-                    case Op::Sub: r = b_.CreateFSub(a, b); break;
-                    case Op::Mul: r = b_.CreateFMul(a, b); break;
-                    case Op::Div:
-                        flag(b_.CreateFCmpOEQ(b, zero));
-                        r = b_.CreateFDiv(a, b);
-                        break;
-                    default:
-                        flag(b_.CreateAnd(b_.CreateFCmpOLT(a, zero), b_.CreateFCmpUNE(b, unary(llvm::Intrinsic::round, b))));
-                        flag(b_.CreateAnd(b_.CreateFCmpOEQ(a, zero), b_.CreateFCmpOLT(b, zero)));
-                        r = b_.CreateCall(llvm::Intrinsic::getDeclaration(m_.get(), llvm::Intrinsic::pow, {f64_}), {a, b});
-                        break;
+            case Op::Range: {
+                llvm::Value* from = x_->scalar(x_->lower(*e.kids[0]), e.kids[0].get());
+                llvm::Value* to = x_->scalar(x_->lower(*e.kids[1]), e.kids[1].get());
+                llvm::Value* third = x_->scalar(x_->lower(*e.kids[2]), e.kids[2].get());
+                llvm::Value* zero = x_->f64(0);
+                if (e.index == 1) {  // from .. to log n
+                    x_->flag(b_.CreateOr(b_.CreateOr(b_.CreateFCmpOLT(third, x_->f64(2)),
+                                                     b_.CreateFCmpUNE(third, x_->unary(llvm::Intrinsic::floor, third))),
+                                         b_.CreateFCmpOGT(third, max)));
+                    x_->flag(b_.CreateOr(b_.CreateFCmpOLE(from, zero), b_.CreateFCmpOLE(to, zero)));
+                    check(index);
+                    llvm::Value* last = b_.CreateFSub(third, x_->f64(1));
+                    llvm::Value* ratio = b_.CreateFDiv(x_->unary(llvm::Intrinsic::log, b_.CreateFDiv(to, from)), last);
+                    s.count = count_of(third);
+                    s.value = [this, from, to, ratio, last](llvm::Value* i) {
+                        llvm::Value* x = b_.CreateSIToFP(i, f64_);
+                        llvm::Value* v = b_.CreateFMul(from, x_->unary(llvm::Intrinsic::exp, b_.CreateFMul(ratio, x)));
+                        return b_.CreateSelect(b_.CreateFCmpOEQ(x, last), to, v);
+                    };
+                    return s;
                 }
-                flag_not_finite(r);
-                return LV::scalar(r);
+                x_->flag(b_.CreateFCmpOEQ(third, zero));
+                check(index);
+                llvm::Value* n = b_.CreateFAdd(
+                    x_->unary(llvm::Intrinsic::floor, b_.CreateFAdd(b_.CreateFDiv(b_.CreateFSub(to, from), third), x_->f64(1e-9))),
+                    x_->f64(1));
+                x_->flag(b_.CreateFCmpUGT(n, max));
+                check(index);
+                s.count = count_of(n);
+                s.value = [this, from, third](llvm::Value* i) { return b_.CreateFAdd(from, b_.CreateFMul(b_.CreateSIToFP(i, f64_), third)); };
+                return s;
             }
-            case Op::Eq: case Op::Ne: {
-                const Type& t = e.kids[0]->type;
-                bool eq = e.op == Op::Eq;
-                bool comparable = t.is(Type::Kind::Number) || t.is(Type::Kind::Bool) || t.is(Type::Kind::String);
-                if (!comparable || !same_type(t, e.kids[1]->type)) {
-                    lower(*e.kids[0]);
-                    lower(*e.kids[1]);
-                    return LV::scalar(eq ? b_.getFalse() : b_.getTrue());
+            case Op::Builtin:
+                if (std::string(builtins()[e.index].name) == "divisors") return divisors(e, index);
+                break;
+            case Op::Comprehension: return comprehension(e, index);
+            case Op::List: {
+                // Every item is computed before the loop, as the interpreter builds the list.
+                llvm::IRBuilder<> at(entry_, entry_->begin());
+                auto* array = at.CreateAlloca(llvm::ArrayType::get(f64_, std::max<size_t>(e.kids.size(), 1)), nullptr, "list");
+                for (size_t k = 0; k < e.kids.size(); ++k) {
+                    llvm::Value* v = x_->as_double(x_->scalar(x_->lower(*e.kids[k]), e.kids[k].get()));
+                    b_.CreateStore(v, b_.CreateConstGEP2_64(array->getAllocatedType(), array, 0, k));
                 }
-                llvm::Value* a = scalar(lower(*e.kids[0]), e.kids[0].get());
-                llvm::Value* b = scalar(lower(*e.kids[1]), e.kids[1].get());
-                if (t.is(Type::Kind::Bool)) return LV::scalar(eq ? b_.CreateICmpEQ(a, b) : b_.CreateICmpNE(a, b));
-                return LV::scalar(eq ? b_.CreateFCmpOEQ(a, b) : b_.CreateFCmpUNE(a, b));
-            }
-            case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: {
-                llvm::Value* a = scalar(lower(*e.kids[0]), e.kids[0].get());
-                llvm::Value* b = scalar(lower(*e.kids[1]), e.kids[1].get());
-                switch (e.op) {
-                    case Op::Lt: return LV::scalar(b_.CreateFCmpOLT(a, b));
-                    case Op::Le: return LV::scalar(b_.CreateFCmpOLE(a, b));
-                    case Op::Gt: return LV::scalar(b_.CreateFCmpOGT(a, b));
-                    default: return LV::scalar(b_.CreateFCmpOGE(a, b));
-                }
-            }
-            case Op::And: case Op::Or: {
-                llvm::Value* a = scalar(lower(*e.kids[0]), e.kids[0].get());
-                llvm::BasicBlock* from = b_.GetInsertBlock();
-                auto* rhs = llvm::BasicBlock::Create(ctx_, e.op == Op::And ? "and" : "or", fn_);
-                auto* join = llvm::BasicBlock::Create(ctx_, "join", fn_);
-                if (e.op == Op::And)
-                    b_.CreateCondBr(a, rhs, join);
-                else
-                    b_.CreateCondBr(a, join, rhs);
-                b_.SetInsertPoint(rhs);
-                llvm::Value* b = scalar(lower(*e.kids[1]), e.kids[1].get());
-                llvm::BasicBlock* rhs_end = b_.GetInsertBlock();
-                b_.CreateBr(join);
-                b_.SetInsertPoint(join);
-                llvm::PHINode* phi = b_.CreatePHI(i1_, 2);
-                phi->addIncoming(e.op == Op::And ? b_.getFalse() : b_.getTrue(), from);
-                phi->addIncoming(b, rhs_end);
-                return LV::scalar(phi);
-            }
-            case Op::If: {
-                llvm::Value* c = scalar(lower(*e.kids[0]), e.kids[0].get());
-                auto* then_bb = llvm::BasicBlock::Create(ctx_, "then", fn_);
-                auto* else_bb = llvm::BasicBlock::Create(ctx_, "else", fn_);
-                auto* join = llvm::BasicBlock::Create(ctx_, "endif", fn_);
-                b_.CreateCondBr(c, then_bb, else_bb);
-                b_.SetInsertPoint(then_bb);
-                LV t = flatten(lower(*e.kids[1]), *e.kids[1]);
-                llvm::BasicBlock* then_end = b_.GetInsertBlock();
-                b_.CreateBr(join);
-                b_.SetInsertPoint(else_bb);
-                LV f = flatten(lower(*e.kids[2]), *e.kids[2]);
-                llvm::BasicBlock* else_end = b_.GetInsertBlock();
-                b_.CreateBr(join);
-                b_.SetInsertPoint(join);
-                return merge(t, then_end, f, else_end, e);
+                check(index);
+                s.count = b_.getInt64(static_cast<int64_t>(e.kids.size()));
+                s.value = [this, array](llvm::Value* i) {
+                    return b_.CreateLoad(f64_, b_.CreateInBoundsGEP(array->getAllocatedType(), array, {b_.getInt64(0), i}));
+                };
+                return s;
             }
             case Op::Call: {
-                const FnInstance& fn = *e.fn;
-                if (inline_depth_ >= kMaxInlineDepth)
-                    throw Unsupported{"a recursive function call (`" + fn.decl->name + "`)", e.span};
-                std::vector<LV> callee(static_cast<size_t>(std::max(fn.frame_size, 1)));
-                for (size_t i = 0; i < e.kids.size(); ++i) callee[i] = lower(*e.kids[i]);
-                std::vector<LV>* saved = frame_;
-                int saved_scratch = scratch_size_;
-                frame_ = &callee;
-                scratch_size_ = std::max(fn.frame_size, 1);
-                ++inline_depth_;
-                LV r = lower(*fn.body);
-                --inline_depth_;
-                frame_ = saved;
-                scratch_size_ = saved_scratch;
-                return r;
+                // The callee's parameters live in a frame of their own, current while its list is built.
+                auto& frame = frames_.emplace_back(static_cast<size_t>(std::max(e.fn->frame_size, 1)));
+                for (size_t k = 0; k < e.kids.size(); ++k) frame[k] = x_->lower(*e.kids[k]);
+                check(index);
+                return sequence_in_frame(&frame, [&] { return computed(*e.fn->body, index); });
             }
-            case Op::Builtin: return builtin(e);
-            case Op::Field: {
-                LV r = lower(*e.kids[0]);
-                if (r.k == LV::K::Const) return LV::constant(r.c.record().fields[e.index]);
-                return fields(r, e)[e.index];
-            }
-            case Op::With: {
-                LV r{LV::K::Record, nullptr, fields(lower(*e.kids[0]), e), {}};
-                for (size_t i = 0; i < e.slots.size(); ++i) r.fields[e.slots[i]] = lower(*e.kids[i + 1]);
-                return r;
-            }
-            case Op::Record: {
-                LV r{LV::K::Record, nullptr, {}, {}};
-                for (auto& k : e.kids) r.fields.push_back(lower(*k));
-                return r;
-            }
-            case Op::Block: {
-                for (size_t i = 0; i < e.slots.size(); ++i) (*frame_)[e.slots[i]] = lower(*e.kids[i]);
-                return lower(*e.kids.back());
-            }
-            case Op::Index: {
-                // A list known at compile time, an index that changes: a table per scalar field.
-                LV list = lower(*e.kids[0]);
-                if (list.k != LV::K::Const || list.c.v.index() != 3)
-                    throw Unsupported{"indexing a list that is built inside the sweep", e.span};
-                llvm::Value* at = scalar(lower(*e.kids[1]), e.kids[1].get());
-                const auto& items = list.c.list().items;
-                llvm::Value* n = llvm::ConstantFP::get(f64_, static_cast<double>(items.size()));
-                llvm::Value* bad = b_.CreateOr(b_.CreateFCmpUNE(at, unary(llvm::Intrinsic::floor, at)),
-                                               b_.CreateOr(b_.CreateFCmpOLT(at, llvm::ConstantFP::get(f64_, 0.0)),
-                                                           b_.CreateFCmpUGE(at, n)));
-                flag(bad);
-                // Out of range: the flag is set, and item 0 (or nothing) is read instead.
-                llvm::Value* i = b_.CreateSelect(bad, b_.getInt64(0), b_.CreateFPToSI(at, i64_));
-                if (items.empty()) return dummy(e.type);
-                std::vector<const Value*> column;
-                for (auto& v : items) column.push_back(&v);
-                return table(column, i, e.type, e);
-            }
-            case Op::List: throw Unsupported{"a list built inside the sweep", e.span};
-            case Op::Comprehension: throw Unsupported{"a list comprehension", e.span};
-            case Op::Range: throw Unsupported{"a range outside an axis", e.span};
-            case Op::Interpolate: throw Unsupported{"string interpolation", e.span};
+            default: break;
         }
-        throw Unsupported{"this expression", e.span};
+        throw Unsupported{"an axis whose list is computed from other axes this way (ranges, `divisors(n)`, comprehensions, "
+                          "list literals and functions returning them compile)",
+                          e.span};
     }
 
-    // items[i] of a constant list, one constant array per scalar leaf of the element type.
-    LV table(const std::vector<const Value*>& items, llvm::Value* i, const Type& t, const TExpr& at) {
-        if (t.is(Type::Kind::Record)) {
-            LV r{LV::K::Record, nullptr, {}, {}};
-            for (size_t f = 0; f < t.record->types.size(); ++f) {
-                std::vector<const Value*> column;
-                for (auto* v : items) column.push_back(&v->record().fields[f]);
-                r.fields.push_back(table(column, i, t.record->types[f], at));
+    template <class F>
+    auto in_frame(std::vector<LV>* frame, F f) {
+        std::vector<LV>* saved = &x_->frame();
+        x_->set_frame(frame);
+        auto r = f();
+        x_->set_frame(saved);
+        return r;
+    }
+
+    Sequence sequence_in_frame(std::vector<LV>* frame, const std::function<Sequence()>& make) {
+        std::vector<LV>* saved = &x_->frame();
+        x_->set_frame(frame);
+        Sequence inner = make();
+        x_->set_frame(saved);
+        Sequence s;
+        s.count = inner.count;
+        s.value = [this, frame, inner](llvm::Value* i) { return in_frame(frame, [&] { return inner.value(i); }); };
+        if (inner.valid) s.valid = [this, frame, inner](llvm::Value* i) { return in_frame(frame, [&] { return inner.valid(i); }); };
+        return s;
+    }
+
+    // divisors(n), ascending, in sqrt(n) steps: for j < r = floor(sqrt(n)) the item is k = j + 1,
+    // after it n / k for k = 2r - j; the pairs where k does not divide n (or n / k = k) are skipped.
+    Sequence divisors(const TExpr& e, int index) {
+        llvm::Value* n = x_->scalar(x_->lower(*e.kids[0]), e.kids[0].get());
+        x_->flag(b_.CreateOr(b_.CreateOr(b_.CreateFCmpULT(n, x_->f64(1)), b_.CreateFCmpOGT(n, x_->f64(kMaxDivisorsOf))),
+                             b_.CreateFCmpUNE(n, x_->unary(llvm::Intrinsic::floor, n))));
+        check(index);
+        llvm::Value* r = x_->unary(llvm::Intrinsic::floor, x_->unary(llvm::Intrinsic::sqrt, n));
+        Sequence s;
+        s.count = b_.CreateFPToSI(b_.CreateFMul(r, x_->f64(2)), i64_);
+        auto pair = [this, r](llvm::Value* i) {
+            llvm::Value* j = b_.CreateSIToFP(i, f64_);
+            llvm::Value* low = b_.CreateFCmpOLT(j, r);
+            llvm::Value* k = b_.CreateSelect(low, b_.CreateFAdd(j, x_->f64(1)), b_.CreateFSub(b_.CreateFMul(r, x_->f64(2)), j));
+            return std::pair{low, k};
+        };
+        s.value = [this, n, pair](llvm::Value* i) {
+            auto [low, k] = pair(i);
+            return b_.CreateSelect(low, k, b_.CreateFDiv(n, k));
+        };
+        s.valid = [this, n, pair](llvm::Value* i) {
+            auto [low, k] = pair(i);
+            llvm::Value* divides = b_.CreateFCmpOEQ(b_.CreateFRem(n, k), x_->f64(0));
+            return b_.CreateAnd(divides, b_.CreateOr(low, b_.CreateFCmpUNE(b_.CreateFMul(k, k), n)));
+        };
+        return s;
+    }
+
+    // [body for v in source if filter]: the source's items, filtered, mapped. A first loop over the
+    // source computes every item as the interpreter does before the axis starts, so an error in
+    // any of them leaves the kernel before the first point.
+    Sequence comprehension(const TExpr& e, int index) {
+        Sequence source = computed_or_constant(*e.kids[1], index);
+        const TExpr* body = e.kids[0].get();
+        const TExpr* filter = e.kids.size() > 2 ? e.kids[2].get() : nullptr;
+        bool is_bool = e.kids[1]->type.elem->is(Type::Kind::Bool);
+        int slot = e.slot;
+        std::vector<LV>* frame = &x_->frame();
+        auto bind = [this, source, is_bool, slot, frame](llvm::Value* i) {
+            llvm::Value* v = source.value(i);
+            (*frame)[slot] = LV::scalar(is_bool ? b_.CreateFCmpUNE(v, x_->f64(0)) : v);
+        };
+        counted_loop("check", b_.getInt64(0), source.count, b_.getInt64(1), [&](llvm::Value* i, llvm::BasicBlock* next) {
+            if (source.valid) {
+                auto* take = llvm::BasicBlock::Create(ctx_, "item", fn_);
+                b_.CreateCondBr(source.valid(i), take, next);
+                b_.SetInsertPoint(take);
             }
-            return r;
+            bind(i);
+            if (filter) {
+                auto* kept = llvm::BasicBlock::Create(ctx_, "kept", fn_);
+                b_.CreateCondBr(x_->scalar(x_->lower(*filter), filter), kept, next);
+                b_.SetInsertPoint(kept);
+            }
+            x_->scalar(x_->lower(*body), body);
+            b_.CreateBr(next);
+        });
+        check(index);
+        Sequence s;
+        s.count = source.count;
+        s.value = [this, bind, body](llvm::Value* i) {
+            bind(i);
+            return x_->as_double(x_->scalar(x_->lower(*body), body));
+        };
+        if (source.valid || filter) {
+            s.valid = [this, source, bind, filter](llvm::Value* i) {
+                llvm::Value* ok = source.valid ? source.valid(i) : b_.getTrue();
+                if (!filter) return ok;
+                bind(i);
+                return b_.CreateAnd(ok, x_->scalar(x_->lower(*filter), filter));
+            };
         }
-        if (!t.is(Type::Kind::Number) && !t.is(Type::Kind::Bool) && !t.is(Type::Kind::String))
-            throw Unsupported{"indexing a list of lists with an index that changes within the sweep", at.span};
+        return s;
+    }
+
+    // The source of a comprehension may be a constant list even when the comprehension is not.
+    Sequence computed_or_constant(const TExpr& e, int index) {
+        if (depends(e)) return computed(e, index);
+        std::optional<Value> list = x_->fold(e);
         std::vector<double> xs;
-        for (auto* v : items) xs.push_back(to_double(*v));
-        auto* data = llvm::ConstantDataArray::get(ctx_, xs);
-        auto* global = make_global(data, "table." + std::to_string(tables_++), true, llvm::GlobalValue::PrivateLinkage);
-        llvm::Value* x = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(global->getValueType(), global, {b_.getInt64(0), i}));
-        return LV::scalar(t.is(Type::Kind::Bool) ? b_.CreateFCmpUNE(x, llvm::ConstantFP::get(f64_, 0.0)) : x);
-    }
-
-    // Constants become registers (records field by field) so that both arms of an `if` match.
-    LV flatten(LV v, const TExpr& at) {
-        if (v.k == LV::K::Record || (v.k == LV::K::Const && v.c.v.index() == 4)) {
-            LV r{LV::K::Record, nullptr, fields(v, at), {}};
-            for (auto& f : r.fields) f = flatten(f, at);
-            return r;
+        if (list) {
+            for (const Value& v : list->list().items) xs.push_back(x_->to_double(v));
+        } else {
+            x_->flag(b_.getTrue());
+            check(index);
         }
-        return LV::scalar(scalar(v, &at));
-    }
-
-    LV merge(const LV& a, llvm::BasicBlock* from_a, const LV& b, llvm::BasicBlock* from_b, const TExpr& at) {
-        if (a.k == LV::K::Record) {
-            if (b.k != LV::K::Record || b.fields.size() != a.fields.size())
-                throw Unsupported{"an `if` whose branches are records of different shapes", at.span};
-            LV r{LV::K::Record, nullptr, {}, {}};
-            for (size_t i = 0; i < a.fields.size(); ++i) r.fields.push_back(merge(a.fields[i], from_a, b.fields[i], from_b, at));
-            return r;
-        }
-        llvm::PHINode* phi = b_.CreatePHI(a.v->getType(), 2);
-        phi->addIncoming(a.v, from_a);
-        phi->addIncoming(b.v, from_b);
-        return LV::scalar(phi);
-    }
-
-    LV builtin(const TExpr& e) {
-        const Builtin& bi = builtins()[e.index];
-        std::string name = bi.name;
-        std::vector<LV> args;
-        for (auto& k : e.kids) args.push_back(lower(*k));
-        bool all_const = std::all_of(args.begin(), args.end(), [](const LV& a) { return a.k == LV::K::Const; });
-        if (all_const) {  // e.g. a native of a constant record passed through a function
-            std::vector<Value> values;
-            for (auto& a : args) values.push_back(a.c);
-            try {
-                return LV::constant(bi.eval(values, CallSite{e.span, ""}));
-            } catch (const DiagnosticError&) {
-                flag(b_.getTrue());
-                return dummy(e.type);
-            }
-        }
-        auto x = [&](size_t i) { return scalar(args[i], e.kids[i].get()); };
-        llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
-        if (args.size() == 1 && e.kids[0]->type.is(Type::Kind::Number)) {
-            llvm::Value* a = x(0);
-            if (name == "sqrt") {
-                flag(b_.CreateFCmpOLT(a, zero));
-                return LV::scalar(unary(llvm::Intrinsic::sqrt, a));
-            }
-            if (name == "exp") {
-                llvm::Value* r = unary(llvm::Intrinsic::exp, a);
-                flag_not_finite(r);
-                return LV::scalar(r);
-            }
-            if (name == "log" || name == "log2" || name == "log10") {
-                flag(b_.CreateFCmpOLE(a, zero));
-                return LV::scalar(unary(name == "log" ? llvm::Intrinsic::log
-                                        : name == "log2" ? llvm::Intrinsic::log2 : llvm::Intrinsic::log10, a));
-            }
-            if (name == "abs") return LV::scalar(unary(llvm::Intrinsic::fabs, a));
-            if (name == "floor") return LV::scalar(unary(llvm::Intrinsic::floor, a));
-            if (name == "ceil") return LV::scalar(unary(llvm::Intrinsic::ceil, a));
-            if (name == "round") return LV::scalar(unary(llvm::Intrinsic::round, a));
-        }
-        if ((name == "min" || name == "max") && args.size() >= 2) {
-            // As std::min_element / max_element: the first of equal extremes.
-            llvm::Value* m = x(0);
-            for (size_t i = 1; i < args.size(); ++i) {
-                llvm::Value* v = x(i);
-                llvm::Value* better = name == "min" ? b_.CreateFCmpOLT(v, m) : b_.CreateFCmpOLT(m, v);
-                m = b_.CreateSelect(better, v, m);
-            }
-            return LV::scalar(m);
-        }
-        throw Unsupported{"`" + name + "` of values that change within the sweep", e.span};
+        auto* global = x_->constant_array(xs, (fn_->getName() + ".list." + std::to_string(lists_++)).str(), false);
+        Sequence s;
+        s.count = b_.getInt64(static_cast<int64_t>(xs.size()));
+        s.value = [this, global](llvm::Value* i) {
+            return b_.CreateLoad(f64_, b_.CreateInBoundsGEP(global->getValueType(), global, {b_.getInt64(0), i}));
+        };
+        return s;
     }
 
     const CheckedSweep& s_;
@@ -665,26 +589,30 @@ private:
     CompiledSweep& out_;
     llvm::IRBuilder<> b_;
     std::unique_ptr<llvm::Module> m_;
+    std::optional<ExprLowering> x_;
     llvm::Type *f64_, *i1_, *i32_, *i64_;
     llvm::PointerType* ptr_;
     llvm::FunctionType* emit_ty_;
     llvm::Function* fn_;
-    llvm::AllocaInst *err_ = nullptr, *feasible_ = nullptr, *objective_ = nullptr, *row_ = nullptr;
-    std::vector<LV> env_;
-    std::vector<LV>* frame_ = &env_;
+    llvm::BasicBlock* entry_ = nullptr;
+    llvm::AllocaInst *feasible_ = nullptr, *objective_ = nullptr, *row_ = nullptr;
+    llvm::AllocaInst *block_count_ = nullptr, *block_notable_ = nullptr;
     std::vector<llvm::Value*> axis_values_;
-    std::map<std::string, int> ids_;
-    std::vector<std::string> strings_;
-    int scratch_size_ = 1;
-    int inline_depth_ = 0;
-    int tables_ = 0;
+    std::deque<std::vector<LV>> frames_;  // frames of functions whose lists are axes
+    int lists_ = 0;
+    bool blocked_ = true;
 };
 
 }  // namespace
 
 std::unique_ptr<llvm::Module> lower(const CheckedSweep& sweep, Evaluator& eval, llvm::LLVMContext& ctx,
                                     const std::string& name, CompiledSweep& out) {
-    return Lowering(sweep, eval, ctx, name, out).run();
+    try {
+        return LoopNest(sweep, eval, ctx, name, out).run();
+    } catch (Unsupported& u) {
+        if (u.span.end == u.span.begin) u.span = sweep.span;  // a value with no place of its own
+        throw;
+    }
 }
 
 }  // namespace plan::jit

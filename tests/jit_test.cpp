@@ -68,6 +68,7 @@ public:
              "fn f3(r, k) = r.a * k + r.b\n"
              "let cfg = { a = 3, b = 0.5, name = \"m\" }\n"
              "let big = cfg with { a = 7 }\n"
+             "fn upto(n) = [k for k in 1 .. n step 1 if k != 2]\n"
              "sweep s {\n";
         nums_.clear();
         bools_.clear();
@@ -115,7 +116,16 @@ private:
             case 1: return std::to_string(pick(0, 3)) + " .. " + std::to_string(pick(2, 9)) + " step " + (chance(0.5) ? "1" : "0.5");
             case 2: return std::string("1 .. ") + std::to_string(pick(2, 1000)) + " log " + std::to_string(pick(2, 6));
             case 3:
-                if (!nums_.empty()) return nums_[pick(0, static_cast<int>(nums_.size()) - 1)] + " .. " + literal() + " step 1";
+                if (!nums_.empty()) {  // a list computed from earlier axes and lets
+                    std::string x = nums_[pick(0, static_cast<int>(nums_.size()) - 1)];
+                    switch (pick(0, 4)) {
+                        case 0: return x + " .. " + literal() + " step 1";
+                        case 1: return "divisors(" + (chance(0.8) ? "floor(abs(" + x + ")) + 1" : x) + ")";
+                        case 2: return "[k * " + x + " for k in [1, 2, 3]" + (chance(0.5) ? " if k <= " + x : "") + "]";
+                        case 3: return "[" + x + ", " + x + " + 1, " + literal() + "]";
+                        default: return "upto(min(abs(" + x + "), 9))";
+                    }
+                }
                 [[fallthrough]];
             default: return std::string("[") + literal() + ", " + literal() + "]";
         }
@@ -213,8 +223,10 @@ TEST_CASE("random well-typed sweeps give the same output on both backends", "[ji
         INFO("seed " << 1000 + i << ":\n" << code);
         Run interp = run_source("interp", 1, code);
         setenv("PLAN_JIT_O3", i % 10 == 0 ? "1" : "0", 1);  // small grids use O1; cover O3 too
+        setenv("PLAN_JIT_VECTOR", i % 3 == 0 ? "0" : "1", 1);  // and the point-by-point innermost loop
         Run jit = run_source("jit", 1 + i % 2, code);
         unsetenv("PLAN_JIT_O3");
+        unsetenv("PLAN_JIT_VECTOR");
         REQUIRE(jit.text == interp.text);
         REQUIRE(jit.exit_code == interp.exit_code);
         if (interp.exit_code != 0) ++errors;
@@ -235,6 +247,11 @@ TEST_CASE("runtime errors in a compiled sweep are the interpreter's diagnostics"
              "sweep s {\n  x in [-8, 8]\n  let y = x ^ 0.5\n  minimize y\n}\n",
              "sweep s {\n  x in [0, 1, 2, 3]\n  let y = [5, 6, 7][x]\n  minimize y\n}\n",
              "sweep s {\n  x in [0, 0.5]\n  let y = [5, 6, 7][x]\n  minimize y\n}\n",
+             "sweep s {\n  x in [4, 0]\n  y in divisors(x)\n}\n",
+             "sweep s {\n  x in [4, 2.5]\n  y in divisors(x)\n}\n",
+             "sweep s {\n  x in [1, 2]\n  y in [1, 2]\n  z in [k / (y - 2) for k in [1, 2] if k <= x]\n}\n",
+             "sweep s {\n  x in [1, 0]\n  y in [2, 1 / x]\n}\n",
+             "sweep s {\n  x in [3, 2, 1]\n  y in [1, 2, 3]\n  let z = 1 / (x - y)\n  minimize z\n}\n",
          }) {
         INFO(code);
         Run interp = run_source("interp", 1, code);
@@ -254,7 +271,7 @@ TEST_CASE("constructs the JIT does not compile are named, with the way out", "[j
              Case{"sweep s {\n  x in [1, 2]\n  let y = sum([x, 2 * x])\n  minimize y\n}\n", "a list built inside the sweep"},
              Case{"sweep s {\n  x in [1, 2]\n  let y = len([k for k in [1, 2, 3] if k > x])\n  minimize y\n}\n", "comprehension"},
              Case{"sweep s {\n  x in [1, 2]\n  let y = \"n{x}\"\n}\n", "string interpolation"},
-             Case{"sweep s {\n  x in [1, 2]\n  y in [k * x for k in [1, 2]]\n}\n", "an axis whose list is computed"},
+             Case{"sweep s {\n  x in [1, 2]\n  y in if x > 1 then [1, 2] else [3]\n}\n", "an axis whose list is computed"},
              Case{"sweep s {\n  x in [0, 1]\n  let y = [x, 2][x]\n}\n", "a list built inside the sweep"},
          }) {
         INFO(c.code);
