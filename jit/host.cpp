@@ -128,6 +128,10 @@ std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eva
     auto sym = h.jit->lookup(name);
     if (!sym) unsupported("this sweep (" + llvm::toString(sym.takeError()) + ")", sweep.span);
     out->fn = sym->toPtr<KernelFn>();
+    // The init function fills the tables the kernel reads (once, before any thread runs it).
+    auto init = h.jit->lookup(name + ".init");
+    if (!init) unsupported("this sweep (" + llvm::toString(init.takeError()) + ")", sweep.span);
+    init->toPtr<void (*)()>()();
     out->code = std::shared_ptr<void>(nullptr, [tracker](void*) {
         Host& h = host();
         std::lock_guard lock(h.mutex);

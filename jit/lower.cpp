@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <deque>
 #include <functional>
+#include <set>
 
 #include "../interpreter/builtins.hpp"
 #include "lower_expr.hpp"
@@ -18,11 +19,14 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include <llvm/IR/Constants.h>
+#include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
+#include <llvm/Transforms/Utils/Cloning.h>
+#include <llvm/Transforms/Utils/ValueMapper.h>
 #pragma GCC diagnostic pop
 
 namespace plan::jit {
@@ -39,12 +43,17 @@ struct Sequence {
     llvm::Value* count = nullptr;                        // i64
     std::function<llvm::Value*(llvm::Value*)> value;     // i64 → double
     std::function<llvm::Value*(llvm::Value*)> valid;     // i64 → i1; empty when every item is
+    llvm::GlobalVariable* items = nullptr;               // a list known at compile time: its items
+    int64_t size = 0;
 };
+
+// Tables of math calls that depend on the innermost axis only hold at most this many doubles.
+constexpr int64_t kMaxTabled = 1 << 21;
 
 class LoopNest {
 public:
     LoopNest(const CheckedSweep& s, Evaluator& eval, llvm::LLVMContext& ctx, const std::string& name, CompiledSweep& out)
-        : s_(s), eval_(eval), ctx_(ctx), out_(out), b_(ctx) {
+        : s_(s), eval_(eval), ctx_(ctx), out_(out), b_(ctx), name_(name) {
         m_ = std::make_unique<llvm::Module>("sweep", ctx);
         f64_ = llvm::Type::getDoubleTy(ctx);
         i1_ = llvm::Type::getInt1Ty(ctx);
@@ -79,11 +88,15 @@ public:
         row_ = b_.CreateAlloca(llvm::ArrayType::get(f64_, s_.columns.size() + 1), nullptr, "row");
         b_.CreateStore(b_.getInt64(0), feasible_);
         b_.CreateStore(x_->f64(0), objective_);
+        init_ = llvm::Function::Create(llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), false),
+                                       llvm::Function::ExternalLinkage, name_ + ".init", *m_);
+        init_->addFnAttr(llvm::Attribute::NoUnwind);
+        llvm::IRBuilder<>(llvm::BasicBlock::Create(ctx_, "entry", init_)).CreateRetVoid();
         auto* done = llvm::BasicBlock::Create(ctx_, "done", fn_);
         items(0, done);
         b_.SetInsertPoint(done);
         finish(kDone);
-        if (llvm::verifyFunction(*fn_, &llvm::errs())) throw Unsupported{"this sweep (internal error: invalid IR)", s_.span};
+        if (llvm::verifyFunction(*fn_, &llvm::errs()) || llvm::verifyFunction(*init_, &llvm::errs())) throw Unsupported{"this sweep (internal error: invalid IR)", s_.span};
         out_.strings = x_->strings();
         return std::move(m_);
     }
@@ -287,10 +300,14 @@ private:
             b_.CreateStore(b_.getInt64(0), block_count_);
             b_.CreateStore(b_.getFalse(), block_notable_);
             x_->set_straight(true);
+            llvm::Instruction* axis_load = nullptr;
+            llvm::Value* axis_index = nullptr;
             counted_loop("pass1." + item.name, b_.getInt64(0), n, b_.getInt64(1), [&](llvm::Value* j, llvm::BasicBlock* latch) {
                 llvm::Value* i = b_.CreateAdd(base, j);
                 llvm::Value* alive = seq.valid ? seq.valid(i) : b_.getTrue();
                 llvm::Value* x = bind_axis(item, seq.value(i));
+                axis_load = llvm::dyn_cast<llvm::Instruction>(x);
+                axis_index = i;
                 x_->clear_error();
                 llvm::Value* bad = b_.getFalse();
                 llvm::Value* first = x_->f64(0);
@@ -332,6 +349,7 @@ private:
                 b_.CreateBr(latch);
             });
             x_->set_straight(false);
+            if (seq.items && axis_load) table_inner_calls(axis_load, axis_index, seq);
             auto* walk = llvm::BasicBlock::Create(ctx_, "walk", fn_);
             auto* quiet = llvm::BasicBlock::Create(ctx_, "quiet", fn_);
             b_.CreateCondBr(b_.CreateLoad(i1_, block_notable_), walk, quiet);
@@ -362,6 +380,100 @@ private:
         });
     }
 
+    // Math calls in pass 1 that depend on the innermost axis alone (`d^0.28` of a `d` swept inside
+    // `n`) give the same value for every outer point: they are computed once per item of the axis
+    // by the module's init function, into a table that pass 1 reads. This is what NumPy's
+    // broadcasting gets for free. The rest of the expression (cheap arithmetic, error checks)
+    // stays in pass 1 and reads the table, so the results are the same.
+    void table_inner_calls(llvm::Instruction* x, llvm::Value* index, const Sequence& seq) {
+        llvm::BasicBlock* body = x->getParent();
+        std::set<llvm::Instruction*> pure{x};
+        std::set<llvm::Value*> varies{x};  // pure and computed from x (not from constants alone)
+        std::vector<llvm::Instruction*> order;  // the pure instructions, in program order
+        for (llvm::Instruction& inst : *body) {
+            if (&inst == x) {
+                order.push_back(x);
+                continue;
+            }
+            bool allowed = llvm::isa<llvm::BinaryOperator>(inst) || llvm::isa<llvm::CmpInst>(inst) ||
+                           llvm::isa<llvm::SelectInst>(inst) || llvm::isa<llvm::CastInst>(inst) ||
+                           llvm::isa<llvm::UnaryOperator>(inst) ||
+                           (llvm::isa<llvm::IntrinsicInst>(inst) && !inst.mayHaveSideEffects());
+            if (!allowed) continue;
+            bool operands_pure = std::all_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) {
+                auto* op = llvm::dyn_cast<llvm::Instruction>(u.get());
+                return op ? pure.count(op) > 0 : llvm::isa<llvm::Constant>(u.get()) || llvm::isa<llvm::Function>(u.get());
+            });
+            if (!operands_pure) continue;
+            pure.insert(&inst);
+            order.push_back(&inst);
+            if (std::any_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) { return varies.count(u.get()) > 0; }))
+                varies.insert(&inst);
+        }
+        auto costly = [](llvm::Instruction* inst) {  // libm calls; the rest is a few cycles
+            auto* call = llvm::dyn_cast<llvm::IntrinsicInst>(inst);
+            if (!call) return false;
+            switch (call->getIntrinsicID()) {
+                case llvm::Intrinsic::pow: case llvm::Intrinsic::exp: case llvm::Intrinsic::exp2:
+                case llvm::Intrinsic::log: case llvm::Intrinsic::log2: case llvm::Intrinsic::log10: return true;
+                default: return false;
+            }
+        };
+        std::vector<llvm::CallInst*> calls;
+        for (llvm::Instruction* inst : order) {
+            auto* call = llvm::dyn_cast<llvm::CallInst>(inst);
+            if (!call || !costly(call) || !varies.count(call)) continue;
+            bool used_outside = std::any_of(call->user_begin(), call->user_end(), [&](llvm::User* u) {
+                auto* user = llvm::dyn_cast<llvm::Instruction>(u);
+                return !user || !costly(user) || !pure.count(user);
+            });
+            if (used_outside) calls.push_back(call);
+        }
+        if (calls.empty() || (tabled_ + static_cast<int64_t>(calls.size())) * seq.size > kMaxTabled) return;
+        tabled_ += static_cast<int64_t>(calls.size());
+        // The init loop recomputes the pure instructions for each item and stores the calls.
+        llvm::IRBuilder<> ib(init_->getEntryBlock().getTerminator());
+        llvm::BasicBlock* pre = ib.GetInsertBlock();
+        auto* loop = llvm::BasicBlock::Create(ctx_, "table", init_);
+        auto* after = llvm::BasicBlock::Create(ctx_, "tabled", init_);
+        pre->getTerminator()->eraseFromParent();
+        ib.SetInsertPoint(pre);
+        ib.CreateBr(loop);
+        ib.SetInsertPoint(loop);
+        llvm::PHINode* i = ib.CreatePHI(i64_, 2, "i");
+        i->addIncoming(ib.getInt64(0), pre);
+        llvm::ValueToValueMapTy map;
+        map[x] = ib.CreateLoad(f64_, ib.CreateInBoundsGEP(seq.items->getValueType(), seq.items, {ib.getInt64(0), i}));
+        std::vector<llvm::GlobalVariable*> tables;
+        for (llvm::Instruction* inst : order) {
+            if (inst == x) continue;
+            llvm::Instruction* copy = inst->clone();
+            llvm::RemapInstruction(copy, map, llvm::RF_IgnoreMissingLocals | llvm::RF_NoModuleLevelChanges);
+            ib.Insert(copy);
+            map[inst] = copy;
+        }
+        for (llvm::CallInst* call : calls) {
+            auto* type = llvm::ArrayType::get(f64_, static_cast<uint64_t>(seq.size));
+            auto* table = llvm::cast<llvm::GlobalVariable>(
+                m_->getOrInsertGlobal((fn_->getName() + ".tabled." + std::to_string(tables_++)).str(), type));
+            table->setInitializer(llvm::ConstantAggregateZero::get(type));
+            table->setLinkage(llvm::GlobalValue::InternalLinkage);
+            ib.CreateStore(map[call], ib.CreateInBoundsGEP(type, table, {ib.getInt64(0), i}));
+            tables.push_back(table);
+        }
+        llvm::Value* next = ib.CreateAdd(i, ib.getInt64(1));
+        i->addIncoming(next, loop);
+        ib.CreateCondBr(ib.CreateICmpSLT(next, ib.getInt64(seq.size)), loop, after);
+        ib.SetInsertPoint(after);
+        ib.CreateRetVoid();
+        // Pass 1 reads the tables; what only fed the calls is left for the optimizer to delete.
+        llvm::IRBuilder<> pb(x->getNextNode());
+        for (size_t t = 0; t < calls.size(); ++t) {
+            auto* type = tables[t]->getValueType();
+            calls[t]->replaceAllUsesWith(pb.CreateLoad(f64_, pb.CreateInBoundsGEP(type, tables[t], {pb.getInt64(0), index})));
+        }
+    }
+
     // ---- axis lists -----------------------------------------------------------------------------
 
     // The items of the list `e` (axis item `index` at `depth`); code that computes the count and
@@ -385,6 +497,8 @@ private:
             s.value = [this, global](llvm::Value* i) {
                 return b_.CreateLoad(f64_, b_.CreateInBoundsGEP(global->getValueType(), global, {b_.getInt64(0), i}));
             };
+            s.items = global;
+            s.size = static_cast<int64_t>(xs.size());
             return s;
         }
         if (counted) out_.progress_total = 0;
@@ -588,6 +702,7 @@ private:
     llvm::LLVMContext& ctx_;
     CompiledSweep& out_;
     llvm::IRBuilder<> b_;
+    std::string name_;
     std::unique_ptr<llvm::Module> m_;
     std::optional<ExprLowering> x_;
     llvm::Type *f64_, *i1_, *i32_, *i64_;
@@ -600,6 +715,9 @@ private:
     std::vector<llvm::Value*> axis_values_;
     std::deque<std::vector<LV>> frames_;  // frames of functions whose lists are axes
     int lists_ = 0;
+    int tables_ = 0;
+    int64_t tabled_ = 0;   // doubles in tables so far
+    llvm::Function* init_ = nullptr;
     bool blocked_ = true;
 };
 

@@ -247,6 +247,10 @@ TEST_CASE("runtime errors in a compiled sweep are the interpreter's diagnostics"
              "sweep s {\n  x in [-8, 8]\n  let y = x ^ 0.5\n  minimize y\n}\n",
              "sweep s {\n  x in [0, 1, 2, 3]\n  let y = [5, 6, 7][x]\n  minimize y\n}\n",
              "sweep s {\n  x in [0, 0.5]\n  let y = [5, 6, 7][x]\n  minimize y\n}\n",
+             // math of the inner axis alone is tabled once: its errors still stop at the right point
+             "sweep s {\n  x in [1, 2]\n  y in [4, 9, -1]\n  let z = x + y ^ 0.5\n  minimize z\n}\n",
+             "sweep s {\n  x in [1, 2]\n  y in [1, 800]\n  let z = x * exp(y)\n  minimize z\n}\n",
+             "sweep s {\n  x in [1, 2]\n  y in [2, 1, 0]\n  let z = x / log(y)\n  minimize z\n}\n",
              "sweep s {\n  x in [4, 0]\n  y in divisors(x)\n}\n",
              "sweep s {\n  x in [4, 2.5]\n  y in divisors(x)\n}\n",
              "sweep s {\n  x in [1, 2]\n  y in [1, 2]\n  z in [k / (y - 2) for k in [1, 2] if k <= x]\n}\n",
