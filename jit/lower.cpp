@@ -92,6 +92,8 @@ public:
                                        llvm::Function::ExternalLinkage, name_ + ".init", *m_);
         init_->addFnAttr(llvm::Attribute::NoUnwind);
         llvm::IRBuilder<>(llvm::BasicBlock::Create(ctx_, "entry", init_)).CreateRetVoid();
+        split_ = split_size();
+        if (split_ > 0) out_.progress_depth = std::max(out_.progress_depth, 1);
         auto* done = llvm::BasicBlock::Create(ctx_, "done", fn_);
         items(0, done);
         b_.SetInsertPoint(done);
@@ -102,6 +104,20 @@ public:
     }
 
 private:
+    // Threads take ranges of the outer axis. When it has few items (a sweep over 7 tensor-parallel
+    // degrees on 2 cores would split badly) and the second axis is a list known at compile time,
+    // the ranges count (outer, second) pairs instead: the second axis's length, else 0.
+    int64_t split_size() {
+        constexpr size_t kFewOuterItems = 256;
+        if (out_.axis_items.size() < 2) return 0;
+        const TExpr& outer = *s_.items[out_.axis_items[0]].expr;
+        const TExpr& second = *s_.items[out_.axis_items[1]].expr;
+        if (depends(outer) || depends(second)) return 0;
+        std::optional<Value> a = x_->fold(outer), b = x_->fold(second);
+        if (!a || !b || a->list().items.size() >= kFewOuterItems || b->list().items.empty()) return 0;
+        return static_cast<int64_t>(b->list().items.size());
+    }
+
     // ---- the loop nest --------------------------------------------------------------------------
 
     void finish(int code) {
@@ -237,14 +253,30 @@ private:
         Sequence seq = sequence(*item.expr, index, depth);
         llvm::Value* start = b_.getInt64(0);
         llvm::Value* end = seq.count;
-        if (depth == 0) {
-            start = fn_->getArg(6);
-            end = b_.CreateSelect(b_.CreateICmpSLT(fn_->getArg(7), seq.count), fn_->getArg(7), seq.count);
+        llvm::Value* lo = fn_->getArg(6);
+        llvm::Value* hi = fn_->getArg(7);
+        if (depth == 0 && split_ > 0) {
+            // [lo, hi) counts (outer, second) pairs: the outer items it touches, partly or whole.
+            llvm::Value* n1 = b_.getInt64(split_);
+            out_.outer_count *= split_;
+            start = b_.CreateSDiv(lo, n1);
+            end = b_.CreateSDiv(b_.CreateAdd(hi, b_.getInt64(split_ - 1)), n1);
+        } else if (depth == 0) {
+            start = lo;
+            end = b_.CreateSelect(b_.CreateICmpSLT(hi, seq.count), hi, seq.count);
+        } else if (depth == 1 && split_ > 0) {
+            // The first and the last outer item of the range run part of the second axis.
+            llvm::Value* n1 = b_.getInt64(split_);
+            llvm::Value* last = b_.CreateSub(hi, b_.getInt64(1));
+            start = b_.CreateSelect(b_.CreateICmpEQ(outer_index_, b_.CreateSDiv(lo, n1)), b_.CreateSRem(lo, n1), b_.getInt64(0));
+            end = b_.CreateSelect(b_.CreateICmpEQ(outer_index_, b_.CreateSDiv(last, n1)),
+                                  b_.CreateAdd(b_.CreateSRem(last, n1), b_.getInt64(1)), n1);
         }
         if (blocked_ && index == out_.axis_items.back()) {
             blocked_axis(index, seq, start, end, static_cast<int>(depth) == out_.progress_depth);
         } else {
             counted_loop(item.name, start, end, b_.getInt64(1), [&](llvm::Value* i, llvm::BasicBlock* next) {
+                if (depth == 0) outer_index_ = i;
                 if (static_cast<int>(depth) == out_.progress_depth) progress(b_.getInt64(1));
                 if (seq.valid) {
                     auto* take = llvm::BasicBlock::Create(ctx_, "item." + item.name, fn_);
@@ -717,6 +749,8 @@ private:
     int lists_ = 0;
     int tables_ = 0;
     int64_t tabled_ = 0;   // doubles in tables so far
+    int64_t split_ = 0;    // see split_size
+    llvm::Value* outer_index_ = nullptr;
     llvm::Function* init_ = nullptr;
     bool blocked_ = true;
 };
