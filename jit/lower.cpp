@@ -18,7 +18,10 @@
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
+#include <llvm/ADT/PostOrderIterator.h>
+#include <llvm/IR/CFG.h>
 #include <llvm/IR/Constants.h>
+#include <llvm/IR/Dominators.h>
 #include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/MDBuilder.h>
@@ -45,6 +48,14 @@ struct Sequence {
     std::function<llvm::Value*(llvm::Value*)> valid;     // i64 → i1; empty when every item is
     llvm::GlobalVariable* items = nullptr;               // a list known at compile time: its items
     int64_t size = 0;
+    Interval range;                                      // of its numbers, when known
+};
+
+// An item of the innermost axis, loaded at `index` in a loop: tables may replace math done on it.
+struct InnerLoad {
+    llvm::Instruction* x;
+    llvm::Value* index;
+    Sequence seq;
 };
 
 // Tables of math calls that depend on the innermost axis only hold at most this many doubles.
@@ -91,13 +102,14 @@ public:
         init_ = llvm::Function::Create(llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), false),
                                        llvm::Function::ExternalLinkage, name_ + ".init", *m_);
         init_->addFnAttr(llvm::Attribute::NoUnwind);
-        llvm::IRBuilder<>(llvm::BasicBlock::Create(ctx_, "entry", init_)).CreateRetVoid();
+        init_builder_.emplace(llvm::BasicBlock::Create(ctx_, "entry", init_));
         split_ = split_size();
         if (split_ > 0) out_.progress_depth = std::max(out_.progress_depth, 1);
         auto* done = llvm::BasicBlock::Create(ctx_, "done", fn_);
         items(0, done);
         b_.SetInsertPoint(done);
         finish(kDone);
+        table_inner_calls();
         if (llvm::verifyFunction(*fn_, &llvm::errs()) || llvm::verifyFunction(*init_, &llvm::errs())) throw Unsupported{"this sweep (internal error: invalid IR)", s_.span};
         out_.strings = x_->strings();
         return std::move(m_);
@@ -240,9 +252,9 @@ private:
         b_.SetInsertPoint(exit);
     }
 
-    llvm::Value* bind_axis(const CheckedSweep::Item& item, llvm::Value* x) {
+    llvm::Value* bind_axis(const CheckedSweep::Item& item, llvm::Value* x, Interval range) {
         bool is_bool = item.expr->type.elem->is(Type::Kind::Bool);
-        x_->frame()[item.slot] = LV::scalar(is_bool ? b_.CreateFCmpUNE(x, x_->f64(0)) : x);
+        x_->frame()[item.slot] = is_bool ? LV::scalar(b_.CreateFCmpUNE(x, x_->f64(0))) : LV::scalar(x, range);
         return x;
     }
 
@@ -275,74 +287,72 @@ private:
         if (blocked_ && index == out_.axis_items.back()) {
             blocked_axis(index, seq, start, end, static_cast<int>(depth) == out_.progress_depth);
         } else {
+            bool innermost = index == out_.axis_items.back();
             counted_loop(item.name, start, end, b_.getInt64(1), [&](llvm::Value* i, llvm::BasicBlock* next) {
                 if (depth == 0) outer_index_ = i;
                 if (static_cast<int>(depth) == out_.progress_depth) progress(b_.getInt64(1));
-                if (seq.valid) {
-                    auto* take = llvm::BasicBlock::Create(ctx_, "item." + item.name, fn_);
-                    b_.CreateCondBr(seq.valid(i), take, next);
-                    b_.SetInsertPoint(take);
+                if (!innermost) {
+                    // Only the innermost axis's tables pay (outer axes' math runs once per item anyway).
+                    Sequence outer = seq;
+                    outer.items = nullptr;
+                    axis_body(index, outer, i, next);
+                } else {
+                    axis_body(index, seq, i, next);
                 }
-                axis_values_.push_back(bind_axis(item, seq.value(i)));
-                items(static_cast<size_t>(index) + 1, next);
-                axis_values_.pop_back();
             });
         }
         b_.CreateBr(cont);
     }
 
-    llvm::AllocaInst* entry_array(const std::string& name) {
-        llvm::IRBuilder<> at(entry_, entry_->begin());
-        return at.CreateAlloca(llvm::ArrayType::get(f64_, kBlock), nullptr, name);
+    // The body of an axis loop for item i: skip it unless valid, bind the axis, run the items.
+    void axis_body(int index, const Sequence& seq, llvm::Value* i, llvm::BasicBlock* next) {
+        const auto& item = s_.items[index];
+        if (seq.valid) {
+            auto* take = llvm::BasicBlock::Create(ctx_, "item." + item.name, fn_);
+            b_.CreateCondBr(seq.valid(i), take, next);
+            b_.SetInsertPoint(take);
+        }
+        llvm::Value* x = bind_axis(item, seq.value(i), seq.range);
+        if (seq.items) inner_loads_.push_back({llvm::cast<llvm::Instruction>(x), i, seq});
+        axis_values_.push_back(x);
+        items(static_cast<size_t>(index) + 1, next);
+        axis_values_.pop_back();
     }
 
-    llvm::Value* element(llvm::AllocaInst* array, llvm::Value* j) {
-        return b_.CreateInBoundsGEP(array->getAllocatedType(), array, {b_.getInt64(0), j});
-    }
-
-    // The innermost axis, kBlock points at a time: pass 1 evaluates every item of every point of
-    // the block without a branch (an item after a failed constraint is computed but does not
-    // count, and its errors are masked); pass 2 walks the block in order.
+    // The innermost axis, kBlock points at a time. A first pass over the block computes every
+    // item of every point without a branch (an item after a failed constraint is computed but
+    // does not count, and its errors are masked), only to count the feasible points and to see
+    // whether any point fails or beats the threshold: a loop the vectorizer turns into SIMD code.
+    // Most blocks have nothing new once a top K has filled, and are done. The others (and every
+    // block while the threshold is infinite: Pareto and `all` reports) run point by point.
     void blocked_axis(int index, const Sequence& seq, llvm::Value* start, llvm::Value* end, bool counts_progress) {
         const auto& item = s_.items[index];
-        // status: 0 pruned, 1 feasible, 2 + k an error in item k.
-        llvm::AllocaInst* status = entry_array("status");
-        llvm::AllocaInst* keys = entry_array("keys");
+        llvm::AllocaInst* count = nullptr;
+        llvm::AllocaInst* notable = nullptr;
         {
             llvm::IRBuilder<> at(entry_, entry_->begin());
-            block_count_ = at.CreateAlloca(i64_, nullptr, "block.count");
-            block_notable_ = at.CreateAlloca(i1_, nullptr, "block.notable");
-        }
-        std::vector<int> inner_slots{item.slot};
-        for (size_t i = index + 1; i < s_.items.size(); ++i)
-            if (s_.items[i].kind == Kind::Let) inner_slots.push_back(s_.items[i].slot);
-        std::vector<llvm::AllocaInst*> columns(s_.columns.size(), nullptr);  // null: fixed over the block
-        for (size_t c = 0; c < s_.columns.size(); ++c) {
-            int slot = s_.columns[c].slot;
-            if (slot < 0 || std::find(inner_slots.begin(), inner_slots.end(), slot) != inner_slots.end())
-                columns[c] = entry_array("column." + s_.columns[c].name);
+            count = at.CreateAlloca(i64_, nullptr, "block.count");
+            notable = at.CreateAlloca(i1_, nullptr, "block.notable");
         }
         counted_loop("block." + item.name, start, end, b_.getInt64(kBlock), [&](llvm::Value* base, llvm::BasicBlock* next) {
             llvm::Value* left = b_.CreateSub(end, base);
             llvm::Value* n = b_.CreateSelect(b_.CreateICmpSLT(left, b_.getInt64(kBlock)), left, b_.getInt64(kBlock));
             if (counts_progress) progress(n);
-            // Pass 1 also counts the feasible points and notes whether any point fails or beats
-            // the threshold; a block with neither (most blocks, once a top K has filled) skips pass 2.
             llvm::Value* threshold = b_.CreateLoad(f64_, fn_->getArg(2));
-            b_.CreateStore(b_.getInt64(0), block_count_);
-            b_.CreateStore(b_.getFalse(), block_notable_);
+            auto* survey = llvm::BasicBlock::Create(ctx_, "survey", fn_);
+            auto* walk = llvm::BasicBlock::Create(ctx_, "walk", fn_);
+            b_.CreateCondBr(b_.CreateFCmpOEQ(threshold, llvm::ConstantFP::getInfinity(f64_)), walk, survey);
+            b_.SetInsertPoint(survey);
+            b_.CreateStore(b_.getInt64(0), count);
+            b_.CreateStore(b_.getFalse(), notable);
             x_->set_straight(true);
-            llvm::Instruction* axis_load = nullptr;
-            llvm::Value* axis_index = nullptr;
             counted_loop("pass1." + item.name, b_.getInt64(0), n, b_.getInt64(1), [&](llvm::Value* j, llvm::BasicBlock* latch) {
                 llvm::Value* i = b_.CreateAdd(base, j);
                 llvm::Value* alive = seq.valid ? seq.valid(i) : b_.getTrue();
-                llvm::Value* x = bind_axis(item, seq.value(i));
-                axis_load = llvm::dyn_cast<llvm::Instruction>(x);
-                axis_index = i;
+                llvm::Value* x = bind_axis(item, seq.value(i), seq.range);
+                if (seq.items) inner_loads_.push_back({llvm::cast<llvm::Instruction>(x), i, seq});
                 x_->clear_error();
                 llvm::Value* bad = b_.getFalse();
-                llvm::Value* first = x_->f64(0);
                 llvm::Value* obj = b_.CreateLoad(f64_, objective_);  // the objective may stand before the axis
                 for (size_t k = index + 1; k < s_.items.size(); ++k) {
                     const auto& it = s_.items[k];
@@ -357,93 +367,73 @@ private:
                         }
                         case Kind::Axis: break;  // none after the innermost
                     }
-                    llvm::Value* e = b_.CreateAnd(x_->error_flag(), alive);
-                    first = b_.CreateSelect(b_.CreateAnd(e, b_.CreateNot(bad)), x_->f64(static_cast<double>(k)), first);
-                    bad = b_.CreateOr(bad, e);
+                    bad = b_.CreateOr(bad, b_.CreateAnd(x_->error_flag(), alive));
                     x_->clear_error();
                     if (c) alive = b_.CreateAnd(alive, c);
                 }
-                llvm::Value* st = b_.CreateSelect(alive, x_->f64(1), x_->f64(0));
-                st = b_.CreateSelect(bad, b_.CreateFAdd(first, x_->f64(2)), st);
-                b_.CreateStore(st, element(status, j));
-                llvm::Value* key = key_of(obj);
-                b_.CreateStore(key, element(keys, j));
                 llvm::Value* feasible = b_.CreateAnd(alive, b_.CreateNot(bad));
-                b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, block_count_), b_.CreateZExt(feasible, i64_)), block_count_);
-                llvm::Value* notable = b_.CreateOr(bad, b_.CreateAnd(feasible, b_.CreateFCmpOLT(key, threshold)));
-                b_.CreateStore(b_.CreateOr(b_.CreateLoad(i1_, block_notable_), notable), block_notable_);
-                for (size_t c = 0; c < columns.size(); ++c) {
-                    if (!columns[c]) continue;
-                    int slot = s_.columns[c].slot;
-                    llvm::Value* v = slot < 0 ? obj : slot == item.slot ? x : x_->as_double(x_->scalar(x_->frame()[slot]));
-                    b_.CreateStore(v, element(columns[c], j));
-                }
+                b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, count), b_.CreateZExt(feasible, i64_)), count);
+                llvm::Value* news = b_.CreateOr(bad, b_.CreateAnd(feasible, b_.CreateFCmpOLT(key_of(obj), threshold)));
+                b_.CreateStore(b_.CreateOr(b_.CreateLoad(i1_, notable), news), notable);
                 b_.CreateBr(latch);
             });
             x_->set_straight(false);
-            if (seq.items && axis_load) table_inner_calls(axis_load, axis_index, seq);
-            auto* walk = llvm::BasicBlock::Create(ctx_, "walk", fn_);
             auto* quiet = llvm::BasicBlock::Create(ctx_, "quiet", fn_);
-            b_.CreateCondBr(b_.CreateLoad(i1_, block_notable_), walk, quiet);
+            b_.CreateCondBr(b_.CreateLoad(i1_, notable), walk, quiet);
             b_.SetInsertPoint(quiet);
-            b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, feasible_), b_.CreateLoad(i64_, block_count_)), feasible_);
+            b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, feasible_), b_.CreateLoad(i64_, count)), feasible_);
             b_.CreateBr(next);
             b_.SetInsertPoint(walk);
-            counted_loop("pass2." + item.name, b_.getInt64(0), n, b_.getInt64(1), [&](llvm::Value* j, llvm::BasicBlock* latch) {
-                llvm::Value* st = b_.CreateLoad(f64_, element(status, j));
-                auto* some = llvm::BasicBlock::Create(ctx_, "counted", fn_);
-                auto* failed = llvm::BasicBlock::Create(ctx_, "error", fn_);
-                auto* feasible = llvm::BasicBlock::Create(ctx_, "feasible", fn_);
-                b_.CreateCondBr(b_.CreateFCmpOEQ(st, x_->f64(0)), latch, some);
-                b_.SetInsertPoint(some);
-                b_.CreateCondBr(b_.CreateFCmpOGE(st, x_->f64(2)), failed, feasible, weights_unlikely());
-                b_.SetInsertPoint(failed);
-                std::vector<llvm::Value*> axes = axis_values_;
-                axes.push_back(seq.value(b_.CreateAdd(base, j)));
-                fail_here(b_.CreateFSub(st, x_->f64(2)), axes);
-                b_.SetInsertPoint(feasible);
-                llvm::Value* key = b_.CreateLoad(f64_, element(keys, j));
-                offer(key, [&](size_t c) {
-                    if (columns[c]) return static_cast<llvm::Value*>(b_.CreateLoad(f64_, element(columns[c], j)));
-                    return x_->as_double(x_->scalar(x_->frame()[s_.columns[c].slot]));
-                }, latch);
-            });
+            counted_loop("walk." + item.name, base, b_.CreateAdd(base, n), b_.getInt64(1),
+                         [&](llvm::Value* i, llvm::BasicBlock* latch) { axis_body(index, seq, i, latch); });
             b_.CreateBr(next);
         });
     }
 
-    // Math calls in pass 1 that depend on the innermost axis alone (`d^0.28` of a `d` swept inside
-    // `n`) give the same value for every outer point: they are computed once per item of the axis
-    // by the module's init function, into a table that pass 1 reads. This is what NumPy's
-    // broadcasting gets for free. The rest of the expression (cheap arithmetic, error checks)
-    // stays in pass 1 and reads the table, so the results are the same.
-    void table_inner_calls(llvm::Instruction* x, llvm::Value* index, const Sequence& seq) {
-        llvm::BasicBlock* body = x->getParent();
-        std::set<llvm::Instruction*> pure{x};
-        std::set<llvm::Value*> varies{x};  // pure and computed from x (not from constants alone)
-        std::vector<llvm::Instruction*> order;  // the pure instructions, in program order
-        for (llvm::Instruction& inst : *body) {
-            if (&inst == x) {
-                order.push_back(x);
-                continue;
-            }
-            bool allowed = llvm::isa<llvm::BinaryOperator>(inst) || llvm::isa<llvm::CmpInst>(inst) ||
-                           llvm::isa<llvm::SelectInst>(inst) || llvm::isa<llvm::CastInst>(inst) ||
-                           llvm::isa<llvm::UnaryOperator>(inst) ||
-                           (llvm::isa<llvm::IntrinsicInst>(inst) && !inst.mayHaveSideEffects());
-            if (!allowed) continue;
-            bool operands_pure = std::all_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) {
-                auto* op = llvm::dyn_cast<llvm::Instruction>(u.get());
-                return op ? pure.count(op) > 0 : llvm::isa<llvm::Constant>(u.get()) || llvm::isa<llvm::Function>(u.get());
-            });
-            if (!operands_pure) continue;
-            pure.insert(&inst);
-            order.push_back(&inst);
-            if (std::any_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) { return varies.count(u.get()) > 0; }))
-                varies.insert(&inst);
+    // Math calls that depend on the innermost axis alone (`d^0.28` of a `d` swept inside `n`) give
+    // the same value for every outer point: they are computed once per item of the axis by the
+    // module's init function, into a table that the loop reads. This is what NumPy's broadcasting
+    // gets for free. The rest of the expression (cheap arithmetic, error checks) stays per point
+    // and reads the table, so the results are the same.
+    void table_inner_calls() {
+        if (!inner_loads_.empty()) {
+            llvm::DominatorTree dt(*fn_);
+            for (const InnerLoad& load : inner_loads_) table_calls_of(load, dt);
         }
-        auto costly = [](llvm::Instruction* inst) {  // libm calls; the rest is a few cycles
-            auto* call = llvm::dyn_cast<llvm::IntrinsicInst>(inst);
+        init_builder_->CreateRetVoid();
+    }
+
+    void table_calls_of(const InnerLoad& load, llvm::DominatorTree& dt) {
+        llvm::Instruction* x = load.x;
+        std::set<llvm::Instruction*> pure{x};
+        std::set<llvm::Value*> varies{x};      // pure and computed from x (not from constants alone)
+        std::vector<llvm::Instruction*> order;  // the pure instructions, definitions before uses
+        llvm::ReversePostOrderTraversal<llvm::Function*> rpo(fn_);
+        for (llvm::BasicBlock* block : rpo) {
+            if (!dt.dominates(x->getParent(), block)) continue;
+            for (llvm::Instruction& inst : *block) {
+                if (&inst == x) {
+                    order.push_back(x);
+                    continue;
+                }
+                bool allowed = llvm::isa<llvm::BinaryOperator>(inst) || llvm::isa<llvm::CmpInst>(inst) ||
+                               llvm::isa<llvm::SelectInst>(inst) || llvm::isa<llvm::CastInst>(inst) ||
+                               llvm::isa<llvm::UnaryOperator>(inst) ||
+                               (llvm::isa<llvm::IntrinsicInst>(inst) && !inst.mayHaveSideEffects());
+                if (!allowed || !dt.dominates(x, &inst)) continue;
+                bool operands_pure = std::all_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) {
+                    auto* op = llvm::dyn_cast<llvm::Instruction>(u.get());
+                    return op ? pure.count(op) > 0 : llvm::isa<llvm::Constant>(u.get());
+                });
+                if (!operands_pure) continue;
+                pure.insert(&inst);
+                order.push_back(&inst);
+                if (std::any_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) { return varies.count(u.get()) > 0; }))
+                    varies.insert(&inst);
+            }
+        }
+        auto costly = [](llvm::Value* v) {  // libm calls; the rest is a few cycles
+            auto* call = llvm::dyn_cast<llvm::IntrinsicInst>(v);
             if (!call) return false;
             switch (call->getIntrinsicID()) {
                 case llvm::Intrinsic::pow: case llvm::Intrinsic::exp: case llvm::Intrinsic::exp2:
@@ -451,32 +441,29 @@ private:
                 default: return false;
             }
         };
-        std::vector<llvm::CallInst*> calls;
+        std::vector<llvm::Instruction*> calls;
         for (llvm::Instruction* inst : order) {
-            auto* call = llvm::dyn_cast<llvm::CallInst>(inst);
-            if (!call || !costly(call) || !varies.count(call)) continue;
-            bool used_outside = std::any_of(call->user_begin(), call->user_end(), [&](llvm::User* u) {
-                auto* user = llvm::dyn_cast<llvm::Instruction>(u);
-                return !user || !costly(user) || !pure.count(user);
+            if (!costly(inst) || !varies.count(inst)) continue;
+            bool used_elsewhere = std::any_of(inst->user_begin(), inst->user_end(), [&](llvm::User* u) {
+                return !costly(u) || !pure.count(llvm::cast<llvm::Instruction>(u));
             });
-            if (used_outside) calls.push_back(call);
+            if (used_elsewhere) calls.push_back(inst);
         }
-        if (calls.empty() || (tabled_ + static_cast<int64_t>(calls.size())) * seq.size > kMaxTabled) return;
+        const int64_t size = load.seq.size;
+        if (calls.empty() || (tabled_ + static_cast<int64_t>(calls.size())) * size > kMaxTabled) return;
         tabled_ += static_cast<int64_t>(calls.size());
-        // The init loop recomputes the pure instructions for each item and stores the calls.
-        llvm::IRBuilder<> ib(init_->getEntryBlock().getTerminator());
+        // The init function: a loop over the axis's items recomputes the pure instructions and stores the calls.
+        llvm::IRBuilder<>& ib = *init_builder_;
         llvm::BasicBlock* pre = ib.GetInsertBlock();
         auto* loop = llvm::BasicBlock::Create(ctx_, "table", init_);
         auto* after = llvm::BasicBlock::Create(ctx_, "tabled", init_);
-        pre->getTerminator()->eraseFromParent();
-        ib.SetInsertPoint(pre);
         ib.CreateBr(loop);
         ib.SetInsertPoint(loop);
         llvm::PHINode* i = ib.CreatePHI(i64_, 2, "i");
         i->addIncoming(ib.getInt64(0), pre);
         llvm::ValueToValueMapTy map;
-        map[x] = ib.CreateLoad(f64_, ib.CreateInBoundsGEP(seq.items->getValueType(), seq.items, {ib.getInt64(0), i}));
-        std::vector<llvm::GlobalVariable*> tables;
+        auto* items = load.seq.items;
+        map[x] = ib.CreateLoad(f64_, ib.CreateInBoundsGEP(items->getValueType(), items, {ib.getInt64(0), i}));
         for (llvm::Instruction* inst : order) {
             if (inst == x) continue;
             llvm::Instruction* copy = inst->clone();
@@ -484,8 +471,9 @@ private:
             ib.Insert(copy);
             map[inst] = copy;
         }
-        for (llvm::CallInst* call : calls) {
-            auto* type = llvm::ArrayType::get(f64_, static_cast<uint64_t>(seq.size));
+        auto* type = llvm::ArrayType::get(f64_, static_cast<uint64_t>(size));
+        std::vector<llvm::GlobalVariable*> tables;
+        for (llvm::Instruction* call : calls) {
             auto* table = llvm::cast<llvm::GlobalVariable>(
                 m_->getOrInsertGlobal((fn_->getName() + ".tabled." + std::to_string(tables_++)).str(), type));
             table->setInitializer(llvm::ConstantAggregateZero::get(type));
@@ -495,16 +483,15 @@ private:
         }
         llvm::Value* next = ib.CreateAdd(i, ib.getInt64(1));
         i->addIncoming(next, loop);
-        ib.CreateCondBr(ib.CreateICmpSLT(next, ib.getInt64(seq.size)), loop, after);
+        ib.CreateCondBr(ib.CreateICmpSLT(next, ib.getInt64(size)), loop, after);
         ib.SetInsertPoint(after);
-        ib.CreateRetVoid();
-        // Pass 1 reads the tables; what only fed the calls is left for the optimizer to delete.
-        llvm::IRBuilder<> pb(x->getNextNode());
-        for (size_t t = 0; t < calls.size(); ++t) {
-            auto* type = tables[t]->getValueType();
-            calls[t]->replaceAllUsesWith(pb.CreateLoad(f64_, pb.CreateInBoundsGEP(type, tables[t], {pb.getInt64(0), index})));
-        }
+        // The loop reads the tables; what only fed the calls is left for the optimizer to delete.
+        llvm::IRBuilder<> at(x->getNextNode());
+        for (size_t t = 0; t < calls.size(); ++t)
+            calls[t]->replaceAllUsesWith(at.CreateLoad(f64_, at.CreateInBoundsGEP(type, tables[t], {at.getInt64(0), load.index})));
     }
+
+    static bool item_is_number(const TExpr& list) { return list.type.elem && list.type.elem->is(Type::Kind::Number); }
 
     // ---- axis lists -----------------------------------------------------------------------------
 
@@ -531,6 +518,7 @@ private:
             };
             s.items = global;
             s.size = static_cast<int64_t>(xs.size());
+            if (!xs.empty() && item_is_number(e)) s.range = {*std::min_element(xs.begin(), xs.end()), *std::max_element(xs.begin(), xs.end())};
             return s;
         }
         if (counted) out_.progress_total = 0;
@@ -752,6 +740,8 @@ private:
     int64_t split_ = 0;    // see split_size
     llvm::Value* outer_index_ = nullptr;
     llvm::Function* init_ = nullptr;
+    std::optional<llvm::IRBuilder<>> init_builder_;  // where the init function's next loop goes
+    std::vector<InnerLoad> inner_loads_;
     bool blocked_ = true;
 };
 

@@ -155,7 +155,7 @@ LV ExprLowering::flatten(LV v, const TExpr& at) {
         for (auto& f : r.fields) f = flatten(f, at);
         return r;
     }
-    return LV::scalar(scalar(v, &at));
+    return LV::scalar(scalar(v, &at), range_of(v));
 }
 
 LV ExprLowering::merge(const LV& a, llvm::BasicBlock* from_a, const LV& b, llvm::BasicBlock* from_b, const TExpr& at) {
@@ -169,7 +169,9 @@ LV ExprLowering::merge(const LV& a, llvm::BasicBlock* from_a, const LV& b, llvm:
     llvm::PHINode* phi = b_.CreatePHI(a.v->getType(), 2);
     phi->addIncoming(a.v, from_a);
     phi->addIncoming(b.v, from_b);
-    return LV::scalar(phi);
+    Interval r;
+    if (a.range.known() && b.range.known()) r = {std::min(a.range.lo, b.range.lo), std::max(a.range.hi, b.range.hi)};
+    return LV::scalar(phi, r);
 }
 
 LV ExprLowering::select(llvm::Value* c, const LV& a, const LV& b, const TExpr& at) {
@@ -180,7 +182,9 @@ LV ExprLowering::select(llvm::Value* c, const LV& a, const LV& b, const TExpr& a
         for (size_t i = 0; i < a.fields.size(); ++i) r.fields.push_back(select(c, a.fields[i], b.fields[i], at));
         return r;
     }
-    return LV::scalar(b_.CreateSelect(c, a.v, b.v));
+    Interval r;
+    if (a.range.known() && b.range.known()) r = {std::min(a.range.lo, b.range.lo), std::max(a.range.hi, b.range.hi)};
+    return LV::scalar(b_.CreateSelect(c, a.v, b.v), r);
 }
 
 // ---- expressions --------------------------------------------------------------------------------
@@ -199,7 +203,11 @@ LV ExprLowering::lower(const TExpr& e) {
             if (v.k == LV::K::Scalar && !v.v) throw Unsupported{"this local (internal error: not bound)", e.span};
             return v;
         }
-        case Op::Neg: return LV::scalar(b_.CreateFNeg(scalar(lower(*e.kids[0]))));
+        case Op::Neg: {
+            LV a = lower(*e.kids[0]);
+            Interval r = range_of(a);
+            return LV::scalar(b_.CreateFNeg(scalar(a)), r.known() ? Interval{-r.hi, -r.lo} : Interval{});
+        }
         case Op::Not: return LV::scalar(b_.CreateNot(scalar(lower(*e.kids[0]))));
         case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Pow: return binary(e);
         case Op::Eq: case Op::Ne: {
@@ -258,27 +266,73 @@ LV ExprLowering::lower(const TExpr& e) {
     throw Unsupported{"this expression", e.span};
 }
 
+Interval ExprLowering::range_of(const LV& v) const {
+    if (v.k == LV::K::Const && v.c.v.index() == 0) return {v.c.num(), v.c.num()};
+    return v.k == LV::K::Scalar ? v.range : Interval{};
+}
+
+namespace {
+
+// The bounds of f over a box, from its corners: right for functions monotonic in each argument
+// over the box (IEEE rounding is monotonic too, so the corners' results bound every result).
+Interval corners(const Interval& a, const Interval& b, double (*f)(double, double)) {
+    if (!a.known() || !b.known()) return {};
+    double xs[] = {f(a.lo, b.lo), f(a.lo, b.hi), f(a.hi, b.lo), f(a.hi, b.hi)};
+    Interval r{*std::min_element(xs, xs + 4), *std::max_element(xs, xs + 4)};
+    return std::isnan(r.lo) || std::isnan(r.hi) ? Interval{} : r;
+}
+
+Interval monotonic(const Interval& a, double (*f)(double)) {
+    if (!a.known()) return {};
+    double x = f(a.lo), y = f(a.hi);
+    Interval r{std::min(x, y), std::max(x, y)};
+    return std::isnan(r.lo) || std::isnan(r.hi) ? Interval{} : r;
+}
+
+}  // namespace
+
 LV ExprLowering::binary(const TExpr& e) {
-    llvm::Value* a = scalar(lower(*e.kids[0]), e.kids[0].get());
-    llvm::Value* b = scalar(lower(*e.kids[1]), e.kids[1].get());
+    LV la = lower(*e.kids[0]), lb = lower(*e.kids[1]);
+    llvm::Value* a = scalar(la, e.kids[0].get());
+    llvm::Value* b = scalar(lb, e.kids[1].get());
+    Interval ra = range_of(la), rb = range_of(lb), r;
     llvm::Value* zero = f64(0);
-    llvm::Value* r = nullptr;
+    llvm::Value* v = nullptr;
     switch (e.op) {
-        case Op::Add: r = b_.CreateFAdd(a, b); break;
-        case Op::Sub: r = b_.CreateFSub(a, b); break;
-        case Op::Mul: r = b_.CreateFMul(a, b); break;
+        case Op::Add:
+            v = b_.CreateFAdd(a, b);
+            r = corners(ra, rb, [](double x, double y) { return x + y; });
+            break;
+        case Op::Sub:
+            v = b_.CreateFSub(a, b);
+            r = corners(ra, rb, [](double x, double y) { return x - y; });
+            break;
+        case Op::Mul:
+            v = b_.CreateFMul(a, b);
+            r = corners(ra, rb, [](double x, double y) { return x * y; });
+            break;
         case Op::Div:
-            flag(b_.CreateFCmpOEQ(b, zero));
-            r = b_.CreateFDiv(a, b);
+            if (!rb.excludes_zero()) flag(b_.CreateFCmpOEQ(b, zero));
+            v = b_.CreateFDiv(a, b);
+            if (rb.excludes_zero()) r = corners(ra, rb, [](double x, double y) { return x / y; });
             break;
-        default:
-            flag(b_.CreateAnd(b_.CreateFCmpOLT(a, zero), b_.CreateFCmpUNE(b, unary(llvm::Intrinsic::round, b))));
-            flag(b_.CreateAnd(b_.CreateFCmpOEQ(a, zero), b_.CreateFCmpOLT(b, zero)));
-            r = b_.CreateCall(llvm::Intrinsic::getDeclaration(&m_, llvm::Intrinsic::pow, {f64_}), {a, b});
+        default: {
+            // Errors: a negative base with a fractional exponent, zero to a negative power.
+            bool integral_exponent = rb.known() && rb.lo == rb.hi && rb.lo == std::round(rb.lo);
+            if (!(ra.known() && ra.lo >= 0) && !integral_exponent)
+                flag(b_.CreateAnd(b_.CreateFCmpOLT(a, zero), b_.CreateFCmpUNE(b, unary(llvm::Intrinsic::round, b))));
+            if (!(ra.excludes_zero() || (rb.known() && rb.lo >= 0)))
+                flag(b_.CreateAnd(b_.CreateFCmpOEQ(a, zero), b_.CreateFCmpOLT(b, zero)));
+            v = b_.CreateCall(llvm::Intrinsic::getDeclaration(&m_, llvm::Intrinsic::pow, {f64_}), {a, b});
+            if (ra.known() && ra.lo > 1e-300) r = corners(ra, rb, [](double x, double y) { return std::pow(x, y); });
             break;
+        }
     }
-    flag_not_finite(r);
-    return LV::scalar(r);
+    if (!r.tame()) {
+        flag_not_finite(v);
+        r = {};
+    }
+    return LV::scalar(v, r);
 }
 
 // `and`, `or`: the right side only counts (and only raises errors) when the left does not decide.
@@ -389,7 +443,10 @@ LV ExprLowering::table(const std::vector<const Value*>& items, llvm::Value* i, c
     for (auto* v : items) xs.push_back(to_double(*v));
     auto* global = constant_array(xs, "table." + std::to_string(tables_++), true);
     llvm::Value* x = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(global->getValueType(), global, {b_.getInt64(0), i}));
-    return LV::scalar(t.is(Type::Kind::Bool) ? b_.CreateFCmpUNE(x, f64(0)) : x);
+    if (t.is(Type::Kind::Bool)) return LV::scalar(b_.CreateFCmpUNE(x, f64(0)));
+    Interval r;
+    if (t.is(Type::Kind::Number)) r = {*std::min_element(xs.begin(), xs.end()), *std::max_element(xs.begin(), xs.end())};
+    return LV::scalar(x, r);
 }
 
 LV ExprLowering::builtin(const TExpr& e) {
@@ -412,33 +469,52 @@ LV ExprLowering::builtin(const TExpr& e) {
     llvm::Value* zero = f64(0);
     if (args.size() == 1 && e.kids[0]->type.is(Type::Kind::Number)) {
         llvm::Value* a = x(0);
+        Interval ra = range_of(args[0]);
         if (name == "sqrt") {
-            flag(b_.CreateFCmpOLT(a, zero));
-            return LV::scalar(unary(llvm::Intrinsic::sqrt, a));
+            if (!(ra.known() && ra.lo >= 0)) flag(b_.CreateFCmpOLT(a, zero));
+            Interval r = ra.known() && ra.lo >= 0 ? monotonic(ra, [](double v) { return std::sqrt(v); }) : Interval{};
+            return LV::scalar(unary(llvm::Intrinsic::sqrt, a), r);
         }
         if (name == "exp") {
-            llvm::Value* r = unary(llvm::Intrinsic::exp, a);
-            flag_not_finite(r);
-            return LV::scalar(r);
+            llvm::Value* v = unary(llvm::Intrinsic::exp, a);
+            Interval r = monotonic(ra, [](double v) { return std::exp(v); });
+            if (!r.tame()) {
+                flag_not_finite(v);
+                r = {};
+            }
+            return LV::scalar(v, r);
         }
         if (name == "log" || name == "log2" || name == "log10") {
-            flag(b_.CreateFCmpOLE(a, zero));
-            return LV::scalar(unary(name == "log" ? llvm::Intrinsic::log : name == "log2" ? llvm::Intrinsic::log2 : llvm::Intrinsic::log10, a));
+            bool positive = ra.known() && ra.lo > 0;
+            if (!positive) flag(b_.CreateFCmpOLE(a, zero));
+            double (*f)(double) = name == "log" ? [](double v) { return std::log(v); }
+                                  : name == "log2" ? [](double v) { return std::log2(v); } : [](double v) { return std::log10(v); };
+            return LV::scalar(unary(name == "log" ? llvm::Intrinsic::log : name == "log2" ? llvm::Intrinsic::log2 : llvm::Intrinsic::log10, a),
+                              positive ? monotonic(ra, f) : Interval{});
         }
-        if (name == "abs") return LV::scalar(unary(llvm::Intrinsic::fabs, a));
-        if (name == "floor") return LV::scalar(unary(llvm::Intrinsic::floor, a));
-        if (name == "ceil") return LV::scalar(unary(llvm::Intrinsic::ceil, a));
-        if (name == "round") return LV::scalar(unary(llvm::Intrinsic::round, a));
+        if (name == "abs") {
+            Interval r;
+            if (ra.known()) r = {ra.lo <= 0 && ra.hi >= 0 ? 0.0 : std::min(std::abs(ra.lo), std::abs(ra.hi)), std::max(std::abs(ra.lo), std::abs(ra.hi))};
+            return LV::scalar(unary(llvm::Intrinsic::fabs, a), r);
+        }
+        if (name == "floor") return LV::scalar(unary(llvm::Intrinsic::floor, a), monotonic(ra, [](double v) { return std::floor(v); }));
+        if (name == "ceil") return LV::scalar(unary(llvm::Intrinsic::ceil, a), monotonic(ra, [](double v) { return std::ceil(v); }));
+        if (name == "round") return LV::scalar(unary(llvm::Intrinsic::round, a), monotonic(ra, [](double v) { return std::round(v); }));
     }
     if ((name == "min" || name == "max") && args.size() >= 2) {
         // As std::min_element / max_element: the first of equal extremes.
         llvm::Value* m = x(0);
+        Interval r = range_of(args[0]);
         for (size_t i = 1; i < args.size(); ++i) {
             llvm::Value* v = x(i);
             llvm::Value* better = name == "min" ? b_.CreateFCmpOLT(v, m) : b_.CreateFCmpOLT(m, v);
             m = b_.CreateSelect(better, v, m);
+            Interval ri = range_of(args[i]);
+            r = r.known() && ri.known() ? Interval{name == "min" ? std::min(r.lo, ri.lo) : std::max(r.lo, ri.lo),
+                                                   name == "min" ? std::min(r.hi, ri.hi) : std::max(r.hi, ri.hi)}
+                                        : Interval{};
         }
-        return LV::scalar(m);
+        return LV::scalar(m, r);
     }
     throw Unsupported{"`" + name + "` of values that change within the sweep", e.span};
 }

@@ -4,6 +4,8 @@
 // becomes a constant. A runtime error sets the `err` flag instead of branching, so the caller
 // decides where to test it.
 #pragma once
+#include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,14 +21,26 @@
 
 namespace plan::jit {
 
+// Bounds of a number known at compile time (from the items of constant axis lists), used to leave
+// out error checks that cannot fire. Unknown: infinite bounds.
+struct Interval {
+    double lo = -std::numeric_limits<double>::infinity();
+    double hi = std::numeric_limits<double>::infinity();
+    bool known() const { return std::isfinite(lo) && std::isfinite(hi); }
+    // Far inside the doubles: a result here is finite and any rounding of the bounds is absorbed.
+    bool tame() const { return known() && lo > -1e300 && hi < 1e300; }
+    bool excludes_zero() const { return known() && (lo > 1e-300 || hi < -1e-300); }
+};
+
 // A lowered value: a scalar in a register, a record of lowered fields, or a compile-time value.
 struct LV {
     enum class K { Scalar, Record, Const } k = K::Scalar;
     llvm::Value* v = nullptr;
     std::vector<LV> fields;
     Value c;
-    static LV scalar(llvm::Value* v) { return LV{K::Scalar, v, {}, {}}; }
-    static LV constant(Value c) { return LV{K::Const, nullptr, {}, std::move(c)}; }
+    Interval range;  // of a numeric Scalar
+    static LV scalar(llvm::Value* v, Interval r = {}) { return LV{K::Scalar, v, {}, {}, r}; }
+    static LV constant(Value c) { return LV{K::Const, nullptr, {}, std::move(c), {}}; }
 };
 
 // Whether `e` reads a sweep local (slots bound inside it, by comprehensions and blocks, do not count).
@@ -60,6 +74,7 @@ public:
 
 private:
     LV binary(const TExpr& e);
+    Interval range_of(const LV& v) const;
     LV logic(const TExpr& e);
     LV conditional(const TExpr& e);
     LV call(const TExpr& e);
