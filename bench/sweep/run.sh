@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the sweep benchmark: plan's JIT (1 and 2 threads), plan's interpreter, hand-written C++
-# (-O3 -march=native) and NumPy, on the 2-D and 5-D grids; prints times and ratios from this run.
+# (-O3 -march=native) and NumPy, on the 2-D and 5-D grids; then the parallelism search
+# (parallelism.plan: JIT and interpreter only); prints times and ratios from this run.
 # Usage: bench/sweep/run.sh [path/to/plan]   (default: the build in /tmp/jit-build)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,3 +33,22 @@ echo " 1→2 thr = JIT speed-up from 1 to 2 threads)"
 "$work/hand" 2; "$work/hand" 5
 /usr/bin/python3 "$here/numpy_sweep.py" 2; /usr/bin/python3 "$here/numpy_sweep.py" 5
 "$plan" run --backend jit "$here/sweep2d.plan" | head -4
+
+# The parallelism search: grid points/s as --stats prints them, and layouts/s counting only the
+# points that reach the memory model (the constraints on whole numbers before it cut the rest: a
+# copy of the sweep that stops before the memory model counts them as its feasible points).
+echo
+sed -e '/let memory = /,/report top 10/c\    minimize b\n    report top 1' "$here/parallelism.plan" >"$work/reach.plan"
+stats() { "$plan" run --stats --backend "$2" --threads "$3" "$1" 2>&1 >/dev/null; }
+grid=$(stats "$here/parallelism.plan" jit 1 | sed -n 's/.*, \([0-9]*\) points,.*/\1/p')
+reach=$(stats "$work/reach.plan" jit 1 | sed -n 's/.*, \([0-9]*\) feasible.*/\1/p')
+read -r pjit1 pcompile <<<"$(run_plan parallelism.plan jit 1)"
+read -r pjit2 _ <<<"$(run_plan parallelism.plan jit 2)"
+read -r pinterp _ <<<"$(run_plan parallelism.plan interp 1)"
+awk -v g=$grid -v r=$reach -v j1=$pjit1 -v j2=$pjit2 -v i=$pinterp -v c=$pcompile 'BEGIN {
+    printf "parallelism.plan: %d grid points, %d reach the memory model\n", g, r
+    printf "%-8s %10s %10s %10s %10s | %14s %14s %14s | %8s %8s\n", "", "jit1 s", "jit2 s", "interp s", "compile",
+           "grid pts/s 1t", "grid pts/s 2t", "layouts/s 1t", "int/jit", "1→2 thr"
+    printf "%-8s %10.4f %10.4f %10.3f %8.1fms | %14.3g %14.3g %14.3g | %8.0f %8.2f\n", "", j1, j2, i, c,
+           g / j1, g / j2, r / j1, i / j1, j1 / j2 }'
+"$plan" run --threads 1 "$here/parallelism.plan" | head -5
