@@ -39,6 +39,31 @@ bool depends(const TExpr& e) {
     return depends(e, bound);
 }
 
+// Whether every local `e` reads (apart from those bound inside it) holds a constant in `frame`.
+static bool constant_locals(const TExpr& e, const std::vector<LV>& frame, std::vector<int>& bound) {
+    if (e.op == Op::Local) {
+        if (std::find(bound.begin(), bound.end(), e.slot) != bound.end()) return true;
+        return static_cast<size_t>(e.slot) < frame.size() && frame[e.slot].k == LV::K::Const;
+    }
+    size_t mark = bound.size();
+    if (e.op == Op::Comprehension) {
+        if (!constant_locals(*e.kids[1], frame, bound)) return false;
+        bound.push_back(e.slot);
+        bool ok = constant_locals(*e.kids[0], frame, bound) && (e.kids.size() < 3 || constant_locals(*e.kids[2], frame, bound));
+        bound.resize(mark);
+        return ok;
+    }
+    if (e.op == Op::Block) bound.insert(bound.end(), e.slots.begin(), e.slots.end());
+    bool ok = std::all_of(e.kids.begin(), e.kids.end(), [&](auto& k) { return constant_locals(*k, frame, bound); });
+    bound.resize(mark);
+    return ok;
+}
+
+bool ExprLowering::constant_locals(const TExpr& e) const {
+    std::vector<int> bound;
+    return jit::constant_locals(e, *frame_, bound);
+}
+
 ExprLowering::ExprLowering(Evaluator& eval, llvm::Module& m, llvm::IRBuilder<>& b, llvm::Function* fn, int frame_size)
     : eval_(eval), m_(m), b_(b), ctx_(m.getContext()), fn_(fn), scratch_size_(std::max(frame_size, 1)) {
     f64_ = llvm::Type::getDoubleTy(ctx_);
@@ -194,6 +219,20 @@ LV ExprLowering::lower(const TExpr& e) {
         if (auto v = fold(e)) return LV::constant(std::move(*v));
         flag(b_.getTrue());
         return dummy(e.type);
+    }
+    // An expression whose locals are all constants here (a parameter of an inlined function that
+    // was passed a constant, e.g. `optimizer_bytes(optimizer)` in memory_per_gpu) is computed once,
+    // now, by the interpreter: whatever it builds (lists, comprehensions) needs no lowering.
+    if (e.op != Op::Local && constant_locals(e)) {
+        std::vector<Value> frame(static_cast<size_t>(scratch_size_));
+        for (size_t i = 0; i < frame_->size() && i < frame.size(); ++i)
+            if ((*frame_)[i].k == LV::K::Const) frame[i] = (*frame_)[i].c;
+        try {
+            return LV::constant(eval_.eval(e, frame));
+        } catch (const DiagnosticError&) {
+            flag(b_.getTrue());
+            return dummy(e.type);
+        }
     }
     switch (e.op) {
         case Op::Const: return LV::constant(e.constant);

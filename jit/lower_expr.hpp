@@ -75,6 +75,7 @@ public:
 private:
     LV binary(const TExpr& e);
     Interval range_of(const LV& v) const;
+    bool constant_locals(const TExpr& e) const;
     LV logic(const TExpr& e);
     LV conditional(const TExpr& e);
     LV call(const TExpr& e);
