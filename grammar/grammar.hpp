@@ -188,7 +188,7 @@ struct report : seq<kw_report, ws, must<report_kind>, opt<report_file>> {};
 // In a sweep: `budget { items }` bounds the sweep's own axes and lets; `budget NAME` (or `budget`
 // alone) applies the top-level budget of that name (or the unnamed one).
 struct budget_block : seq<one<'{'>, ws, opt<list<budget_item, item_sep>, opt<item_sep>>, ws, must<close_brace>> {};
-struct sweep_budget : seq<kw_budget, sp, opt<name, sp>, opt<budget_block>> {};
+struct sweep_budget : seq<kw_budget, opt<sp, name>, opt<sp, budget_block>> {};
 struct sweep_item : sor<let_stmt, constraint_stmt, objective, report, sweep_budget, axis> {};
 struct sweep_stmt : seq<kw_sweep, sp, opt<name, sp>, must<one<'{'>>, ws, opt<list<sweep_item, item_sep>, opt<item_sep>>,
                         ws, must<close_brace>> {};

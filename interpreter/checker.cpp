@@ -486,6 +486,22 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
         test->kids.push_back(std::move(bound));
         bounds.emplace_back(local->item, CheckedSweep::Item{Kind::Constraint, "", -1, std::move(test)});
     };
+    // A name of the sweep in a bound (the first found), which the bound cannot see.
+    std::function<const ast::Expr*(const ast::Expr&)> uses_sweep_name = [&](const ast::Expr& e) -> const ast::Expr* {
+        if (e.kind == ast::ExprKind::Name) {
+            for (auto& l : locals)
+                if (l.name == e.text) return &e;
+            return nullptr;
+        }
+        // Not the units of `5 GB` or of a conversion, nor a callee.
+        size_t n = e.kind == ast::ExprKind::Juxtapose || e.kind == ast::ExprKind::Convert ? 1 : e.args.size();
+        for (size_t i = e.kind == ast::ExprKind::Call ? 1 : 0; i < n; ++i)
+            if (const ast::Expr* found = uses_sweep_name(*e.args[i])) return found;
+        for (auto& part : e.parts)
+            if (part.expr)
+                if (const ast::Expr* found = uses_sweep_name(*part.expr)) return found;
+        return nullptr;
+    };
     for (const ast::Stmt* b : budgets) {
         if (!b->reference) {
             if (!b->name.empty())
@@ -497,6 +513,11 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
                 for (size_t j = 0; j < i; ++j)
                     if (b->items[j].name == item.name)
                         check_fail(ErrorClass::Name, "`" + item.name + "` is bounded twice in this budget", {{item.name_span, "again here"}});
+                if (const ast::Expr* use = uses_sweep_name(*item.bound))
+                    check_fail(ErrorClass::Name, "a budget's bound cannot use the sweep's `" + use->text + "`",
+                               {{use->span, "defined in the sweep"}},
+                               "a bound is computed once, before the sweep; for a limit that varies, write `constraint " +
+                                   item.name + " " + item.op + " " + use->text + "`");
                 add_bound(item, check_budget_bound(item, visible, sweep->frame_size), nullptr);
             }
             continue;
@@ -510,8 +531,8 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
         if (found) continue;
         if (b->name.empty())
             check_fail(ErrorClass::Name, "there is no unnamed budget before this sweep", {{b->span, ""}},
-                       "declare one before the sweep (`budget { compute <= 1e22 FLOP }`), or give this one its limits: "
-                       "`budget { compute <= 1e22 FLOP }`");
+                       "declare one at the top level before the sweep, or write this sweep's limits here: "
+                       "`budget { time <= 30 day }`");
         std::vector<std::string> names;
         for (auto& d : declared_budgets_)
             if (!d.stmt->name.empty()) names.push_back(d.stmt->name);
