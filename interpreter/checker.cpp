@@ -290,14 +290,20 @@ CheckedStmt Checker::check(const ast::Stmt& s) {
         }
         case ast::StmtKind::Budget: {
             out.kind = CheckedStmt::Kind::Budget;
-            for (size_t i = 0; i < s.items.size(); ++i) {
-                const ast::BudgetItem& item = s.items[i];
-                for (size_t j = 0; j < i; ++j)
-                    if (s.items[j].name == item.name)
-                        check_fail(ErrorClass::Name, "`" + item.name + "` is bounded twice in this budget", {{item.name_span, "again here"}});
-                out.exprs.push_back(check_budget_bound(item, bindings_.size(), out.frame_size));
+            try {
+                for (size_t i = 0; i < s.items.size(); ++i) {
+                    const ast::BudgetItem& item = s.items[i];
+                    for (size_t j = 0; j < i; ++j)
+                        if (s.items[j].name == item.name)
+                            check_fail(ErrorClass::Name, "`" + item.name + "` is bounded twice in this budget", {{item.name_span, "again here"}});
+                    out.exprs.push_back(check_budget_bound(item, bindings_.size(), out.frame_size));
+                }
+            } catch (DiagnosticError&) {
+                // Known but broken: a sweep that applies it reports nothing more.
+                declared_budgets_.push_back({&s, bindings_.size(), true});
+                throw;
             }
-            declared_budgets_.push_back({&s, bindings_.size()});
+            declared_budgets_.push_back({&s, bindings_.size(), false});
             return out;
         }
         case ast::StmtKind::Expression:
@@ -526,6 +532,7 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
         for (auto& d : declared_budgets_) {
             if (d.stmt->name != b->name) continue;
             found = true;
+            if (d.broken) continue;  // its error is reported already
             for (auto& item : d.stmt->items) add_bound(item, check_budget_bound(item, d.visible, sweep->frame_size), b);
         }
         if (found) continue;
@@ -654,7 +661,7 @@ void Checker::rollback(const Mark& m) {
     globals_.resize(m.globals);
     while (fns_.size() > m.fns) fns_.pop_back();
     budgets_.resize(m.budgets);
-    declared_budgets_.resize(m.declared_budgets, DeclaredBudget{nullptr, 0});
+    declared_budgets_.resize(m.declared_budgets, DeclaredBudget{nullptr, 0, false});
     units_.rollback(m.units);
 }
 

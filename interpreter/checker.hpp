@@ -163,6 +163,7 @@ private:
     struct DeclaredBudget {
         const ast::Stmt* stmt;
         size_t visible;
+        bool broken;  // it failed to check: applying it adds nothing (and no second error)
     };
     std::vector<DeclaredBudget> declared_budgets_;
     size_t prelude_end_ = 0;
