@@ -222,7 +222,10 @@ private:
         uint64_t order = order_++;
         double key = s_.objective >= 0 && s_.items[s_.objective].maximize ? -objective_ : objective_;
         auto value = [&](const CheckedSweep::Column& c) { return c.slot >= 0 ? frame_[c.slot] : Value(objective_); };
-        auto at = [&](int c) { return value(s_.columns[c]).num(); };
+        auto at = [&](int c) {
+            const auto& col = s_.columns[c];
+            return col.slot >= 0 ? frame_[col.slot].num() : objective_;
+        };
         auto make = [&] {
             Row row{key, order, {}};
             row.values.reserve(s_.columns.size());
