@@ -66,7 +66,7 @@ enum class StmtKind {
     Sweep,       // sweep [name] { body }: a grid search
     Axis,        // in a sweep: name in value (a list)
     Objective,   // in a sweep: minimize value | maximize value (keyword says which)
-    Report,      // in a sweep: report top values[0] | pareto(values[0], values[1]) | all [to message]
+    Report,      // in a sweep: report top values[0] | pareto[(values...)] | all [to message]
 };
 
 struct Param {
@@ -95,6 +95,7 @@ struct Stmt {
     std::vector<ExprPtr> values;  // print
     ExprPtr message;              // assert
     std::vector<BudgetItem> items;
+    bool reference = false;  // budget in a sweep without a block: applies the top-level budget `name`
     std::vector<std::string> prefixes;  // unit: "si", "binary"
     bool autoscale = false;
     std::string doc;  // text of `##` comments right above the statement

@@ -516,6 +516,7 @@ private:
                     out += (k ? ", " : "") + expr(*s.values[k], end_col(indent, out) + (k ? 2 : 0), indent, IF);
                 return out;
             case StmtKind::Budget: {
+                if (s.reference) return s.name.empty() ? "budget" : "budget " + s.name;
                 out = s.name.empty() ? "budget " : "budget " + s.name + " ";
                 if (s.items.empty() && !has_comment(s.span.begin, s.span.end)) return out + "{}";
                 Items items{s.items.size(),
@@ -545,7 +546,11 @@ private:
             case StmtKind::Report:
                 out = "report " + s.keyword;
                 if (s.keyword == "top") out += " " + expr(*s.values[0], end_col(indent, out) + 1, indent, ADD);
-                if (s.keyword == "pareto") out += "(" + s.values[0]->text + ", " + s.values[1]->text + ")";
+                if (s.keyword == "pareto" && !s.values.empty()) {
+                    out += "(";
+                    for (size_t k = 0; k < s.values.size(); ++k) out += (k ? ", " : "") + s.values[k]->text;
+                    out += ")";
+                }
                 if (s.message) out += " to " + string_lit(*s.message, end_col(indent, out) + 4, indent);
                 return out;
         }

@@ -178,13 +178,18 @@ struct kw_top : TAO_PEGTL_KEYWORD("top") {};
 struct kw_pareto : TAO_PEGTL_KEYWORD("pareto") {};
 struct kw_all : TAO_PEGTL_KEYWORD("all") {};
 struct report_top : seq<kw_top, sp, must<additive>> {};
-struct report_pareto : seq<kw_pareto, sp, must<one<'('>>, ws, must<name>, ws, must<one<','>>, ws, must<name>, ws,
-                           must<close_paren>> {};
+// `pareto` alone: the frontier of the objectives; `pareto(x, y, ...)`: of the named columns.
+struct pareto_names : seq<one<'('>, ws, must<name>, star<comma, must<name>>, ws, must<close_paren>> {};
+struct report_pareto : seq<kw_pareto, opt<sp, pareto_names>> {};
 struct report_all : kw_all {};
 struct report_kind : sor<report_top, report_pareto, report_all> {};
 struct report_file : seq<sp, kw_to, ws, must<string_lit>> {};
 struct report : seq<kw_report, ws, must<report_kind>, opt<report_file>> {};
-struct sweep_item : sor<let_stmt, constraint_stmt, objective, report, axis> {};
+// In a sweep: `budget { items }` bounds the sweep's own axes and lets; `budget NAME` (or `budget`
+// alone) applies the top-level budget of that name (or the unnamed one).
+struct budget_block : seq<one<'{'>, ws, opt<list<budget_item, item_sep>, opt<item_sep>>, ws, must<close_brace>> {};
+struct sweep_budget : seq<kw_budget, opt<sp, name>, opt<sp, budget_block>> {};
+struct sweep_item : sor<let_stmt, constraint_stmt, objective, report, sweep_budget, axis> {};
 struct sweep_stmt : seq<kw_sweep, sp, opt<name, sp>, must<one<'{'>>, ws, opt<list<sweep_item, item_sep>, opt<item_sep>>,
                         ws, must<close_brace>> {};
 
@@ -213,7 +218,7 @@ template <> inline constexpr auto error_message<str_close> = "unterminated strin
 template <> inline constexpr auto error_message<name> = "expected a name";
 template <> inline constexpr auto error_message<module_name> = "expected a module name";
 template <> inline constexpr auto error_message<reserved_name> = "a keyword cannot be used as a name";
-template <> inline constexpr auto error_message<report_kind> = "expected `top N`, `pareto(x, y)` or `all` after `report`";
+template <> inline constexpr auto error_message<report_kind> = "expected `top N`, `pareto`, `pareto(x, y)` or `all` after `report`";
 template <> inline constexpr auto error_message<one<','>> = "expected `,`";
 template <> inline constexpr auto error_message<assign> = "expected `=`";
 template <> inline constexpr auto error_message<kw_then> = "expected `then`";

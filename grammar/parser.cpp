@@ -35,7 +35,7 @@ using selector = pt::selector<
                           g::assert_message, g::assert_stmt, g::print_stmt, g::budget_item, g::budget_stmt,
                           g::constraint_stmt, g::expr_stmt, g::range_log, g::sweep_stmt, g::axis, g::objective,
                           g::kw_minimize, g::kw_maximize, g::report, g::report_top, g::report_pareto,
-                          g::report_all, g::report_file>,
+                          g::report_all, g::report_file, g::pareto_names, g::sweep_budget, g::budget_block>,
     pt::fold_one::on<g::postfix, g::power, g::pow_rhs, g::unit_atom, g::unary, g::multiplicative, g::additive,
                      g::range, g::comparison, g::logic_not, g::logic_and, g::logic_or, g::conversion>>;
 
@@ -383,6 +383,22 @@ public:
             }
             return s;
         }
+        if (n.is_type<g::sweep_budget>()) {
+            auto s = stmt(StmtKind::Budget, n);
+            s->keyword = "budget";
+            s->reference = true;
+            for (auto& c : n.children) {
+                if (c->is_type<g::name>()) {
+                    set_name(*s, *c);
+                    continue;
+                }
+                s->reference = false;  // a block
+                for (auto& item : c->children)
+                    s->items.push_back({item->children[0]->string(), span(*item->children[0]), item->children[1]->string(),
+                                        expr(*item->children[2])});
+            }
+            return s;
+        }
         if (n.is_type<g::sweep_stmt>()) {
             auto s = stmt(StmtKind::Sweep, n);
             s->keyword = "sweep";
@@ -414,7 +430,8 @@ public:
                 s->values.push_back(expr(*kind.children[0]));
             } else if (kind.is_type<g::report_pareto>()) {
                 s->keyword = "pareto";
-                for (auto& c : kind.children) s->values.push_back(expr(*c));
+                for (auto& names : kind.children)
+                    for (auto& c : names->children) s->values.push_back(expr(*c));
             } else {
                 s->keyword = "all";
             }

@@ -289,29 +289,21 @@ CheckedStmt Checker::check(const ast::Stmt& s) {
             return out;
         }
         case ast::StmtKind::Budget: {
-            // Budget quantities with a fixed meaning must be bounded in their own dimension.
-            static const std::map<std::string, std::string> known = {
-                {"compute", "Compute"}, {"time", "Time"},   {"cost", "Money"},
-                {"memory", "Data"},     {"energy", "Energy"}, {"power", "Power"}};
             out.kind = CheckedStmt::Kind::Budget;
-            for (size_t i = 0; i < s.items.size(); ++i) {
-                const ast::BudgetItem& item = s.items[i];
-                for (size_t j = 0; j < i; ++j)
-                    if (s.items[j].name == item.name)
-                        check_fail(ErrorClass::Name, "`" + item.name + "` is bounded twice in this budget", {{item.name_span, "again here"}});
-                TExprPtr v = ec.check(*item.bound);
-                if (!v->type.is(Type::Kind::Number))
-                    check_fail(ErrorClass::Type, "a budget bound must be a number", {{v->span, type_name(v->type, units_)}});
-                auto k = known.find(item.name);
-                if (k != known.end()) {
-                    auto want = units_.find_dimension(k->second);
-                    if (want && !(*want == v->type.dim))
-                        check_fail(ErrorClass::Dimension,
-                             "a budget on `" + item.name + "` must be " + k->second + ", not " + type_name(v->type, units_),
-                             {{item.name_span, k->second}, {v->span, type_name(v->type, units_)}});
+            try {
+                for (size_t i = 0; i < s.items.size(); ++i) {
+                    const ast::BudgetItem& item = s.items[i];
+                    for (size_t j = 0; j < i; ++j)
+                        if (s.items[j].name == item.name)
+                            check_fail(ErrorClass::Name, "`" + item.name + "` is bounded twice in this budget", {{item.name_span, "again here"}});
+                    out.exprs.push_back(check_budget_bound(item, bindings_.size(), out.frame_size));
                 }
-                out.exprs.push_back(std::move(v));
+            } catch (DiagnosticError&) {
+                // Known but broken: a sweep that applies it reports nothing more.
+                declared_budgets_.push_back({&s, bindings_.size(), true});
+                throw;
             }
+            declared_budgets_.push_back({&s, bindings_.size(), false});
             return out;
         }
         case ast::StmtKind::Expression:
@@ -329,17 +321,46 @@ CheckedStmt Checker::check(const ast::Stmt& s) {
     return out;
 }
 
+TExprPtr Checker::check_budget_bound(const ast::BudgetItem& item, size_t visible, int& frame) {
+    // Budget quantities with a fixed meaning must be bounded in their own dimension.
+    static const std::map<std::string, std::string> known = {
+        {"compute", "Compute"}, {"time", "Time"},   {"cost", "Money"},
+        {"memory", "Data"},     {"energy", "Energy"}, {"power", "Power"}};
+    ExprChecker ec(*this, visible, frame);
+    TExprPtr v = ec.check(*item.bound);
+    if (!v->type.is(Type::Kind::Number))
+        check_fail(ErrorClass::Type, "a budget bound must be a number", {{v->span, type_name(v->type, units_)}});
+    auto k = known.find(item.name);
+    if (k != known.end()) {
+        auto want = units_.find_dimension(k->second);
+        if (want && !(*want == v->type.dim))
+            check_fail(ErrorClass::Dimension,
+                       "a budget on `" + item.name + "` must be " + k->second + ", not " + type_name(v->type, units_),
+                       {{item.name_span, k->second}, {v->span, type_name(v->type, units_)}});
+    }
+    return v;
+}
+
 std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
+    using Kind = CheckedSweep::Item::Kind;
     auto sweep = std::make_unique<CheckedSweep>();
     sweep->name = s.name;
     sweep->span = s.span;
-    ExprChecker ec(*this, bindings_.size(), sweep->frame_size);
+    const size_t visible = bindings_.size();
+    ExprChecker ec(*this, visible, sweep->frame_size);
     auto is_scalar_like = [](const Type& t) {
         return t.is(Type::Kind::Number) || t.is(Type::Kind::Bool) || t.is(Type::Kind::String);
     };
-    std::vector<const ast::Stmt*> reports;
+    struct Local {  // an axis or let of the sweep, and the item that defines it
+        std::string name;
+        int slot;
+        Type type;
+        size_t item;
+    };
+    std::vector<Local> locals;
+    std::vector<const ast::Stmt*> reports, budgets;
+    int hidden[2] = {0, 0};  // objectives kept in a hidden let, by keyword (minimize, maximize)
     for (auto& item : s.body) {
-        using Kind = CheckedSweep::Item::Kind;
         switch (item->kind) {
             case ast::StmtKind::Axis: {
                 TExprPtr values = ec.check(*item->value);
@@ -353,6 +374,7 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
                 Type elem = *values->type.elem;
                 int slot = ec.add_local(item->name, elem);
                 sweep->columns.push_back({item->name, elem, slot});
+                locals.push_back({item->name, slot, elem, sweep->items.size()});
                 sweep->items.push_back({Kind::Axis, item->name, slot, std::move(values)});
                 break;
             }
@@ -360,6 +382,7 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
                 TExprPtr v = ec.check(*item->value);
                 int slot = ec.add_local(item->name, v->type);
                 if (is_scalar_like(v->type)) sweep->columns.push_back({item->name, v->type, slot});
+                locals.push_back({item->name, slot, v->type, sweep->items.size()});
                 sweep->items.push_back({Kind::Let, item->name, slot, std::move(v)});
                 break;
             }
@@ -376,35 +399,194 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
                 if (!v->type.is(Type::Kind::Number))
                     check_fail(ErrorClass::Type, "`" + item->keyword + "` needs a number, not " + type_name(v->type, units_),
                                {{v->span, type_name(v->type, units_)}});
-                if (sweep->objective >= 0)
-                    check_fail(ErrorClass::Type, "a sweep has one objective", {{item->span, "a second one"}},
-                               "for a trade-off between two quantities, use `report pareto(x, y)`");
-                sweep->objective = static_cast<int>(sweep->items.size());
-                bool named = item->value->kind == ast::ExprKind::Name;
-                if (!named) sweep->columns.push_back({item->keyword, v->type, -1});
-                sweep->items.push_back({Kind::Objective, named ? item->value->text : "", -1, std::move(v),
-                                        item->keyword == "maximize"});
+                bool maximize = item->keyword == "maximize";
+                // The name of an axis or let is its column; any other expression gets a hidden let.
+                int column = -1;
+                if (v->op == Op::Local)
+                    for (size_t c = 0; c < sweep->columns.size(); ++c)
+                        if (sweep->columns[c].slot == v->slot) column = static_cast<int>(c);
+                bool named = column >= 0;
+                if (named) {
+                    for (auto& o : sweep->objectives)
+                        if (o.column == column)
+                            check_fail(ErrorClass::Name, "`" + sweep->columns[column].name + "` is already an objective",
+                                       {{item->value->span, "again here"}, {o.span, "first here"}});
+                } else {
+                    int n = ++hidden[maximize ? 1 : 0];
+                    std::string name = n == 1 ? item->keyword : item->keyword + " " + std::to_string(n);
+                    Type type = v->type;
+                    Span span = v->span;
+                    int slot = ec.add_local("", type);  // no name: nothing can refer to it
+                    column = static_cast<int>(sweep->columns.size());
+                    sweep->columns.push_back({name, type, slot});
+                    sweep->items.push_back({Kind::Let, "", slot, std::move(v)});
+                    v = std::make_unique<TExpr>();
+                    v->op = Op::Local;
+                    v->type = type;
+                    v->span = span;
+                    v->slot = slot;
+                }
+                sweep->objectives.push_back({column, maximize, item->span});
+                if (sweep->objective < 0) {  // the first objective is the key of `report top`
+                    sweep->objective = static_cast<int>(sweep->items.size());
+                    sweep->items.push_back({Kind::Objective, named ? sweep->columns[column].name : "", -1, std::move(v), maximize});
+                }
                 break;
             }
             case ast::StmtKind::Report: reports.push_back(item.get()); break;
+            case ast::StmtKind::Budget: budgets.push_back(item.get()); break;
             default: break;
         }
     }
     bool has_axis = false;
-    for (auto& i : sweep->items) has_axis = has_axis || i.kind == CheckedSweep::Item::Kind::Axis;
+    for (auto& i : sweep->items) has_axis = has_axis || i.kind == Kind::Axis;
     if (!has_axis) check_fail(ErrorClass::Type, "a sweep needs at least one axis", {{s.span, ""}}, "add one: `n in [1, 2, 4]`");
+
+    // Budgets: each item `name op bound` becomes the constraint `name op bound`, placed right after
+    // the item that defines `name` (wherever the budget is written) so that it prunes early. Bounds
+    // do not depend on the sweep: they see the names outside it, as a top-level budget does.
+    std::vector<std::pair<size_t, CheckedSweep::Item>> bounds;  // (defining item, constraint)
+    auto add_bound = [&](const ast::BudgetItem& b, TExprPtr bound, const ast::Stmt* applied) {
+        std::vector<Label> here;
+        if (applied) here.push_back({applied->span, "applied here"});
+        auto with = [&](std::vector<Label> labels) {
+            labels.insert(labels.end(), here.begin(), here.end());
+            return labels;
+        };
+        const Local* local = nullptr;
+        for (auto it = locals.rbegin(); it != locals.rend() && !local; ++it)
+            if (it->name == b.name) local = &*it;
+        if (!local) {
+            std::vector<std::string> names;
+            for (auto& l : locals) names.push_back(l.name);
+            std::string guess = closest_name(b.name, names);
+            std::string help = !guess.empty()           ? "did you mean `" + guess + "`?"
+                               : lookup(b.name) != nullptr ? "a budget in a sweep bounds the sweep's own axes and lets; `" + b.name +
+                                                                 "` is defined outside it"
+                                                           : "define it in the sweep (`let " + b.name + " = ...`), or bound an axis or let";
+            check_fail(ErrorClass::Name, "`" + b.name + "` is not an axis or let of this sweep", with({{b.name_span, "not in this sweep"}}),
+                       help);
+        }
+        if (!local->type.is(Type::Kind::Number) && !local->type.is(Type::Kind::Any))
+            check_fail(ErrorClass::Type, "a budget bounds a number, and `" + b.name + "` is " + type_name(local->type, units_),
+                       with({{b.name_span, type_name(local->type, units_)}}));
+        if (local->type.is(Type::Kind::Number) && !(local->type.dim == bound->type.dim)) {
+            std::string help = dimension_help(local->type.dim, bound->type.dim, units_);
+            check_fail(ErrorClass::Dimension,
+                       "`" + b.name + "` is " + type_name(local->type, units_) + ", but its budget is " + type_name(bound->type, units_),
+                       with({{b.name_span, type_name(local->type, units_)}, {bound->span, type_name(bound->type, units_)}}),
+                       help.empty() ? "bound `" + b.name + "` in " + type_name(local->type, units_) + ", or bound another quantity" : help);
+        }
+        static const std::map<std::string, Op> ops = {{"<=", Op::Le}, {"<", Op::Lt}, {">=", Op::Ge},
+                                                      {">", Op::Gt},  {"==", Op::Eq}, {"!=", Op::Ne}};
+        auto value = std::make_unique<TExpr>();
+        value->op = Op::Local;
+        value->type = local->type;
+        value->span = b.name_span;
+        value->slot = local->slot;
+        auto test = std::make_unique<TExpr>();
+        test->op = ops.at(b.op);
+        test->type = Type::boolean();
+        test->span = b.name_span.to(bound->span);
+        test->kids.push_back(std::move(value));
+        test->kids.push_back(std::move(bound));
+        bounds.emplace_back(local->item, CheckedSweep::Item{Kind::Constraint, "", -1, std::move(test)});
+    };
+    // A name of the sweep in a bound (the first found), which the bound cannot see.
+    std::function<const ast::Expr*(const ast::Expr&)> uses_sweep_name = [&](const ast::Expr& e) -> const ast::Expr* {
+        if (e.kind == ast::ExprKind::Name) {
+            for (auto& l : locals)
+                if (l.name == e.text) return &e;
+            return nullptr;
+        }
+        // Not the units of `5 GB` or of a conversion, nor a callee.
+        size_t n = e.kind == ast::ExprKind::Juxtapose || e.kind == ast::ExprKind::Convert ? 1 : e.args.size();
+        for (size_t i = e.kind == ast::ExprKind::Call ? 1 : 0; i < n; ++i)
+            if (const ast::Expr* found = uses_sweep_name(*e.args[i])) return found;
+        for (auto& part : e.parts)
+            if (part.expr)
+                if (const ast::Expr* found = uses_sweep_name(*part.expr)) return found;
+        return nullptr;
+    };
+    for (const ast::Stmt* b : budgets) {
+        if (!b->reference) {
+            if (!b->name.empty())
+                check_fail(ErrorClass::Name, "a budget block in a sweep has no name", {{b->name_span, ""}},
+                           "write `budget { ... }` for this sweep's own limits, or `budget " + b->name +
+                               "` alone to apply the top-level budget `" + b->name + "`");
+            for (size_t i = 0; i < b->items.size(); ++i) {
+                const ast::BudgetItem& item = b->items[i];
+                for (size_t j = 0; j < i; ++j)
+                    if (b->items[j].name == item.name)
+                        check_fail(ErrorClass::Name, "`" + item.name + "` is bounded twice in this budget", {{item.name_span, "again here"}});
+                if (const ast::Expr* use = uses_sweep_name(*item.bound))
+                    check_fail(ErrorClass::Name, "a budget's bound cannot use the sweep's `" + use->text + "`",
+                               {{use->span, "defined in the sweep"}},
+                               "a bound is computed once, before the sweep; for a limit that varies, write `constraint " +
+                                   item.name + " " + item.op + " " + use->text + "`");
+                add_bound(item, check_budget_bound(item, visible, sweep->frame_size), nullptr);
+            }
+            continue;
+        }
+        bool found = false;
+        for (auto& d : declared_budgets_) {
+            if (d.stmt->name != b->name) continue;
+            found = true;
+            if (d.broken) continue;  // its error is reported already
+            for (auto& item : d.stmt->items) add_bound(item, check_budget_bound(item, d.visible, sweep->frame_size), b);
+        }
+        if (found) continue;
+        if (b->name.empty())
+            check_fail(ErrorClass::Name, "there is no unnamed budget before this sweep", {{b->span, ""}},
+                       "declare one at the top level before the sweep, or write this sweep's limits here: "
+                       "`budget { time <= 30 day }`");
+        std::vector<std::string> names;
+        for (auto& d : declared_budgets_)
+            if (!d.stmt->name.empty()) names.push_back(d.stmt->name);
+        std::string guess = closest_name(b->name, names);
+        check_fail(ErrorClass::Name, "there is no budget named `" + b->name + "`", {{b->name_span, "not a budget"}},
+                   !guess.empty() ? "did you mean `" + guess + "`?"
+                                  : "declare it before the sweep: `budget " + b->name + " { time <= 30 day }`");
+    }
+    if (!bounds.empty()) {
+        std::vector<CheckedSweep::Item> items = std::move(sweep->items);
+        sweep->items.clear();
+        const int objective = sweep->objective;
+        for (size_t i = 0; i < items.size(); ++i) {
+            if (static_cast<int>(i) == objective) sweep->objective = static_cast<int>(sweep->items.size());
+            sweep->items.push_back(std::move(items[i]));
+            for (auto& [after, constraint] : bounds)
+                if (after == i) sweep->items.push_back(std::move(constraint));
+        }
+    }
+
     auto column = [&](const ast::Expr& e) {
         for (size_t i = 0; i < sweep->columns.size(); ++i)
             if (sweep->columns[i].name == e.text && sweep->columns[i].type.is(Type::Kind::Number)) return static_cast<int>(i);
+        for (auto& c : sweep->columns)
+            if (c.name == e.text)
+                check_fail(ErrorClass::Type, "`" + e.text + "` is " + type_name(c.type, units_) + ": a Pareto frontier needs numbers",
+                           {{e.span, type_name(c.type, units_)}}, "name numeric axes or lets");
         std::vector<std::string> names;
         for (auto& c : sweep->columns) names.push_back(c.name);
         std::string guess = closest_name(e.text, names);
         check_fail(ErrorClass::Name, "`" + e.text + "` is not a numeric axis or let of this sweep", {{e.span, ""}},
                    guess.empty() ? "" : "did you mean `" + guess + "`?");
     };
-    const CheckedSweep::Item* objective = sweep->objective >= 0 ? &sweep->items[sweep->objective] : nullptr;
+    // A quantity the sweep maximizes is maximized on a frontier too; the others are minimized.
+    auto maximized = [&](int c) {
+        for (auto& o : sweep->objectives)
+            if (o.column == c) return o.maximize;
+        return false;
+    };
+    auto frontier_of_objectives = [&](CheckedSweep::Report& report) {
+        for (auto& o : sweep->objectives) {
+            report.columns.push_back(o.column);
+            report.maximize.push_back(o.maximize);
+        }
+    };
     for (const ast::Stmt* r : reports) {
-        CheckedSweep::Report report{CheckedSweep::Report::Kind::All, nullptr, -1, -1, false, false, "", r->span};
+        CheckedSweep::Report report{CheckedSweep::Report::Kind::All, nullptr, {}, {}, "", r->span};
         if (r->message) {
             for (auto& part : r->message->parts) {
                 if (part.expr) check_fail(ErrorClass::Type, "a report file name cannot interpolate", {{r->message->span, ""}});
@@ -413,7 +595,7 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
         }
         if (r->keyword == "top") {
             report.kind = CheckedSweep::Report::Kind::Top;
-            if (!objective)
+            if (sweep->objectives.empty())
                 check_fail(ErrorClass::Type, "`report top` needs an objective", {{r->span, ""}},
                            "add `minimize EXPR` or `maximize EXPR` to the sweep");
             int frame = 0;
@@ -423,19 +605,38 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
                 check_fail(ErrorClass::Type, "`report top` needs a count", {{r->values[0]->span, type_name(report.count->type, units_)}});
         } else if (r->keyword == "pareto") {
             report.kind = CheckedSweep::Report::Kind::Pareto;
-            report.x = column(*r->values[0]);
-            report.y = column(*r->values[1]);
-            // A quantity the sweep maximizes is maximized on the frontier too; others are minimized.
-            report.x_max = objective && objective->maximize && objective->name == r->values[0]->text;
-            report.y_max = objective && objective->maximize && objective->name == r->values[1]->text;
+            if (r->values.empty()) {
+                if (sweep->objectives.size() < 2)
+                    check_fail(ErrorClass::Type,
+                               std::string("`report pareto` alone is the frontier of the objectives, and this sweep has ") +
+                                   (sweep->objectives.empty() ? "none" : "one"),
+                               {{r->span, ""}}, "name two or more columns, `report pareto(cost, loss)`, or add another `minimize` or `maximize`");
+                frontier_of_objectives(report);
+            } else {
+                if (r->values.size() < 2)
+                    check_fail(ErrorClass::Type, "a Pareto frontier needs two or more columns", {{r->values[0]->span, "only one"}},
+                               "name another: `report pareto(" + r->values[0]->text + ", y)`, or write `report pareto` for the "
+                               "frontier of the objectives");
+                for (size_t i = 0; i < r->values.size(); ++i) {
+                    for (size_t j = 0; j < i; ++j)
+                        if (r->values[j]->text == r->values[i]->text)
+                            check_fail(ErrorClass::Name, "`" + r->values[i]->text + "` is named twice", {{r->values[i]->span, "again here"}});
+                    int c = column(*r->values[i]);
+                    report.columns.push_back(c);
+                    report.maximize.push_back(maximized(c));
+                }
+            }
         }
         sweep->reports.push_back(std::move(report));
     }
     if (sweep->reports.empty()) {
-        // Without a report: the best 10 by the objective, or every point.
-        CheckedSweep::Report report{objective ? CheckedSweep::Report::Kind::Top : CheckedSweep::Report::Kind::All,
-                                    nullptr, -1, -1, false, false, "", s.span};
-        if (objective) {
+        // Without a report: the frontier of several objectives, the best 10 by one, or every point.
+        CheckedSweep::Report report{CheckedSweep::Report::Kind::All, nullptr, {}, {}, "", s.span};
+        if (sweep->objectives.size() >= 2) {
+            report.kind = CheckedSweep::Report::Kind::Pareto;
+            frontier_of_objectives(report);
+        } else if (sweep->objectives.size() == 1) {
+            report.kind = CheckedSweep::Report::Kind::Top;
             report.count = std::make_unique<TExpr>();
             report.count->op = Op::Const;
             report.count->type = Type::number(Dim{});
@@ -446,7 +647,9 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
     return sweep;
 }
 
-Checker::Mark Checker::mark() const { return {bindings_.size(), globals_.size(), fns_.size(), budgets_.size(), units_.mark()}; }
+Checker::Mark Checker::mark() const {
+    return {bindings_.size(), globals_.size(), fns_.size(), budgets_.size(), declared_budgets_.size(), units_.mark()};
+}
 
 void Checker::rollback(const Mark& m) {
     while (bindings_.size() > m.bindings) {
@@ -458,6 +661,7 @@ void Checker::rollback(const Mark& m) {
     globals_.resize(m.globals);
     while (fns_.size() > m.fns) fns_.pop_back();
     budgets_.resize(m.budgets);
+    declared_budgets_.resize(m.declared_budgets, DeclaredBudget{nullptr, 0, false});
     units_.rollback(m.units);
 }
 

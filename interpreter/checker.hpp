@@ -42,24 +42,36 @@ struct Binding {
 
 // A sweep: its items run in order, each axis opening a loop around the items after it, so work
 // that depends only on outer axes is done once per outer value.
+//
+// Objectives: the first is an `Objective` item (the key of `report top`); every objective, the first
+// included, is also a column. One that is not simply the name of an axis or let gets a hidden `Let`
+// item (no name) right before it, holding its value in a column named `minimize`/`maximize`
+// (`minimize 2`, ... when several share the keyword), so every column has a frame slot. Budgets in
+// the sweep become ordinary `Constraint` items, placed right after the item that defines the name
+// they bound.
 struct CheckedSweep {
     struct Item {
         enum class Kind { Axis, Let, Constraint, Objective } kind;
-        std::string name;  // axis and let names
+        std::string name;  // axis and let names (empty for an objective's hidden let)
         int slot = -1;     // frame slot of an axis value or a let
         TExprPtr expr;     // axis: a list; let: the value; constraint: a Bool; objective: a number
         bool maximize = false;
     };
-    struct Column {  // what a report shows: axes, scalar lets, the objective if it is not a name
+    struct Column {  // what a report shows: axes, scalar lets, the objectives that are not names
         std::string name;
         Type type;
-        int slot = -1;       // frame slot, or -1 for the objective value
+        int slot = -1;       // frame slot (the checker gives every column one; -1 would be the objective value)
+    };
+    struct Objective {
+        int column = -1;     // index in columns
+        bool maximize = false;
+        Span span;
     };
     struct Report {
         enum class Kind { Top, Pareto, All } kind;
         TExprPtr count;                // top: how many
-        int x = -1, y = -1;            // pareto: column indices
-        bool x_max = false, y_max = false;
+        std::vector<int> columns;      // pareto: the column indices of its coordinates (two or more)
+        std::vector<bool> maximize;    // pareto: per coordinate, larger is better
         std::string file;              // "" for the terminal
         Span span;
     };
@@ -67,6 +79,7 @@ struct CheckedSweep {
     std::vector<Item> items;
     std::vector<Column> columns;
     std::vector<Report> reports;
+    std::vector<Objective> objectives;  // in the order written
     int objective = -1;  // index in items of the first objective, -1 if none
     int frame_size = 0;
     Span span;
@@ -116,7 +129,7 @@ public:
     const std::vector<BudgetEntry>& budgets() const { return budgets_; }
 
     struct Mark {
-        size_t bindings, globals, fns, budgets;
+        size_t bindings, globals, fns, budgets, declared_budgets;
         UnitTable::Mark units;
     };
     Mark mark() const;
@@ -133,6 +146,9 @@ private:
     void check_dimension(const ast::Stmt& s);
     void check_fn(const ast::Stmt& s);
     std::unique_ptr<CheckedSweep> check_sweep(const ast::Stmt& s);
+    // A budget item's bound, checked with the bindings `visible` (locals numbered from `frame`): a
+    // number, in the dimension of a well-known quantity (`compute`, `time`, ...).
+    TExprPtr check_budget_bound(const ast::BudgetItem& item, size_t visible, int& frame);
 
     UnitTable& units_;
     std::vector<Value>& globals_;
@@ -141,7 +157,15 @@ private:
     std::vector<Binding> bindings_;  // every definition ever made, in order; later ones shadow
     std::map<std::string, std::vector<size_t>> by_name_;
     std::deque<FnDef> fns_;
-    std::vector<BudgetEntry> budgets_;
+    std::vector<BudgetEntry> budgets_;  // bounds, recorded when a budget statement runs
+    // Top-level budget blocks as checked, for `budget NAME` in a later sweep: the statement and the
+    // bindings visible to it (its bounds are checked again in that scope, inside the sweep).
+    struct DeclaredBudget {
+        const ast::Stmt* stmt;
+        size_t visible;
+        bool broken;  // it failed to check: applying it adds nothing (and no second error)
+    };
+    std::vector<DeclaredBudget> declared_budgets_;
     size_t prelude_end_ = 0;
     bool allow_redefinition_ = false;
 };

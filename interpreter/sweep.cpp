@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <ostream>
 #include <thread>
@@ -40,53 +41,107 @@ using Kind = CheckedSweep::Item::Kind;
 struct State {
     size_t limit = 0;
     std::vector<Row> rows;
+    // Pareto: room for the coordinates of the point being offered (smaller is better), so that the
+    // dominance test never allocates. Two coordinates: the frontier is a staircase keyed by x (y
+    // then descends), tested in O(log n); `rows` holds only points with a NaN coordinate, which
+    // neither dominate nor are dominated. Three or more: the coordinates of each row of `rows`,
+    // rows.size() × dimensions, tested one by one. settle() moves the staircase into `rows`.
+    std::vector<double> coords, point;
+    std::map<double, std::pair<double, Row>> stair;
 };
+
+void settle(State& state) {
+    for (auto& [x, entry] : state.stair) state.rows.push_back(std::move(entry.second));
+    state.stair.clear();
+}
 
 // Set by Ctrl-C (and by a sweep that must stop early); read by both backends.
 std::atomic<int32_t> g_halt{0};
 static_assert(std::atomic<int32_t>::is_always_lock_free);
 
-double coordinate(const Row& row, int column, bool maximize) {
-    double v = row.values[column].num();
-    return maximize ? -v : v;
-}
-
-void offer(const CheckedSweep::Report& report, State& state, Row row) {
+// Offers one point to one report. `key` is its objective (smaller is better), `at(c)` reads its
+// column c as a number, and `make()` builds its Row: only when the point is kept, so a point that
+// does not enter a top-K or a frontier costs no allocation. Returns whether it was kept.
+template <class At, class Make>
+bool offer(const CheckedSweep::Report& report, State& state, double key, const At& at, const Make& make) {
     auto& rows = state.rows;
     switch (report.kind) {
         case CheckedSweep::Report::Kind::Top: {
-            if (rows.size() == state.limit && !(row.key < rows.back().key)) return;
-            auto at = std::upper_bound(rows.begin(), rows.end(), row.key,
-                                       [](double key, const Row& r) { return key < r.key; });
-            rows.insert(at, std::move(row));
+            if (rows.size() == state.limit && !(key < rows.back().key)) return false;
+            auto where = std::upper_bound(rows.begin(), rows.end(), key, [](double k, const Row& r) { return k < r.key; });
+            rows.insert(where, make());
             if (rows.size() > state.limit) rows.pop_back();
-            return;
+            return true;
         }
         case CheckedSweep::Report::Kind::Pareto: {
-            double x = coordinate(row, report.x, report.x_max), y = coordinate(row, report.y, report.y_max);
-            for (const Row& r : rows) {
-                double rx = coordinate(r, report.x, report.x_max), ry = coordinate(r, report.y, report.y_max);
-                if (rx <= x && ry <= y) return;  // dominated, or equal to a point already kept
+            const size_t d = report.columns.size();
+            double* p = state.point.data();
+            for (size_t j = 0; j < d; ++j) {
+                double v = at(report.columns[j]);
+                p[j] = report.maximize[j] ? -v : v;
             }
-            std::erase_if(rows, [&](const Row& r) {
-                return x <= coordinate(r, report.x, report.x_max) && y <= coordinate(r, report.y, report.y_max);
-            });
-            rows.push_back(std::move(row));
-            return;
+            // Dropped when a kept point is at least as good in every coordinate (equal included:
+            // the earliest of equal points stays); kept, it drops the points it dominates. Which
+            // points are kept does not depend on the order they are stored in.
+            if (d == 2) {
+                double x = p[0], y = p[1];
+                if (std::isnan(x) || std::isnan(y)) {
+                    rows.push_back(make());
+                    return true;
+                }
+                auto& stair = state.stair;
+                auto after = stair.upper_bound(x);  // the last before it has the least y of x' <= x
+                if (after != stair.begin() && std::prev(after)->second.first <= y) return false;
+                auto first = stair.lower_bound(x), last = first;  // x' >= x: those with y' >= y go
+                while (last != stair.end() && last->second.first >= y) ++last;
+                stair.erase(first, last);
+                stair.emplace_hint(last, x, std::pair<double, Row>(y, make()));
+                return true;
+            }
+            const double* kept = state.coords.data();
+            for (size_t r = 0; r < rows.size(); ++r, kept += d) {
+                size_t j = 0;
+                while (j < d && kept[j] <= p[j]) ++j;
+                if (j == d) return false;
+            }
+            size_t out = 0;
+            for (size_t r = 0; r < rows.size(); ++r) {
+                const double* q = state.coords.data() + r * d;
+                size_t j = 0;
+                while (j < d && p[j] <= q[j]) ++j;
+                if (j == d) continue;
+                if (out != r) {
+                    rows[out] = std::move(rows[r]);
+                    std::copy(q, q + d, state.coords.data() + out * d);
+                }
+                ++out;
+            }
+            rows.resize(out);
+            state.coords.resize(out * d);
+            rows.push_back(make());
+            state.coords.insert(state.coords.end(), p, p + d);
+            return true;
         }
         case CheckedSweep::Report::Kind::All:
             if (rows.size() >= kMaxRowsKept)
                 runtime_error(report.span, fmt::format("more than {} feasible points to report", kMaxRowsKept),
                               "add constraints, or report `top N` or `pareto(x, y)`");
-            rows.push_back(std::move(row));
-            return;
+            rows.push_back(make());
+            return true;
     }
+    return false;
+}
+
+// A Row already built (merging the reports of the JIT's chunks): offered as is.
+void offer_row(const CheckedSweep::Report& report, State& state, Row& row) {
+    offer(report, state, row.key, [&](int c) { return row.values[c].num(); }, [&] { return std::move(row); });
 }
 
 std::vector<State> initial_states(const CheckedSweep& s, Evaluator& eval) {
     std::vector<State> states(s.reports.size());
     for (size_t r = 0; r < s.reports.size(); ++r) {
         const auto& report = s.reports[r];
+        states[r].point.resize(report.columns.size());
         if (report.kind != CheckedSweep::Report::Kind::Top) continue;
         double k = eval.evaluate(*report.count, 0).num();
         if (k < 1 || k != std::floor(k) || k > static_cast<double>(kMaxRowsKept))
@@ -164,11 +219,20 @@ private:
 
     void leaf() {
         ++feasible_;
-        Row row{0, order_++, {}};
-        row.values.reserve(s_.columns.size());
-        for (auto& c : s_.columns) row.values.push_back(c.slot >= 0 ? frame_[c.slot] : Value(objective_));
-        if (s_.objective >= 0) row.key = s_.items[s_.objective].maximize ? -objective_ : objective_;
-        for (size_t r = 0; r < s_.reports.size(); ++r) offer(s_.reports[r], states_[r], row);
+        uint64_t order = order_++;
+        double key = s_.objective >= 0 && s_.items[s_.objective].maximize ? -objective_ : objective_;
+        auto value = [&](const CheckedSweep::Column& c) { return c.slot >= 0 ? frame_[c.slot] : Value(objective_); };
+        auto at = [&](int c) {
+            const auto& col = s_.columns[c];
+            return col.slot >= 0 ? frame_[col.slot].num() : objective_;
+        };
+        auto make = [&] {
+            Row row{key, order, {}};
+            row.values.reserve(s_.columns.size());
+            for (auto& c : s_.columns) row.values.push_back(value(c));
+            return row;
+        };
+        for (size_t r = 0; r < s_.reports.size(); ++r) offer(s_.reports[r], states_[r], key, at, make);
     }
 
     const CheckedSweep& s_;
@@ -209,9 +273,14 @@ Value column_value(const Type& t, double x, const std::vector<std::string>& stri
 void emit_row(void* sink_ptr, const double* row, int64_t order) {
     auto& sink = *static_cast<Sink*>(sink_ptr);
     const CheckedSweep& s = *sink.s;
-    Row r{row[s.columns.size()], static_cast<uint64_t>(order), {}};
-    r.values.reserve(s.columns.size());
-    for (size_t c = 0; c < s.columns.size(); ++c) r.values.push_back(column_value(s.columns[c].type, row[c], sink.code->strings));
+    const double key = row[s.columns.size()];
+    auto at = [&](int c) { return row[c]; };
+    auto make = [&] {
+        Row r{key, static_cast<uint64_t>(order), {}};
+        r.values.reserve(s.columns.size());
+        for (size_t c = 0; c < s.columns.size(); ++c) r.values.push_back(column_value(s.columns[c].type, row[c], sink.code->strings));
+        return r;
+    };
     auto& states = sink.chunk->states;
     for (size_t i = 0; i < s.reports.size(); ++i) {
         if (s.reports[i].kind == CheckedSweep::Report::Kind::All && states[i].rows.size() >= kMaxRowsKept) {
@@ -219,7 +288,7 @@ void emit_row(void* sink_ptr, const double* row, int64_t order) {
             g_halt.store(2);
             return;
         }
-        offer(s.reports[i], states[i], i + 1 == s.reports.size() ? std::move(r) : r);
+        offer(s.reports[i], states[i], key, at, make);
     }
     if (sink.all_top) {
         double t = -std::numeric_limits<double>::infinity();
@@ -359,13 +428,17 @@ Outcome run_jit(const CheckedSweep& s, Evaluator& eval, std::vector<State> initi
                                   "add constraints, or report `top N` or `pareto(x, y)`");
         }
         if (c.status == jit::kStopped || c.status < 0) result.interrupted = true;
-        for (size_t r = 0; r < s.reports.size(); ++r)
+        for (size_t r = 0; r < s.reports.size(); ++r) {
+            settle(c.states[r]);
             for (Row& row : c.states[r].rows) {
                 row.order += offset;
-                offer(s.reports[r], result.states[r], std::move(row));
+                offer_row(s.reports[r], result.states[r], row);
             }
+            c.states[r] = State{};  // its memory goes now
+        }
         offset += static_cast<uint64_t>(c.feasible);
     }
+    for (auto& st : result.states) settle(st);
     result.feasible = offset;
     return result;
 }
@@ -435,6 +508,7 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
             Runner runner(s, eval, std::move(initial));
             runner.run();
             outcome.states = std::move(runner.states());
+            for (auto& st : outcome.states) settle(st);
             outcome.feasible = runner.feasible();
             outcome.interrupted = runner.interrupted();
         } else {
@@ -477,18 +551,32 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
         const auto& rows = runner.rows(r);
         std::vector<Row> sorted = rows;
         if (report.kind == CheckedSweep::Report::Kind::Pareto) {
+            // By the first coordinate, then in enumeration order.
+            int first = report.columns[0];
             std::sort(sorted.begin(), sorted.end(), [&](const Row& a, const Row& b) {
-                double ax = a.values[report.x].num(), bx = b.values[report.x].num();
+                double ax = a.values[first].num(), bx = b.values[first].num();
                 return ax != bx ? ax < bx : a.order < b.order;
             });
         }
-        std::string what = report.kind == CheckedSweep::Report::Kind::Top
-                               ? fmt::format("top {} by {}", sorted.size(),
-                                             s.items[s.objective].maximize ? "largest objective" : "smallest objective")
-                           : report.kind == CheckedSweep::Report::Kind::Pareto
-                               ? fmt::format("Pareto frontier of {} and {} ({} points)", s.columns[report.x].name,
-                                             s.columns[report.y].name, sorted.size())
-                               : fmt::format("all {} feasible points", sorted.size());
+        std::string what;
+        if (report.kind == CheckedSweep::Report::Kind::Top) {
+            // Several objectives: `top` ranks by the first.
+            const auto& first = s.objectives.at(0);
+            const std::string& name = s.columns[first.column].name;
+            bool hidden = s.items[s.objective].name.empty();  // not an axis or let: no name to show
+            what = s.objectives.size() == 1
+                       ? fmt::format("top {} by {}", sorted.size(), first.maximize ? "largest objective" : "smallest objective")
+                   : hidden ? fmt::format("top {} by {} first objective", sorted.size(), first.maximize ? "largest" : "smallest")
+                            : fmt::format("top {} by {} {} (the first objective)", sorted.size(),
+                                          first.maximize ? "largest" : "smallest", name);
+        } else if (report.kind == CheckedSweep::Report::Kind::Pareto) {
+            std::string names;
+            for (size_t i = 0; i < report.columns.size(); ++i)
+                names += (i == 0 ? "" : i + 1 == report.columns.size() ? " and " : ", ") + s.columns[report.columns[i]].name;
+            what = fmt::format("Pareto frontier of {} ({} points)", names, sorted.size());
+        } else {
+            what = fmt::format("all {} feasible points", sorted.size());
+        }
         if (!report.file.empty()) {
             std::filesystem::path path = std::filesystem::path(report.file).is_absolute() ? report.file : dir + "/" + report.file;
             std::ofstream f(path);

@@ -3,6 +3,7 @@
 // the diagnostic for constructs the JIT does not compile.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -69,6 +70,7 @@ public:
              "let cfg = { a = 3, b = 0.5, name = \"m\" }\n"
              "let big = cfg with { a = 7 }\n"
              "fn upto(n) = [k for k in 1 .. n step 1 if k != 2]\n"
+             "budget lim { x0 <= 8 }\n"
              "sweep s {\n";
         nums_.clear();
         bools_.clear();
@@ -86,12 +88,25 @@ public:
         }
         int items = pick(1, 4);
         for (int i = 0; i < items; ++i) item(p);
-        bool objective = chance(0.8);
-        if (objective) p << "    " << (chance(0.5) ? "minimize " : "maximize ") << num(3) << "\n";
-        int report = pick(0, 3);
+        // Budgets: the top-level one, or the sweep's own on a numeric name (placed after its definition).
+        if (chance(0.15)) p << "    budget lim\n";
+        if (chance(0.2)) p << "    budget { " << nums_[pick(0, static_cast<int>(nums_.size()) - 1)] << (chance(0.5) ? " <= " : " >= ") << literal() << " }\n";
+        // Objectives: none, one, or up to three (a name is used once).
+        int objectives = chance(0.8) ? (chance(0.7) ? 1 : pick(2, 3)) : 0;
+        std::vector<std::string> used;
+        for (int i = 0; i < objectives; ++i) {
+            std::string e = num(3);
+            if (std::find(used.begin(), used.end(), e) != used.end()) continue;
+            used.push_back(e);
+            p << "    " << (chance(0.5) ? "minimize " : "maximize ") << e << "\n";
+        }
+        bool objective = !used.empty();
+        int report = pick(0, 4);
         if (report == 0 && objective) p << "    report top " << pick(1, 6) << "\n";
         if (report == 1 || (report == 0 && !objective)) p << "    report all\n";
         if (report == 2 && nums_.size() >= 2) p << "    report pareto(" << nums_[0] << ", " << nums_.back() << ")\n";
+        if (report == 3 && nums_.size() >= 3) p << "    report pareto(" << nums_[0] << ", " << nums_[1] << ", " << nums_.back() << ")\n";
+        if (report == 4 && used.size() >= 2) p << "    report pareto\n";
         p << "}\n";
         return p.str();
     }
@@ -217,7 +232,7 @@ TEST_CASE("random well-typed sweeps give the same output on both backends", "[ji
     // PLAN_JIT_PROGRAMS=5000 for a longer run; the default keeps the suite (and its ASan build) fast.
     const char* env = std::getenv("PLAN_JIT_PROGRAMS");
     const int programs = env ? std::atoi(env) : 1000;
-    int errors = 0, feasible = 0;
+    int errors = 0, feasible = 0, frontiers = 0, budgets = 0;
     for (int i = 0; i < programs; ++i) {
         std::string code = Generator(static_cast<uint32_t>(1000 + i)).program();
         INFO("seed " << 1000 + i << ":\n" << code);
@@ -231,7 +246,14 @@ TEST_CASE("random well-typed sweeps give the same output on both backends", "[ji
         REQUIRE(jit.exit_code == interp.exit_code);
         if (interp.exit_code != 0) ++errors;
         if (interp.text.find(" 0 feasible") == std::string::npos && interp.exit_code == 0) ++feasible;
+        if (interp.exit_code == 0 && interp.text.find("Pareto frontier of ") != std::string::npos &&
+            interp.text.find(", ") != std::string::npos)
+            ++frontiers;  // of three or more coordinates
+        if (interp.exit_code == 0 && code.find("    budget") != std::string::npos) ++budgets;
     }
+    UNSCOPED_INFO(frontiers << " frontiers of 3+ coordinates, " << budgets << " sweeps with budgets");
+    CHECK(frontiers > programs / 50);
+    CHECK(budgets > programs / 10);
     // The generator must exercise both paths: points found, and runtime errors on both sides.
     CHECK(feasible > programs / 3);
     CHECK(errors > 0);
