@@ -520,7 +520,7 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
         double run = secs - std::max(0.0, outcome.compile_ms) / 1000;
         std::string line = fmt::format("{}: backend {}", s.name.empty() ? "sweep" : "sweep " + s.name, options.backend == "interp" ? "interp" : "jit");
         if (outcome.compile_ms >= 0) line += fmt::format(", JIT compile {:.1f} ms", outcome.compile_ms);
-        line += fmt::format(", {} threads, run {:.3f} s", outcome.threads, run);
+        line += fmt::format(", {} threads, run {:.5f} s", outcome.threads, run);
         if (size > 0 && !outcome.interrupted)
             line += fmt::format(", {} points, {} points/s", format_number(size, true), human_rate(size / std::max(run, 1e-9)));
         line += fmt::format(", {} feasible", outcome.feasible);

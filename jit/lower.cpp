@@ -41,22 +41,32 @@ constexpr int64_t kBlock = 128;                 // points per block of the inner
 
 using Kind = CheckedSweep::Item::Kind;
 
-// The items of an axis: item i (0 <= i < count) is value(i) where valid(i) holds.
-struct Sequence {
-    llvm::Value* count = nullptr;                        // i64
-    std::function<llvm::Value*(llvm::Value*)> value;     // i64 → double
-    std::function<llvm::Value*(llvm::Value*)> valid;     // i64 → i1; empty when every item is
-    llvm::GlobalVariable* items = nullptr;               // a list known at compile time: its items
-    int64_t size = 0;
-    Interval range;                                      // of its numbers, when known
+// An axis whose items are known at compile time, as a table: values[i] is its value at point i.
+struct Known {
+    int item;                          // the axis's item index in the sweep
+    llvm::GlobalVariable* values;
+    Interval range;                    // of its numbers, when known
 };
 
-// An item of the innermost axis, loaded at `index` in a loop: tables may replace math done on it.
-struct InnerLoad {
-    llvm::Instruction* x;
-    llvm::Value* index;
-    Sequence seq;
+// The points of an axis loop: point i (0 <= i < count) is value(i) where valid(i) holds. A loop
+// over known lists (`known`, `size`) may stand for several adjacent axes, flattened: then point i
+// binds each of them to its table's item i.
+struct Sequence {
+    llvm::Value* count = nullptr;                        // i64
+    std::function<llvm::Value*(llvm::Value*)> value;     // i64 → double (one axis only)
+    std::function<llvm::Value*(llvm::Value*)> valid;     // i64 → i1; empty when every item is
+    std::vector<Known> known;                            // empty for lists computed in the loop nest
+    int64_t size = 0;
 };
+
+// The axes of the innermost loop, loaded at `index`: tables may replace math done on them.
+struct InnerLoad {
+    std::vector<std::pair<llvm::Instruction*, llvm::GlobalVariable*>> loads;
+    llvm::Value* index;
+    int64_t size;
+};
+
+constexpr int64_t kMaxFlat = 1 << 16;  // points of a flattened group of axes
 
 // Tables of math calls that depend on the innermost axis only hold at most this many doubles.
 constexpr int64_t kMaxTabled = 1 << 21;
@@ -104,6 +114,7 @@ public:
         init_->addFnAttr(llvm::Attribute::NoUnwind);
         init_builder_.emplace(llvm::BasicBlock::Create(ctx_, "entry", init_));
         split_ = split_size();
+        if (blocked_) group_ = flatten_group();
         if (split_ > 0) out_.progress_depth = std::max(out_.progress_depth, 1);
         auto* done = llvm::BasicBlock::Create(ctx_, "done", fn_);
         items(0, done);
@@ -165,7 +176,11 @@ private:
             int index = static_cast<int>(i);
             x_->clear_error();  // each item starts clean (else it would have left)
             switch (item.kind) {
-                case Kind::Axis: axis(index, cont); return;
+                case Kind::Axis:
+                    if (std::find(group_.begin() + (group_.empty() ? 0 : 1), group_.end(), index) != group_.end())
+                        break;  // bound with the flattened group
+                    axis(index, cont);
+                    return;
                 case Kind::Let:
                     x_->frame()[item.slot] = x_->lower(*item.expr);
                     check(index);
@@ -231,8 +246,9 @@ private:
     }
 
     // A counted loop from `start` while < `end`; body(i, next) fills the body and branches to next.
-    void counted_loop(const std::string& name, llvm::Value* start, llvm::Value* end, llvm::Value* stride,
-                      const std::function<void(llvm::Value*, llvm::BasicBlock*)>& body) {
+    // Returns the loop's back edge (to attach loop metadata to).
+    llvm::BranchInst* counted_loop(const std::string& name, llvm::Value* start, llvm::Value* end, llvm::Value* stride,
+                                   const std::function<void(llvm::Value*, llvm::BasicBlock*)>& body) {
         llvm::BasicBlock* pre = b_.GetInsertBlock();
         auto* header = llvm::BasicBlock::Create(ctx_, "loop." + name, fn_);
         auto* inside = llvm::BasicBlock::Create(ctx_, "body." + name, fn_);
@@ -248,8 +264,9 @@ private:
         b_.SetInsertPoint(latch);
         llvm::Value* next = b_.CreateAdd(i, stride, "", true, true);
         i->addIncoming(next, latch);
-        b_.CreateBr(header);
+        llvm::BranchInst* back = b_.CreateBr(header);
         b_.SetInsertPoint(exit);
+        return back;
     }
 
     llvm::Value* bind_axis(const CheckedSweep::Item& item, llvm::Value* x, Interval range) {
@@ -262,7 +279,7 @@ private:
     void axis(int index, llvm::BasicBlock* cont) {
         const auto& item = s_.items[index];
         size_t depth = axis_values_.size();
-        Sequence seq = sequence(*item.expr, index, depth);
+        Sequence seq = !group_.empty() && index == group_.front() ? flattened() : sequence(*item.expr, index, depth);
         llvm::Value* start = b_.getInt64(0);
         llvm::Value* end = seq.count;
         llvm::Value* lo = fn_->getArg(6);
@@ -284,39 +301,101 @@ private:
             end = b_.CreateSelect(b_.CreateICmpEQ(outer_index_, b_.CreateSDiv(last, n1)),
                                   b_.CreateAdd(b_.CreateSRem(last, n1), b_.getInt64(1)), n1);
         }
-        if (blocked_ && index == out_.axis_items.back()) {
+        bool innermost = index == innermost_loop();
+        if (blocked_ && innermost) {
             blocked_axis(index, seq, start, end, static_cast<int>(depth) == out_.progress_depth);
         } else {
-            bool innermost = index == out_.axis_items.back();
             counted_loop(item.name, start, end, b_.getInt64(1), [&](llvm::Value* i, llvm::BasicBlock* next) {
                 if (depth == 0) outer_index_ = i;
                 if (static_cast<int>(depth) == out_.progress_depth) progress(b_.getInt64(1));
-                if (!innermost) {
-                    // Only the innermost axis's tables pay (outer axes' math runs once per item anyway).
-                    Sequence outer = seq;
-                    outer.items = nullptr;
-                    axis_body(index, outer, i, next);
-                } else {
-                    axis_body(index, seq, i, next);
-                }
+                axis_body(index, seq, i, next, innermost);
             });
         }
         b_.CreateBr(cont);
     }
 
+    int innermost_loop() const { return group_.empty() ? out_.axis_items.back() : group_.front(); }
+
+    // Binds the axes of point i; returns their values. Only the innermost loop's loads may be
+    // tabled (outer axes' math runs once per item of theirs anyway).
+    std::vector<llvm::Value*> bind_point(int index, const Sequence& seq, llvm::Value* i, bool innermost) {
+        if (seq.known.empty()) return {bind_axis(s_.items[index], seq.value(i), {})};
+        std::vector<llvm::Value*> xs;
+        InnerLoad load{{}, i, seq.size};
+        for (const Known& k : seq.known) {
+            auto* type = k.values->getValueType();
+            auto* x = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(type, k.values, {b_.getInt64(0), i}));
+            xs.push_back(bind_axis(s_.items[k.item], x, k.range));
+            load.loads.push_back({x, k.values});
+        }
+        if (innermost) inner_loads_.push_back(load);
+        return xs;
+    }
+
+    // The innermost axes, flattened into one loop when each is a list known at compile time and
+    // the innermost alone is short (8 micro-batch sizes would leave the vectorizer nothing to do):
+    // outward from the innermost while fewer than kBlock / 2 points, never the two outer axes
+    // (threads split those). Items between them move inside, computed per point.
+    std::vector<int> flatten_group() {
+        const auto& axes = out_.axis_items;
+        std::vector<int> group;
+        int64_t product = 1;
+        for (size_t k = axes.size(); k-- > 2;) {
+            const TExpr& list = *s_.items[axes[k]].expr;
+            if (depends(list) || product >= kBlock / 2) break;
+            std::optional<Value> v = x_->fold(list);
+            int64_t n = v ? static_cast<int64_t>(v->list().items.size()) : 0;
+            if (n == 0 || product * n > kMaxFlat) break;
+            group.insert(group.begin(), axes[k]);
+            product *= n;
+        }
+        if (group.size() < 2) return {};
+        return group;
+    }
+
+    // The flattened group's points in enumeration order: a table per axis.
+    Sequence flattened() {
+        std::vector<std::vector<double>> lists;
+        int64_t size = 1;
+        for (int item : group_) {
+            std::vector<double> xs;
+            std::optional<Value> list = x_->fold(*s_.items[item].expr);  // folds: flatten_group checked it
+            for (const Value& v : list->list().items) xs.push_back(x_->to_double(v));
+            size *= static_cast<int64_t>(xs.size());
+            lists.push_back(std::move(xs));
+        }
+        Sequence s;
+        s.size = size;
+        s.count = b_.getInt64(size);
+        int64_t stride = size;
+        for (size_t a = 0; a < group_.size(); ++a) {
+            const auto& xs = lists[a];
+            stride /= static_cast<int64_t>(xs.size());
+            std::vector<double> column(static_cast<size_t>(size));
+            for (int64_t i = 0; i < size; ++i) column[static_cast<size_t>(i)] = xs[static_cast<size_t>((i / stride) % static_cast<int64_t>(xs.size()))];
+            auto* global = x_->constant_array(column, (fn_->getName() + ".flat." + std::to_string(group_[a])).str(), false);
+            s.known.push_back({group_[a], global, number_range(*s_.items[group_[a]].expr, xs)});
+        }
+        return s;
+    }
+
+    static Interval number_range(const TExpr& list, const std::vector<double>& xs) {
+        if (xs.empty() || !list.type.elem || !list.type.elem->is(Type::Kind::Number)) return {};
+        return {*std::min_element(xs.begin(), xs.end()), *std::max_element(xs.begin(), xs.end())};
+    }
+
     // The body of an axis loop for item i: skip it unless valid, bind the axis, run the items.
-    void axis_body(int index, const Sequence& seq, llvm::Value* i, llvm::BasicBlock* next) {
+    void axis_body(int index, const Sequence& seq, llvm::Value* i, llvm::BasicBlock* next, bool innermost) {
         const auto& item = s_.items[index];
         if (seq.valid) {
             auto* take = llvm::BasicBlock::Create(ctx_, "item." + item.name, fn_);
             b_.CreateCondBr(seq.valid(i), take, next);
             b_.SetInsertPoint(take);
         }
-        llvm::Value* x = bind_axis(item, seq.value(i), seq.range);
-        if (seq.items) inner_loads_.push_back({llvm::cast<llvm::Instruction>(x), i, seq});
-        axis_values_.push_back(x);
+        size_t mark = axis_values_.size();
+        for (llvm::Value* x : bind_point(index, seq, i, innermost)) axis_values_.push_back(x);
         items(static_cast<size_t>(index) + 1, next);
-        axis_values_.pop_back();
+        axis_values_.resize(mark);
     }
 
     // The innermost axis, kBlock points at a time. A first pass over the block computes every
@@ -346,11 +425,10 @@ private:
             b_.CreateStore(b_.getInt64(0), count);
             b_.CreateStore(b_.getFalse(), notable);
             x_->set_straight(true);
-            counted_loop("pass1." + item.name, b_.getInt64(0), n, b_.getInt64(1), [&](llvm::Value* j, llvm::BasicBlock* latch) {
+            llvm::BranchInst* back = counted_loop("pass1." + item.name, b_.getInt64(0), n, b_.getInt64(1), [&](llvm::Value* j, llvm::BasicBlock* latch) {
                 llvm::Value* i = b_.CreateAdd(base, j);
                 llvm::Value* alive = seq.valid ? seq.valid(i) : b_.getTrue();
-                llvm::Value* x = bind_axis(item, seq.value(i), seq.range);
-                if (seq.items) inner_loads_.push_back({llvm::cast<llvm::Instruction>(x), i, seq});
+                bind_point(index, seq, i, true);
                 x_->clear_error();
                 llvm::Value* bad = b_.getFalse();
                 llvm::Value* obj = b_.CreateLoad(f64_, objective_);  // the objective may stand before the axis
@@ -365,7 +443,7 @@ private:
                             if (is_objective(static_cast<int>(k))) obj = v;
                             break;
                         }
-                        case Kind::Axis: break;  // none after the innermost
+                        case Kind::Axis: break;  // bound by bind_point (a flattened group)
                     }
                     bad = b_.CreateOr(bad, b_.CreateAnd(x_->error_flag(), alive));
                     x_->clear_error();
@@ -378,6 +456,17 @@ private:
                 b_.CreateBr(latch);
             });
             x_->set_straight(false);
+            // A short axis (8 micro-batch sizes) is one vector iteration when not interleaved; the
+            // vectorizer's default (4 vectors at a time) would leave it all to the scalar remainder.
+            if (!seq.known.empty() && seq.size < kBlock) {
+                llvm::LLVMContext& c = ctx_;
+                llvm::Metadata* interleave[] = {llvm::MDString::get(c, "llvm.loop.interleave.count"),
+                                                llvm::ConstantAsMetadata::get(b_.getInt32(1))};
+                llvm::Metadata* parts[] = {nullptr, llvm::MDNode::get(c, interleave)};
+                llvm::MDNode* loop = llvm::MDNode::getDistinct(c, parts);
+                loop->replaceOperandWith(0, loop);
+                back->setMetadata(llvm::LLVMContext::MD_loop, loop);
+            }
             auto* quiet = llvm::BasicBlock::Create(ctx_, "quiet", fn_);
             b_.CreateCondBr(b_.CreateLoad(i1_, notable), walk, quiet);
             b_.SetInsertPoint(quiet);
@@ -385,7 +474,7 @@ private:
             b_.CreateBr(next);
             b_.SetInsertPoint(walk);
             counted_loop("walk." + item.name, base, b_.CreateAdd(base, n), b_.getInt64(1),
-                         [&](llvm::Value* i, llvm::BasicBlock* latch) { axis_body(index, seq, i, latch); });
+                         [&](llvm::Value* i, llvm::BasicBlock* latch) { axis_body(index, seq, i, latch, true); });
             b_.CreateBr(next);
         });
     }
@@ -404,18 +493,18 @@ private:
     }
 
     void table_calls_of(const InnerLoad& load, llvm::DominatorTree& dt) {
-        llvm::Instruction* x = load.x;
-        std::set<llvm::Instruction*> pure{x};
-        std::set<llvm::Value*> varies{x};      // pure and computed from x (not from constants alone)
+        // The loads are together, in program order: the last one dominates what uses any of them.
+        llvm::Instruction* x = load.loads.back().first;
+        std::set<llvm::Instruction*> pure, seeds;
+        for (auto& [in, table] : load.loads) seeds.insert(in);
+        pure = seeds;
+        std::set<llvm::Value*> varies(seeds.begin(), seeds.end());  // pure and computed from the axes
         std::vector<llvm::Instruction*> order;  // the pure instructions, definitions before uses
         llvm::ReversePostOrderTraversal<llvm::Function*> rpo(fn_);
         for (llvm::BasicBlock* block : rpo) {
             if (!dt.dominates(x->getParent(), block)) continue;
             for (llvm::Instruction& inst : *block) {
-                if (&inst == x) {
-                    order.push_back(x);
-                    continue;
-                }
+                if (seeds.count(&inst)) continue;
                 bool allowed = llvm::isa<llvm::BinaryOperator>(inst) || llvm::isa<llvm::CmpInst>(inst) ||
                                llvm::isa<llvm::SelectInst>(inst) || llvm::isa<llvm::CastInst>(inst) ||
                                llvm::isa<llvm::UnaryOperator>(inst) ||
@@ -432,7 +521,8 @@ private:
                     varies.insert(&inst);
             }
         }
-        auto costly = [](llvm::Value* v) {  // libm calls; the rest is a few cycles
+        auto costly = [](llvm::Value* v) {  // libm calls and divisions; the rest is a few cycles
+            if (auto* op = llvm::dyn_cast<llvm::BinaryOperator>(v)) return op->getOpcode() == llvm::Instruction::FDiv;
             auto* call = llvm::dyn_cast<llvm::IntrinsicInst>(v);
             if (!call) return false;
             switch (call->getIntrinsicID()) {
@@ -443,13 +533,13 @@ private:
         };
         std::vector<llvm::Instruction*> calls;
         for (llvm::Instruction* inst : order) {
-            if (!costly(inst) || !varies.count(inst)) continue;
+            if (!costly(inst) || !varies.count(inst) || !inst->getType()->isDoubleTy()) continue;
             bool used_elsewhere = std::any_of(inst->user_begin(), inst->user_end(), [&](llvm::User* u) {
                 return !costly(u) || !pure.count(llvm::cast<llvm::Instruction>(u));
             });
             if (used_elsewhere) calls.push_back(inst);
         }
-        const int64_t size = load.seq.size;
+        const int64_t size = load.size;
         if (calls.empty() || (tabled_ + static_cast<int64_t>(calls.size())) * size > kMaxTabled) return;
         tabled_ += static_cast<int64_t>(calls.size());
         // The init function: a loop over the axis's items recomputes the pure instructions and stores the calls.
@@ -462,10 +552,9 @@ private:
         llvm::PHINode* i = ib.CreatePHI(i64_, 2, "i");
         i->addIncoming(ib.getInt64(0), pre);
         llvm::ValueToValueMapTy map;
-        auto* items = load.seq.items;
-        map[x] = ib.CreateLoad(f64_, ib.CreateInBoundsGEP(items->getValueType(), items, {ib.getInt64(0), i}));
+        for (auto& [in, values] : load.loads)
+            map[in] = ib.CreateLoad(f64_, ib.CreateInBoundsGEP(values->getValueType(), values, {ib.getInt64(0), i}));
         for (llvm::Instruction* inst : order) {
-            if (inst == x) continue;
             llvm::Instruction* copy = inst->clone();
             llvm::RemapInstruction(copy, map, llvm::RF_IgnoreMissingLocals | llvm::RF_NoModuleLevelChanges);
             ib.Insert(copy);
@@ -491,8 +580,6 @@ private:
             calls[t]->replaceAllUsesWith(at.CreateLoad(f64_, at.CreateInBoundsGEP(type, tables[t], {at.getInt64(0), load.index})));
     }
 
-    static bool item_is_number(const TExpr& list) { return list.type.elem && list.type.elem->is(Type::Kind::Number); }
-
     // ---- axis lists -----------------------------------------------------------------------------
 
     // The items of the list `e` (axis item `index` at `depth`); code that computes the count and
@@ -516,9 +603,8 @@ private:
             s.value = [this, global](llvm::Value* i) {
                 return b_.CreateLoad(f64_, b_.CreateInBoundsGEP(global->getValueType(), global, {b_.getInt64(0), i}));
             };
-            s.items = global;
+            s.known.push_back({index, global, number_range(e, xs)});
             s.size = static_cast<int64_t>(xs.size());
-            if (!xs.empty() && item_is_number(e)) s.range = {*std::min_element(xs.begin(), xs.end()), *std::max_element(xs.begin(), xs.end())};
             return s;
         }
         if (counted) out_.progress_total = 0;
@@ -742,6 +828,7 @@ private:
     llvm::Function* init_ = nullptr;
     std::optional<llvm::IRBuilder<>> init_builder_;  // where the init function's next loop goes
     std::vector<InnerLoad> inner_loads_;
+    std::vector<int> group_;  // item indices of the flattened innermost axes (see flatten_group)
     bool blocked_ = true;
 };
 

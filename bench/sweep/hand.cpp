@@ -2,6 +2,7 @@
 // -O3 -march=native): the practical limit. Loops nest as in plan, invariant work hoisted (and, in
 // the 2-D grid, the data term tabled per d, as plan does), a top-5
 // kept as a sorted array. Prints the feasible count, the best objective and the time.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -30,9 +31,12 @@ struct Top5 {
     }
 };
 
-int main(int argc, char** argv) {
-    int which = argc > 1 ? std::atoi(argv[1]) : 2;
-    auto start = std::chrono::steady_clock::now();
+struct Result {
+    long feasible = 0;
+    double best = 0, points = 0;
+};
+
+static Result sweep(int which) {
     long feasible = 0;
     Top5 top;
     double points = 0;
@@ -76,6 +80,18 @@ int main(int argc, char** argv) {
                 }
             }
     }
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("feasible %ld best %.6g time %.6f s points/s %.4g\n", feasible, top.key[0], secs, points / secs);
+    return {feasible, top.key[0], points};
+}
+
+// The best of three runs, as for the other programs.
+int main(int argc, char** argv) {
+    int which = argc > 1 ? std::atoi(argv[1]) : 2;
+    Result r;
+    double secs = INFINITY;
+    for (int run = 0; run < 3; ++run) {
+        auto start = std::chrono::steady_clock::now();
+        r = sweep(which);
+        secs = std::min(secs, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::printf("feasible %ld best %.6g time %.6f s points/s %.4g\n", r.feasible, r.best, secs, r.points / secs);
 }
