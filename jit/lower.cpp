@@ -335,7 +335,8 @@ private:
     // The innermost axes, flattened into one loop when each is a list known at compile time and
     // the innermost alone is short (8 micro-batch sizes would leave the vectorizer nothing to do):
     // outward from the innermost while fewer than kBlock / 2 points, never the two outer axes
-    // (threads split those). Items between them move inside, computed per point.
+    // (threads split those), and only axes written one after the other (an item between two axes
+    // is work, or a constraint that prunes, done once per outer point: it stays there).
     std::vector<int> flatten_group() {
         const auto& axes = out_.axis_items;
         std::vector<int> group;
@@ -343,6 +344,7 @@ private:
         for (size_t k = axes.size(); k-- > 2;) {
             const TExpr& list = *s_.items[axes[k]].expr;
             if (depends(list) || product >= kBlock / 2) break;
+            if (!group.empty() && group.front() != axes[k] + 1) break;
             std::optional<Value> v = x_->fold(list);
             int64_t n = v ? static_cast<int64_t>(v->list().items.size()) : 0;
             if (n == 0 || product * n > kMaxFlat) break;

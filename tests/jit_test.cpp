@@ -273,7 +273,7 @@ TEST_CASE("runtime errors in a compiled sweep are the interpreter's diagnostics"
              "sweep s {\n  x in [1, 2]\n  y in [4, 9, -1]\n  let z = x + y ^ 0.5\n  minimize z\n}\n",
              "sweep s {\n  x in [1, 2]\n  y in [1, 800]\n  let z = x * exp(y)\n  minimize z\n}\n",
              "sweep s {\n  x in [1, 2]\n  y in [2, 1, 0]\n  let z = x / log(y)\n  minimize z\n}\n",
-             // short inner axes are flattened into one loop: an error between them, at the right point
+             // short inner axes written one after the other are flattened into one loop; errors stay at their point
              "sweep s {\n  a in [1, 2]\n  b in [1, 2]\n  c in [1, 2, 0]\n  let q = 1 / c\n  d in [1, 2]\n  minimize q * d\n}\n",
              "sweep s {\n  a in [1, 2]\n  b in [1, 2]\n  c in [3, 1]\n  d in [1, 2]\n  let q = log(c - d)\n  minimize q\n}\n",
              "sweep s {\n  x in [4, 0]\n  y in divisors(x)\n}\n",

@@ -20,5 +20,5 @@ sweep big {
 PLAN
     /usr/bin/time -f "%M %e" -o "$work/time" "$plan" run "$work/grid.plan" >/dev/null
     read -r kb secs <"$work/time"
-    awk -v n=$((side * side)) -v kb="$kb" -v s="$secs" 'BEGIN { printf "%12d %9.1f MB %10s\n", n, kb / 1024, s }'
+    awk -v n=$((side * side)) -v kb="$kb" -v s="$secs" 'BEGIN { printf "%12.0f %9.1f MB %10s\n", n, kb / 1024, s }'
 done
