@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <deque>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "../interpreter/builtins.hpp"
@@ -64,7 +65,13 @@ struct InnerLoad {
     std::vector<std::pair<llvm::Instruction*, llvm::GlobalVariable*>> loads;
     llvm::Value* index;
     int64_t size;
+    // The first pass of a blocked loop may also table math that mixes its axes with values of
+    // outer axes (see table_partial): the block loop's header, and the enclosing axis's value.
+    llvm::BasicBlock* header = nullptr;
+    llvm::Value* enclosing = nullptr;
 };
+
+constexpr int64_t kMaxPartial = 4096;  // points of a table rebuilt per outer point (on the stack)
 
 constexpr int64_t kMaxFlat = 1 << 16;  // points of a flattened group of axes
 
@@ -415,7 +422,9 @@ private:
             count = at.CreateAlloca(i64_, nullptr, "block.count");
             notable = at.CreateAlloca(i1_, nullptr, "block.notable");
         }
-        counted_loop("block." + item.name, start, end, b_.getInt64(kBlock), [&](llvm::Value* base, llvm::BasicBlock* next) {
+        size_t first_load = inner_loads_.size();
+        llvm::Value* enclosing = axis_values_.empty() ? nullptr : axis_values_.back();
+        llvm::BranchInst* block_back = counted_loop("block." + item.name, start, end, b_.getInt64(kBlock), [&](llvm::Value* base, llvm::BasicBlock* next) {
             llvm::Value* left = b_.CreateSub(end, base);
             llvm::Value* n = b_.CreateSelect(b_.CreateICmpSLT(left, b_.getInt64(kBlock)), left, b_.getInt64(kBlock));
             if (counts_progress) progress(n);
@@ -431,6 +440,7 @@ private:
                 llvm::Value* i = b_.CreateAdd(base, j);
                 llvm::Value* alive = seq.valid ? seq.valid(i) : b_.getTrue();
                 bind_point(index, seq, i, true);
+                if (!seq.known.empty()) inner_loads_.back().enclosing = enclosing;  // marks pass 1's loads
                 x_->clear_error();
                 llvm::Value* bad = b_.getFalse();
                 llvm::Value* obj = b_.CreateLoad(f64_, objective_);  // the objective may stand before the axis
@@ -479,6 +489,8 @@ private:
                          [&](llvm::Value* i, llvm::BasicBlock* latch) { axis_body(index, seq, i, latch, true); });
             b_.CreateBr(next);
         });
+        for (size_t k = first_load; k < inner_loads_.size(); ++k)
+            if (inner_loads_[k].enclosing) inner_loads_[k].header = block_back->getSuccessor(0);
     }
 
     // Math calls that depend on the innermost axis alone (`d^0.28` of a `d` swept inside `n`) give
@@ -487,9 +499,9 @@ private:
     // gets for free. The rest of the expression (cheap arithmetic, error checks) stays per point
     // and reads the table, so the results are the same.
     void table_inner_calls() {
-        if (!inner_loads_.empty()) {
-            llvm::DominatorTree dt(*fn_);
-            for (const InnerLoad& load : inner_loads_) table_calls_of(load, dt);
+        for (const InnerLoad& load : inner_loads_) {
+            llvm::DominatorTree dt(*fn_);  // again each time: a partial table splits blocks
+            table_calls_of(load, dt);
         }
         init_builder_->CreateRetVoid();
     }
@@ -502,6 +514,13 @@ private:
         pure = seeds;
         std::set<llvm::Value*> varies(seeds.begin(), seeds.end());  // pure and computed from the axes
         std::vector<llvm::Instruction*> order;  // the pure instructions, definitions before uses
+        // With a header, values computed before the block loop may take part too ("invariant");
+        // a pure instruction's anchor is the last of those it reads, directly or not.
+        std::map<llvm::Instruction*, llvm::Instruction*> anchor;
+        auto invariant = [&](llvm::Instruction* v) {
+            return load.header && dt.dominates(v, load.header->getTerminator()) && !dt.dominates(load.header, v->getParent());
+        };
+        auto later = [&](llvm::Instruction* a, llvm::Instruction* b) { return !a ? b : !b ? a : dt.dominates(a, b) ? b : a; };
         llvm::ReversePostOrderTraversal<llvm::Function*> rpo(fn_);
         for (llvm::BasicBlock* block : rpo) {
             if (!dt.dominates(x->getParent(), block)) continue;
@@ -512,13 +531,22 @@ private:
                                llvm::isa<llvm::UnaryOperator>(inst) ||
                                (llvm::isa<llvm::IntrinsicInst>(inst) && !inst.mayHaveSideEffects());
                 if (!allowed || !dt.dominates(x, &inst)) continue;
+                llvm::Instruction* at = nullptr;
                 bool operands_pure = std::all_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) {
                     auto* op = llvm::dyn_cast<llvm::Instruction>(u.get());
-                    return op ? pure.count(op) > 0 : llvm::isa<llvm::Constant>(u.get());
+                    if (!op) return llvm::isa<llvm::Constant>(u.get());
+                    if (pure.count(op)) {
+                        at = later(at, anchor[op]);
+                        return true;
+                    }
+                    if (!invariant(op)) return false;
+                    at = later(at, op);
+                    return true;
                 });
                 if (!operands_pure) continue;
                 pure.insert(&inst);
                 order.push_back(&inst);
+                anchor[&inst] = at;
                 if (std::any_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) { return varies.count(u.get()) > 0; }))
                     varies.insert(&inst);
             }
@@ -533,16 +561,40 @@ private:
                 default: return false;
             }
         };
-        std::vector<llvm::Instruction*> calls;
+        std::vector<llvm::Instruction*> calls;                             // tabled once, by init
+        std::map<llvm::Instruction*, std::vector<llvm::Instruction*>> per;  // tabled per anchor
         for (llvm::Instruction* inst : order) {
             if (!costly(inst) || !varies.count(inst) || !inst->getType()->isDoubleTy()) continue;
             bool used_elsewhere = std::any_of(inst->user_begin(), inst->user_end(), [&](llvm::User* u) {
-                return !costly(u) || !pure.count(llvm::cast<llvm::Instruction>(u));
+                auto* user = llvm::cast<llvm::Instruction>(u);
+                return !costly(user) || !pure.count(user) || anchor[user] != anchor[inst];
             });
-            if (used_elsewhere) calls.push_back(inst);
+            if (!used_elsewhere) continue;
+            llvm::Instruction* a = anchor[inst];
+            if (!a) {
+                calls.push_back(inst);
+            } else if (load.size <= kMaxPartial && !(load.enclosing && dt.dominates(load.enclosing, a))) {
+                // Rebuilt once per point of the outer axes it reads; not when it reads the axis
+                // just outside the block loop (the table would be rebuilt for each use).
+                per[a].push_back(inst);
+            }
         }
+        std::vector<std::pair<llvm::Instruction*, llvm::Value*>> reads;  // a root, its table
+        for (auto& [a, roots] : per) table_partial(load, a, roots, order, anchor, dt, reads);
         const int64_t size = load.size;
-        if (calls.empty() || (tabled_ + static_cast<int64_t>(calls.size())) * size > kMaxTabled) return;
+        if (calls.empty() || (tabled_ + static_cast<int64_t>(calls.size())) * size > kMaxTabled) calls.clear();
+        if (!calls.empty()) table_once(load, calls, order, anchor, reads);
+        // The loop reads the tables; what only fed the roots is left for the optimizer to delete.
+        auto* type = llvm::ArrayType::get(f64_, static_cast<uint64_t>(size));
+        llvm::IRBuilder<> at(x->getNextNode());
+        for (auto& [root, table] : reads)
+            root->replaceAllUsesWith(at.CreateLoad(f64_, at.CreateInBoundsGEP(type, table, {at.getInt64(0), load.index})));
+    }
+
+    // Tables of `calls` (math of the innermost axes alone), filled once by the init function.
+    void table_once(const InnerLoad& load, const std::vector<llvm::Instruction*>& calls, const std::vector<llvm::Instruction*>& order,
+                    std::map<llvm::Instruction*, llvm::Instruction*>& anchor, std::vector<std::pair<llvm::Instruction*, llvm::Value*>>& reads) {
+        const int64_t size = load.size;
         tabled_ += static_cast<int64_t>(calls.size());
         // The init function: a loop over the axis's items recomputes the pure instructions and stores the calls.
         llvm::IRBuilder<>& ib = *init_builder_;
@@ -557,6 +609,7 @@ private:
         for (auto& [in, values] : load.loads)
             map[in] = ib.CreateLoad(f64_, ib.CreateInBoundsGEP(values->getValueType(), values, {ib.getInt64(0), i}));
         for (llvm::Instruction* inst : order) {
+            if (anchor[inst]) continue;  // reads outer values: not computable here
             llvm::Instruction* copy = inst->clone();
             llvm::RemapInstruction(copy, map, llvm::RF_IgnoreMissingLocals | llvm::RF_NoModuleLevelChanges);
             ib.Insert(copy);
@@ -576,10 +629,53 @@ private:
         i->addIncoming(next, loop);
         ib.CreateCondBr(ib.CreateICmpSLT(next, ib.getInt64(size)), loop, after);
         ib.SetInsertPoint(after);
-        // The loop reads the tables; what only fed the calls is left for the optimizer to delete.
-        llvm::IRBuilder<> at(x->getNextNode());
-        for (size_t t = 0; t < calls.size(); ++t)
-            calls[t]->replaceAllUsesWith(at.CreateLoad(f64_, at.CreateInBoundsGEP(type, tables[t], {at.getInt64(0), load.index})));
+        for (size_t t = 0; t < calls.size(); ++t) reads.push_back({calls[t], tables[t]});
+    }
+
+    // A table of `roots` (math of the block loop's axes and of outer values, the last of them
+    // `anchor`), filled right after `anchor` is computed: once per point of the outer axes it reads
+    // (`n * 16 B / tp` once per n, not once per point), as NumPy computes each subexpression over
+    // the axes it has. The table lives on the kernel's stack: each thread has its own.
+    void table_partial(const InnerLoad& load, llvm::Instruction* anchor_at, const std::vector<llvm::Instruction*>& roots,
+                       const std::vector<llvm::Instruction*>& order, std::map<llvm::Instruction*, llvm::Instruction*>& anchor,
+                       llvm::DominatorTree& dt, std::vector<std::pair<llvm::Instruction*, llvm::Value*>>& reads) {
+        auto* type = llvm::ArrayType::get(f64_, static_cast<uint64_t>(load.size));
+        std::vector<llvm::AllocaInst*> tables;
+        {
+            llvm::IRBuilder<> at(entry_, entry_->begin());
+            for (size_t r = 0; r < roots.size(); ++r) tables.push_back(at.CreateAlloca(type, nullptr, "partial"));
+        }
+        // Split after the anchor: its block branches to a fill loop, which goes on to the rest.
+        llvm::BasicBlock* block = anchor_at->getParent();
+        llvm::Instruction* after_anchor = llvm::isa<llvm::PHINode>(anchor_at) ? &*block->getFirstInsertionPt() : anchor_at->getNextNode();
+        llvm::BasicBlock* rest = block->splitBasicBlock(after_anchor, "partial.rest");
+        block->getTerminator()->eraseFromParent();
+        llvm::IRBuilder<> ib(block);
+        auto* loop = llvm::BasicBlock::Create(ctx_, "partial.fill", fn_);
+        ib.CreateBr(loop);
+        ib.SetInsertPoint(loop);
+        llvm::PHINode* i = ib.CreatePHI(i64_, 2, "k");
+        i->addIncoming(ib.getInt64(0), block);
+        llvm::ValueToValueMapTy map;
+        for (auto& [in, values] : load.loads)
+            map[in] = ib.CreateLoad(f64_, ib.CreateInBoundsGEP(values->getValueType(), values, {ib.getInt64(0), i}));
+        for (llvm::Instruction* inst : order) {
+            llvm::Instruction* a = anchor[inst];
+            if (a && a != anchor_at && !dt.dominates(a, anchor_at)) continue;  // not computed yet here
+            llvm::Instruction* copy = inst->clone();
+            llvm::RemapInstruction(copy, map, llvm::RF_IgnoreMissingLocals | llvm::RF_NoModuleLevelChanges);
+            ib.Insert(copy);
+            map[inst] = copy;
+        }
+        for (size_t r = 0; r < roots.size(); ++r)
+            ib.CreateStore(map[roots[r]], ib.CreateInBoundsGEP(type, tables[r], {ib.getInt64(0), i}));
+        llvm::Value* next = ib.CreateAdd(i, ib.getInt64(1));
+        i->addIncoming(next, loop);
+        ib.CreateCondBr(ib.CreateICmpSLT(next, ib.getInt64(load.size)), loop, rest);
+        // The block loop reads the tables (once every table of this loop is filled: the fill loops
+        // clone the original instructions).
+        for (size_t r = 0; r < roots.size(); ++r) reads.push_back({roots[r], tables[r]});
+        dt.recalculate(*fn_);
     }
 
     // ---- axis lists -----------------------------------------------------------------------------
