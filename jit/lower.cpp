@@ -1,36 +1,31 @@
 // CheckedSweep → LLVM IR: one loop nest, one loop per axis, each item emitted at the depth where it
 // stands (so work that depends only on outer axes is hoisted), a failed constraint continuing the
-// loop at its depth. The innermost axis runs in blocks: a branch-free pass over the block computes
-// every point's status, key and columns (a loop the vectorizer turns into SIMD code with libmvec's
-// pow, exp and log), then a scalar pass counts the feasible points in order and hands those that
-// beat the threshold to the host. Runtime errors set a flag, tested at the end of each item; the
-// kernel then returns the failing point, which the host replays on the interpreter to give the
-// interpreter's own diagnostic.
+// loop at its depth. The innermost axis (or several short ones, flattened) runs in blocks: a
+// branch-free pass over the block counts the feasible points and looks for any that fails or
+// beats the threshold (a loop the vectorizer turns into SIMD code with libmvec's pow, exp and
+// log); only a block with such a point runs again point by point. tables.cpp then replaces math
+// that is the same for every outer point with tables. Runtime errors set a flag, tested at the
+// end of each item; the kernel then returns the failing point, which the host replays on the
+// interpreter to give the interpreter's own diagnostic.
 #include "lower.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <deque>
 #include <functional>
-#include <map>
-#include <set>
 
 #include "../interpreter/builtins.hpp"
 #include "lower_expr.hpp"
+#include "tables.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
-#include <llvm/ADT/PostOrderIterator.h>
-#include <llvm/IR/CFG.h>
 #include <llvm/IR/Constants.h>
-#include <llvm/IR/Dominators.h>
-#include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
-#include <llvm/Transforms/Utils/Cloning.h>
-#include <llvm/Transforms/Utils/ValueMapper.h>
 #pragma GCC diagnostic pop
 
 namespace plan::jit {
@@ -60,23 +55,7 @@ struct Sequence {
     int64_t size = 0;
 };
 
-// The axes of the innermost loop, loaded at `index`: tables may replace math done on them.
-struct InnerLoad {
-    std::vector<std::pair<llvm::Instruction*, llvm::GlobalVariable*>> loads;
-    llvm::Value* index;
-    int64_t size;
-    // The first pass of a blocked loop may also table math that mixes its axes with values of
-    // outer axes (see table_partial): the block loop's header, and the enclosing axis's value.
-    llvm::BasicBlock* header = nullptr;
-    llvm::Value* enclosing = nullptr;
-};
-
-constexpr int64_t kMaxPartial = 4096;  // points of a table rebuilt per outer point (on the stack)
-
 constexpr int64_t kMaxFlat = 1 << 16;  // points of a flattened group of axes
-
-// Tables of math calls that depend on the innermost axis only hold at most this many doubles.
-constexpr int64_t kMaxTabled = 1 << 21;
 
 class LoopNest {
 public:
@@ -116,10 +95,6 @@ public:
         row_ = b_.CreateAlloca(llvm::ArrayType::get(f64_, s_.columns.size() + 1), nullptr, "row");
         b_.CreateStore(b_.getInt64(0), feasible_);
         b_.CreateStore(x_->f64(0), objective_);
-        init_ = llvm::Function::Create(llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), false),
-                                       llvm::Function::ExternalLinkage, name_ + ".init", *m_);
-        init_->addFnAttr(llvm::Attribute::NoUnwind);
-        init_builder_.emplace(llvm::BasicBlock::Create(ctx_, "entry", init_));
         split_ = split_size();
         if (blocked_) group_ = flatten_group();
         if (split_ > 0) out_.progress_depth = std::max(out_.progress_depth, 1);
@@ -127,8 +102,8 @@ public:
         items(0, done);
         b_.SetInsertPoint(done);
         finish(kDone);
-        table_inner_calls();
-        if (llvm::verifyFunction(*fn_, &llvm::errs()) || llvm::verifyFunction(*init_, &llvm::errs())) throw Unsupported{"this sweep (internal error: invalid IR)", s_.span};
+        llvm::Function* init = table_inner_math(*fn_, *entry_, inner_loads_, name_ + ".init");
+        if (llvm::verifyFunction(*fn_, &llvm::errs()) || llvm::verifyFunction(*init, &llvm::errs())) throw Unsupported{"this sweep (internal error: invalid IR)", s_.span};
         out_.strings = x_->strings();
         return std::move(m_);
     }
@@ -493,191 +468,6 @@ private:
             if (inner_loads_[k].enclosing) inner_loads_[k].header = block_back->getSuccessor(0);
     }
 
-    // Math calls that depend on the innermost axis alone (`d^0.28` of a `d` swept inside `n`) give
-    // the same value for every outer point: they are computed once per item of the axis by the
-    // module's init function, into a table that the loop reads. This is what NumPy's broadcasting
-    // gets for free. The rest of the expression (cheap arithmetic, error checks) stays per point
-    // and reads the table, so the results are the same.
-    void table_inner_calls() {
-        for (const InnerLoad& load : inner_loads_) {
-            llvm::DominatorTree dt(*fn_);  // again each time: a partial table splits blocks
-            table_calls_of(load, dt);
-        }
-        init_builder_->CreateRetVoid();
-    }
-
-    void table_calls_of(const InnerLoad& load, llvm::DominatorTree& dt) {
-        // The loads are together, in program order: the last one dominates what uses any of them.
-        llvm::Instruction* x = load.loads.back().first;
-        std::set<llvm::Instruction*> pure, seeds;
-        for (auto& [in, table] : load.loads) seeds.insert(in);
-        pure = seeds;
-        std::set<llvm::Value*> varies(seeds.begin(), seeds.end());  // pure and computed from the axes
-        std::vector<llvm::Instruction*> order;  // the pure instructions, definitions before uses
-        // With a header, values computed before the block loop may take part too ("invariant");
-        // a pure instruction's anchor is the last of those it reads, directly or not.
-        std::map<llvm::Instruction*, llvm::Instruction*> anchor;
-        auto invariant = [&](llvm::Instruction* v) {
-            return load.header && dt.dominates(v, load.header->getTerminator()) && !dt.dominates(load.header, v->getParent());
-        };
-        auto later = [&](llvm::Instruction* a, llvm::Instruction* b) { return !a ? b : !b ? a : dt.dominates(a, b) ? b : a; };
-        llvm::ReversePostOrderTraversal<llvm::Function*> rpo(fn_);
-        for (llvm::BasicBlock* block : rpo) {
-            if (!dt.dominates(x->getParent(), block)) continue;
-            for (llvm::Instruction& inst : *block) {
-                if (seeds.count(&inst)) continue;
-                bool allowed = llvm::isa<llvm::BinaryOperator>(inst) || llvm::isa<llvm::CmpInst>(inst) ||
-                               llvm::isa<llvm::SelectInst>(inst) || llvm::isa<llvm::CastInst>(inst) ||
-                               llvm::isa<llvm::UnaryOperator>(inst) ||
-                               (llvm::isa<llvm::IntrinsicInst>(inst) && !inst.mayHaveSideEffects());
-                if (!allowed || !dt.dominates(x, &inst)) continue;
-                llvm::Instruction* at = nullptr;
-                bool operands_pure = std::all_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) {
-                    auto* op = llvm::dyn_cast<llvm::Instruction>(u.get());
-                    if (!op) return llvm::isa<llvm::Constant>(u.get());
-                    if (pure.count(op)) {
-                        at = later(at, anchor[op]);
-                        return true;
-                    }
-                    if (!invariant(op)) return false;
-                    at = later(at, op);
-                    return true;
-                });
-                if (!operands_pure) continue;
-                pure.insert(&inst);
-                order.push_back(&inst);
-                anchor[&inst] = at;
-                if (std::any_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) { return varies.count(u.get()) > 0; }))
-                    varies.insert(&inst);
-            }
-        }
-        auto costly = [](llvm::Value* v) {  // libm calls and divisions; the rest is a few cycles
-            if (auto* op = llvm::dyn_cast<llvm::BinaryOperator>(v)) return op->getOpcode() == llvm::Instruction::FDiv;
-            auto* call = llvm::dyn_cast<llvm::IntrinsicInst>(v);
-            if (!call) return false;
-            switch (call->getIntrinsicID()) {
-                case llvm::Intrinsic::pow: case llvm::Intrinsic::exp: case llvm::Intrinsic::exp2:
-                case llvm::Intrinsic::log: case llvm::Intrinsic::log2: case llvm::Intrinsic::log10: return true;
-                default: return false;
-            }
-        };
-        std::vector<llvm::Instruction*> calls;                             // tabled once, by init
-        std::map<llvm::Instruction*, std::vector<llvm::Instruction*>> per;  // tabled per anchor
-        for (llvm::Instruction* inst : order) {
-            if (!costly(inst) || !varies.count(inst) || !inst->getType()->isDoubleTy()) continue;
-            bool used_elsewhere = std::any_of(inst->user_begin(), inst->user_end(), [&](llvm::User* u) {
-                auto* user = llvm::cast<llvm::Instruction>(u);
-                return !costly(user) || !pure.count(user) || anchor[user] != anchor[inst];
-            });
-            if (!used_elsewhere) continue;
-            llvm::Instruction* a = anchor[inst];
-            if (!a) {
-                calls.push_back(inst);
-            } else if (load.size <= kMaxPartial && !(load.enclosing && dt.dominates(load.enclosing, a))) {
-                // Rebuilt once per point of the outer axes it reads; not when it reads the axis
-                // just outside the block loop (the table would be rebuilt for each use).
-                per[a].push_back(inst);
-            }
-        }
-        std::vector<std::pair<llvm::Instruction*, llvm::Value*>> reads;  // a root, its table
-        for (auto& [a, roots] : per) table_partial(load, a, roots, order, anchor, dt, reads);
-        const int64_t size = load.size;
-        if (calls.empty() || (tabled_ + static_cast<int64_t>(calls.size())) * size > kMaxTabled) calls.clear();
-        if (!calls.empty()) table_once(load, calls, order, anchor, reads);
-        // The loop reads the tables; what only fed the roots is left for the optimizer to delete.
-        auto* type = llvm::ArrayType::get(f64_, static_cast<uint64_t>(size));
-        llvm::IRBuilder<> at(x->getNextNode());
-        for (auto& [root, table] : reads)
-            root->replaceAllUsesWith(at.CreateLoad(f64_, at.CreateInBoundsGEP(type, table, {at.getInt64(0), load.index})));
-    }
-
-    // Tables of `calls` (math of the innermost axes alone), filled once by the init function.
-    void table_once(const InnerLoad& load, const std::vector<llvm::Instruction*>& calls, const std::vector<llvm::Instruction*>& order,
-                    std::map<llvm::Instruction*, llvm::Instruction*>& anchor, std::vector<std::pair<llvm::Instruction*, llvm::Value*>>& reads) {
-        const int64_t size = load.size;
-        tabled_ += static_cast<int64_t>(calls.size());
-        // The init function: a loop over the axis's items recomputes the pure instructions and stores the calls.
-        llvm::IRBuilder<>& ib = *init_builder_;
-        llvm::BasicBlock* pre = ib.GetInsertBlock();
-        auto* loop = llvm::BasicBlock::Create(ctx_, "table", init_);
-        auto* after = llvm::BasicBlock::Create(ctx_, "tabled", init_);
-        ib.CreateBr(loop);
-        ib.SetInsertPoint(loop);
-        llvm::PHINode* i = ib.CreatePHI(i64_, 2, "i");
-        i->addIncoming(ib.getInt64(0), pre);
-        llvm::ValueToValueMapTy map;
-        for (auto& [in, values] : load.loads)
-            map[in] = ib.CreateLoad(f64_, ib.CreateInBoundsGEP(values->getValueType(), values, {ib.getInt64(0), i}));
-        for (llvm::Instruction* inst : order) {
-            if (anchor[inst]) continue;  // reads outer values: not computable here
-            llvm::Instruction* copy = inst->clone();
-            llvm::RemapInstruction(copy, map, llvm::RF_IgnoreMissingLocals | llvm::RF_NoModuleLevelChanges);
-            ib.Insert(copy);
-            map[inst] = copy;
-        }
-        auto* type = llvm::ArrayType::get(f64_, static_cast<uint64_t>(size));
-        std::vector<llvm::GlobalVariable*> tables;
-        for (llvm::Instruction* call : calls) {
-            auto* table = llvm::cast<llvm::GlobalVariable>(
-                m_->getOrInsertGlobal((fn_->getName() + ".tabled." + std::to_string(tables_++)).str(), type));
-            table->setInitializer(llvm::ConstantAggregateZero::get(type));
-            table->setLinkage(llvm::GlobalValue::InternalLinkage);
-            ib.CreateStore(map[call], ib.CreateInBoundsGEP(type, table, {ib.getInt64(0), i}));
-            tables.push_back(table);
-        }
-        llvm::Value* next = ib.CreateAdd(i, ib.getInt64(1));
-        i->addIncoming(next, loop);
-        ib.CreateCondBr(ib.CreateICmpSLT(next, ib.getInt64(size)), loop, after);
-        ib.SetInsertPoint(after);
-        for (size_t t = 0; t < calls.size(); ++t) reads.push_back({calls[t], tables[t]});
-    }
-
-    // A table of `roots` (math of the block loop's axes and of outer values, the last of them
-    // `anchor`), filled right after `anchor` is computed: once per point of the outer axes it reads
-    // (`n * 16 B / tp` once per n, not once per point), as NumPy computes each subexpression over
-    // the axes it has. The table lives on the kernel's stack: each thread has its own.
-    void table_partial(const InnerLoad& load, llvm::Instruction* anchor_at, const std::vector<llvm::Instruction*>& roots,
-                       const std::vector<llvm::Instruction*>& order, std::map<llvm::Instruction*, llvm::Instruction*>& anchor,
-                       llvm::DominatorTree& dt, std::vector<std::pair<llvm::Instruction*, llvm::Value*>>& reads) {
-        auto* type = llvm::ArrayType::get(f64_, static_cast<uint64_t>(load.size));
-        std::vector<llvm::AllocaInst*> tables;
-        {
-            llvm::IRBuilder<> at(entry_, entry_->begin());
-            for (size_t r = 0; r < roots.size(); ++r) tables.push_back(at.CreateAlloca(type, nullptr, "partial"));
-        }
-        // Split after the anchor: its block branches to a fill loop, which goes on to the rest.
-        llvm::BasicBlock* block = anchor_at->getParent();
-        llvm::Instruction* after_anchor = llvm::isa<llvm::PHINode>(anchor_at) ? &*block->getFirstInsertionPt() : anchor_at->getNextNode();
-        llvm::BasicBlock* rest = block->splitBasicBlock(after_anchor, "partial.rest");
-        block->getTerminator()->eraseFromParent();
-        llvm::IRBuilder<> ib(block);
-        auto* loop = llvm::BasicBlock::Create(ctx_, "partial.fill", fn_);
-        ib.CreateBr(loop);
-        ib.SetInsertPoint(loop);
-        llvm::PHINode* i = ib.CreatePHI(i64_, 2, "k");
-        i->addIncoming(ib.getInt64(0), block);
-        llvm::ValueToValueMapTy map;
-        for (auto& [in, values] : load.loads)
-            map[in] = ib.CreateLoad(f64_, ib.CreateInBoundsGEP(values->getValueType(), values, {ib.getInt64(0), i}));
-        for (llvm::Instruction* inst : order) {
-            llvm::Instruction* a = anchor[inst];
-            if (a && a != anchor_at && !dt.dominates(a, anchor_at)) continue;  // not computed yet here
-            llvm::Instruction* copy = inst->clone();
-            llvm::RemapInstruction(copy, map, llvm::RF_IgnoreMissingLocals | llvm::RF_NoModuleLevelChanges);
-            ib.Insert(copy);
-            map[inst] = copy;
-        }
-        for (size_t r = 0; r < roots.size(); ++r)
-            ib.CreateStore(map[roots[r]], ib.CreateInBoundsGEP(type, tables[r], {ib.getInt64(0), i}));
-        llvm::Value* next = ib.CreateAdd(i, ib.getInt64(1));
-        i->addIncoming(next, loop);
-        ib.CreateCondBr(ib.CreateICmpSLT(next, ib.getInt64(load.size)), loop, rest);
-        // The block loop reads the tables (once every table of this loop is filled: the fill loops
-        // clone the original instructions).
-        for (size_t r = 0; r < roots.size(); ++r) reads.push_back({roots[r], tables[r]});
-        dt.recalculate(*fn_);
-    }
-
     // ---- axis lists -----------------------------------------------------------------------------
 
     // The items of the list `e` (axis item `index` at `depth`); code that computes the count and
@@ -915,16 +705,11 @@ private:
     llvm::Function* fn_;
     llvm::BasicBlock* entry_ = nullptr;
     llvm::AllocaInst *feasible_ = nullptr, *objective_ = nullptr, *row_ = nullptr;
-    llvm::AllocaInst *block_count_ = nullptr, *block_notable_ = nullptr;
     std::vector<llvm::Value*> axis_values_;
     std::deque<std::vector<LV>> frames_;  // frames of functions whose lists are axes
     int lists_ = 0;
-    int tables_ = 0;
-    int64_t tabled_ = 0;   // doubles in tables so far
     int64_t split_ = 0;    // see split_size
     llvm::Value* outer_index_ = nullptr;
-    llvm::Function* init_ = nullptr;
-    std::optional<llvm::IRBuilder<>> init_builder_;  // where the init function's next loop goes
     std::vector<InnerLoad> inner_loads_;
     std::vector<int> group_;  // item indices of the flattened innermost axes (see flatten_group)
     bool blocked_ = true;
