@@ -11,10 +11,9 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <deque>
 #include <functional>
 
-#include "../interpreter/builtins.hpp"
+#include "axis_lists.hpp"
 #include "lower_expr.hpp"
 #include "tables.hpp"
 
@@ -32,28 +31,9 @@ namespace plan::jit {
 
 namespace {
 
-constexpr double kMaxListLength = 10'000'000;  // as the evaluator's ranges
 constexpr int64_t kBlock = 128;                 // points per block of the innermost axis
 
 using Kind = CheckedSweep::Item::Kind;
-
-// An axis whose items are known at compile time, as a table: values[i] is its value at point i.
-struct Known {
-    int item;                          // the axis's item index in the sweep
-    llvm::GlobalVariable* values;
-    Interval range;                    // of its numbers, when known
-};
-
-// The points of an axis loop: point i (0 <= i < count) is value(i) where valid(i) holds. A loop
-// over known lists (`known`, `size`) may stand for several adjacent axes, flattened: then point i
-// binds each of them to its table's item i.
-struct Sequence {
-    llvm::Value* count = nullptr;                        // i64
-    std::function<llvm::Value*(llvm::Value*)> value;     // i64 → double (one axis only)
-    std::function<llvm::Value*(llvm::Value*)> valid;     // i64 → i1; empty when every item is
-    std::vector<Known> known;                            // empty for lists computed in the loop nest
-    int64_t size = 0;
-};
 
 constexpr int64_t kMaxFlat = 1 << 16;  // points of a flattened group of axes
 
@@ -90,6 +70,10 @@ public:
         entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
         b_.SetInsertPoint(entry_);
         x_.emplace(eval_, *m_, b_, fn_, s_.frame_size);
+        lists_.emplace(*x_, b_, *fn_, *entry_, [this](int item) { check(item); },
+                       [this](const std::string& name, llvm::Value* start, llvm::Value* end, const LoopBody& body) {
+                           counted_loop(name, start, end, b_.getInt64(1), body);
+                       });
         feasible_ = b_.CreateAlloca(i64_, nullptr, "count");
         objective_ = b_.CreateAlloca(f64_, nullptr, "objective");
         row_ = b_.CreateAlloca(llvm::ArrayType::get(f64_, s_.columns.size() + 1), nullptr, "row");
@@ -496,199 +480,7 @@ private:
             return s;
         }
         if (counted) out_.progress_total = 0;
-        return computed(e, index);
-    }
-
-    llvm::Value* count_of(llvm::Value* n) {  // items 0, 1, ... while i < n (n may be fractional or negative)
-        n = x_->unary(llvm::Intrinsic::ceil, n);
-        return b_.CreateFPToSI(b_.CreateSelect(b_.CreateFCmpOGT(n, x_->f64(0)), n, x_->f64(0)), i64_);
-    }
-
-    // A list that depends on outer axes: a range, divisors(n), a comprehension over such a list, a
-    // list literal, or a call of a function that returns one of these.
-    Sequence computed(const TExpr& e, int index) {
-        llvm::Value* max = x_->f64(kMaxListLength);
-        Sequence s;
-        switch (e.op) {
-            case Op::Range: {
-                llvm::Value* from = x_->scalar(x_->lower(*e.kids[0]), e.kids[0].get());
-                llvm::Value* to = x_->scalar(x_->lower(*e.kids[1]), e.kids[1].get());
-                llvm::Value* third = x_->scalar(x_->lower(*e.kids[2]), e.kids[2].get());
-                llvm::Value* zero = x_->f64(0);
-                if (e.index == 1) {  // from .. to log n
-                    x_->flag(b_.CreateOr(b_.CreateOr(b_.CreateFCmpOLT(third, x_->f64(2)),
-                                                     b_.CreateFCmpUNE(third, x_->unary(llvm::Intrinsic::floor, third))),
-                                         b_.CreateFCmpOGT(third, max)));
-                    x_->flag(b_.CreateOr(b_.CreateFCmpOLE(from, zero), b_.CreateFCmpOLE(to, zero)));
-                    check(index);
-                    llvm::Value* last = b_.CreateFSub(third, x_->f64(1));
-                    llvm::Value* ratio = b_.CreateFDiv(x_->unary(llvm::Intrinsic::log, b_.CreateFDiv(to, from)), last);
-                    s.count = count_of(third);
-                    s.value = [this, from, to, ratio, last](llvm::Value* i) {
-                        llvm::Value* x = b_.CreateSIToFP(i, f64_);
-                        llvm::Value* v = b_.CreateFMul(from, x_->unary(llvm::Intrinsic::exp, b_.CreateFMul(ratio, x)));
-                        return b_.CreateSelect(b_.CreateFCmpOEQ(x, last), to, v);
-                    };
-                    return s;
-                }
-                x_->flag(b_.CreateFCmpOEQ(third, zero));
-                check(index);
-                llvm::Value* n = b_.CreateFAdd(
-                    x_->unary(llvm::Intrinsic::floor, b_.CreateFAdd(b_.CreateFDiv(b_.CreateFSub(to, from), third), x_->f64(1e-9))),
-                    x_->f64(1));
-                x_->flag(b_.CreateFCmpUGT(n, max));
-                check(index);
-                s.count = count_of(n);
-                s.value = [this, from, third](llvm::Value* i) { return b_.CreateFAdd(from, b_.CreateFMul(b_.CreateSIToFP(i, f64_), third)); };
-                return s;
-            }
-            case Op::Builtin:
-                if (std::string(builtins()[e.index].name) == "divisors") return divisors(e, index);
-                break;
-            case Op::Comprehension: return comprehension(e, index);
-            case Op::List: {
-                // Every item is computed before the loop, as the interpreter builds the list.
-                llvm::IRBuilder<> at(entry_, entry_->begin());
-                auto* array = at.CreateAlloca(llvm::ArrayType::get(f64_, std::max<size_t>(e.kids.size(), 1)), nullptr, "list");
-                for (size_t k = 0; k < e.kids.size(); ++k) {
-                    llvm::Value* v = x_->as_double(x_->scalar(x_->lower(*e.kids[k]), e.kids[k].get()));
-                    b_.CreateStore(v, b_.CreateConstGEP2_64(array->getAllocatedType(), array, 0, k));
-                }
-                check(index);
-                s.count = b_.getInt64(static_cast<int64_t>(e.kids.size()));
-                s.value = [this, array](llvm::Value* i) {
-                    return b_.CreateLoad(f64_, b_.CreateInBoundsGEP(array->getAllocatedType(), array, {b_.getInt64(0), i}));
-                };
-                return s;
-            }
-            case Op::Call: {
-                // The callee's parameters live in a frame of their own, current while its list is built.
-                auto& frame = frames_.emplace_back(static_cast<size_t>(std::max(e.fn->frame_size, 1)));
-                for (size_t k = 0; k < e.kids.size(); ++k) frame[k] = x_->lower(*e.kids[k]);
-                check(index);
-                return sequence_in_frame(&frame, [&] { return computed(*e.fn->body, index); });
-            }
-            default: break;
-        }
-        throw Unsupported{"an axis whose list is computed from other axes this way (ranges, `divisors(n)`, comprehensions, "
-                          "list literals and functions returning them compile)",
-                          e.span};
-    }
-
-    template <class F>
-    auto in_frame(std::vector<LV>* frame, F f) {
-        std::vector<LV>* saved = &x_->frame();
-        x_->set_frame(frame);
-        auto r = f();
-        x_->set_frame(saved);
-        return r;
-    }
-
-    Sequence sequence_in_frame(std::vector<LV>* frame, const std::function<Sequence()>& make) {
-        std::vector<LV>* saved = &x_->frame();
-        x_->set_frame(frame);
-        Sequence inner = make();
-        x_->set_frame(saved);
-        Sequence s;
-        s.count = inner.count;
-        s.value = [this, frame, inner](llvm::Value* i) { return in_frame(frame, [&] { return inner.value(i); }); };
-        if (inner.valid) s.valid = [this, frame, inner](llvm::Value* i) { return in_frame(frame, [&] { return inner.valid(i); }); };
-        return s;
-    }
-
-    // divisors(n), ascending, in sqrt(n) steps: for j < r = floor(sqrt(n)) the item is k = j + 1,
-    // after it n / k for k = 2r - j; the pairs where k does not divide n (or n / k = k) are skipped.
-    Sequence divisors(const TExpr& e, int index) {
-        llvm::Value* n = x_->scalar(x_->lower(*e.kids[0]), e.kids[0].get());
-        x_->flag(b_.CreateOr(b_.CreateOr(b_.CreateFCmpULT(n, x_->f64(1)), b_.CreateFCmpOGT(n, x_->f64(kMaxDivisorsOf))),
-                             b_.CreateFCmpUNE(n, x_->unary(llvm::Intrinsic::floor, n))));
-        check(index);
-        llvm::Value* r = x_->unary(llvm::Intrinsic::floor, x_->unary(llvm::Intrinsic::sqrt, n));
-        Sequence s;
-        s.count = b_.CreateFPToSI(b_.CreateFMul(r, x_->f64(2)), i64_);
-        auto pair = [this, r](llvm::Value* i) {
-            llvm::Value* j = b_.CreateSIToFP(i, f64_);
-            llvm::Value* low = b_.CreateFCmpOLT(j, r);
-            llvm::Value* k = b_.CreateSelect(low, b_.CreateFAdd(j, x_->f64(1)), b_.CreateFSub(b_.CreateFMul(r, x_->f64(2)), j));
-            return std::pair{low, k};
-        };
-        s.value = [this, n, pair](llvm::Value* i) {
-            auto [low, k] = pair(i);
-            return b_.CreateSelect(low, k, b_.CreateFDiv(n, k));
-        };
-        s.valid = [this, n, pair](llvm::Value* i) {
-            auto [low, k] = pair(i);
-            llvm::Value* divides = b_.CreateFCmpOEQ(b_.CreateFRem(n, k), x_->f64(0));
-            return b_.CreateAnd(divides, b_.CreateOr(low, b_.CreateFCmpUNE(b_.CreateFMul(k, k), n)));
-        };
-        return s;
-    }
-
-    // [body for v in source if filter]: the source's items, filtered, mapped. A first loop over the
-    // source computes every item as the interpreter does before the axis starts, so an error in
-    // any of them leaves the kernel before the first point.
-    Sequence comprehension(const TExpr& e, int index) {
-        Sequence source = computed_or_constant(*e.kids[1], index);
-        const TExpr* body = e.kids[0].get();
-        const TExpr* filter = e.kids.size() > 2 ? e.kids[2].get() : nullptr;
-        bool is_bool = e.kids[1]->type.elem->is(Type::Kind::Bool);
-        int slot = e.slot;
-        std::vector<LV>* frame = &x_->frame();
-        auto bind = [this, source, is_bool, slot, frame](llvm::Value* i) {
-            llvm::Value* v = source.value(i);
-            (*frame)[slot] = LV::scalar(is_bool ? b_.CreateFCmpUNE(v, x_->f64(0)) : v);
-        };
-        counted_loop("check", b_.getInt64(0), source.count, b_.getInt64(1), [&](llvm::Value* i, llvm::BasicBlock* next) {
-            if (source.valid) {
-                auto* take = llvm::BasicBlock::Create(ctx_, "item", fn_);
-                b_.CreateCondBr(source.valid(i), take, next);
-                b_.SetInsertPoint(take);
-            }
-            bind(i);
-            if (filter) {
-                auto* kept = llvm::BasicBlock::Create(ctx_, "kept", fn_);
-                b_.CreateCondBr(x_->scalar(x_->lower(*filter), filter), kept, next);
-                b_.SetInsertPoint(kept);
-            }
-            x_->scalar(x_->lower(*body), body);
-            b_.CreateBr(next);
-        });
-        check(index);
-        Sequence s;
-        s.count = source.count;
-        s.value = [this, bind, body](llvm::Value* i) {
-            bind(i);
-            return x_->as_double(x_->scalar(x_->lower(*body), body));
-        };
-        if (source.valid || filter) {
-            s.valid = [this, source, bind, filter](llvm::Value* i) {
-                llvm::Value* ok = source.valid ? source.valid(i) : b_.getTrue();
-                if (!filter) return ok;
-                bind(i);
-                return b_.CreateAnd(ok, x_->scalar(x_->lower(*filter), filter));
-            };
-        }
-        return s;
-    }
-
-    // The source of a comprehension may be a constant list even when the comprehension is not.
-    Sequence computed_or_constant(const TExpr& e, int index) {
-        if (depends(e)) return computed(e, index);
-        std::optional<Value> list = x_->fold(e);
-        std::vector<double> xs;
-        if (list) {
-            for (const Value& v : list->list().items) xs.push_back(x_->to_double(v));
-        } else {
-            x_->flag(b_.getTrue());
-            check(index);
-        }
-        auto* global = x_->constant_array(xs, (fn_->getName() + ".list." + std::to_string(lists_++)).str(), false);
-        Sequence s;
-        s.count = b_.getInt64(static_cast<int64_t>(xs.size()));
-        s.value = [this, global](llvm::Value* i) {
-            return b_.CreateLoad(f64_, b_.CreateInBoundsGEP(global->getValueType(), global, {b_.getInt64(0), i}));
-        };
-        return s;
+        return lists_->computed(e, index);
     }
 
     const CheckedSweep& s_;
@@ -706,8 +498,7 @@ private:
     llvm::BasicBlock* entry_ = nullptr;
     llvm::AllocaInst *feasible_ = nullptr, *objective_ = nullptr, *row_ = nullptr;
     std::vector<llvm::Value*> axis_values_;
-    std::deque<std::vector<LV>> frames_;  // frames of functions whose lists are axes
-    int lists_ = 0;
+    std::optional<AxisLists> lists_;
     int64_t split_ = 0;    // see split_size
     llvm::Value* outer_index_ = nullptr;
     std::vector<InnerLoad> inner_loads_;
