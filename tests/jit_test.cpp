@@ -11,30 +11,14 @@
 #include <sstream>
 
 #include "plan/plan.hpp"
+#include "session_run.hpp"
 #include "checked.hpp"
 
 namespace {
 
-struct Run {
-    std::string text;  // what the program printed, then its errors
-    int exit_code;
-};
+using test::Run;
 
-Run run(const std::string& backend, int threads, const std::function<plan::Result(plan::Session&)>& body) {
-    std::ostringstream out;
-    plan::SessionOptions o;
-    o.out = &out;
-    o.backend = backend;
-    o.threads = threads;
-    plan::Session session(o);
-    plan::Result r = body(session);
-    for (auto& e : r.errors) out << e.rendered;
-    return {out.str(), r.exit_code};
-}
-
-Run run_source(const std::string& backend, int threads, const std::string& code) {
-    return run(backend, threads, [&](plan::Session& s) { return s.eval(code, "<sweep>"); });
-}
+Run run_source(const std::string& backend, int threads, const std::string& code) { return test::run_code(code, backend, threads); }
 
 bool has_sweep(const std::filesystem::path& p) {
     std::ifstream f(p);
@@ -221,8 +205,8 @@ TEST_CASE("every example sweep gives the same output on the JIT and the interpre
     for (auto& file : files) {
         INFO(file.string());
         auto body = [&](plan::Session& s) { return s.run_file(file.string()); };
-        Run interp = run("interp", 1, body);
-        Run jit = run("jit", 0, body);
+        Run interp = test::run_session("interp", 1, body);
+        Run jit = test::run_session("jit", 0, body);
         CHECK(jit.text == interp.text);
         CHECK(jit.exit_code == interp.exit_code);
     }

@@ -8,24 +8,14 @@
 
 #include "formatter.hpp"
 #include "plan/plan.hpp"
+#include "session_run.hpp"
 
 namespace {
 
-struct Output {
-    std::string text;
-    int exit_code;
-};
+using Output = test::Run;
 
 Output run(const std::string& code, const std::string& backend = "jit", int threads = 0) {
-    std::ostringstream out;
-    plan::SessionOptions o;
-    o.out = &out;
-    o.backend = backend;
-    o.threads = threads;
-    plan::Session session(o);
-    plan::Result r = session.eval(code, "<sweep>");
-    for (auto& e : r.errors) out << e.message << "\n";
-    return {out.str(), r.exit_code};
+    return test::run_code(code, backend, threads);
 }
 
 // The rows of the first table printed after `title`, as numbers.
