@@ -260,6 +260,8 @@ TEST_CASE("runtime errors in a compiled sweep are the interpreter's diagnostics"
              // short inner axes written one after the other are flattened into one loop; errors stay at their point
              "sweep s {\n  a in [1, 2]\n  b in [1, 2]\n  c in [1, 2, 0]\n  let q = 1 / c\n  d in [1, 2]\n  minimize q * d\n}\n",
              "sweep s {\n  a in [1, 2]\n  b in [1, 2]\n  c in [3, 1]\n  d in [1, 2]\n  let q = log(c - d)\n  minimize q\n}\n",
+             // math of an outer axis and the flattened inner ones, tabled per outer point
+             "sweep s {\n  a in [1, 2]\n  b in [1, 2, 3]\n  c in [1, 2]\n  d in [0, 1]\n  let q = a / (d + c - 1)\n  minimize q\n}\n",
              "sweep s {\n  x in [4, 0]\n  y in divisors(x)\n}\n",
              "sweep s {\n  x in [4, 2.5]\n  y in divisors(x)\n}\n",
              "sweep s {\n  x in [1, 2]\n  y in [1, 2]\n  z in [k / (y - 2) for k in [1, 2] if k <= x]\n}\n",
