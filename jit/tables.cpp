@@ -31,6 +31,7 @@ namespace {
 
 constexpr int64_t kMaxTabled = 1 << 21;  // doubles in the tables filled once
 constexpr int64_t kMaxPartial = 4096;    // points of a table rebuilt per outer point (on the stack)
+constexpr int64_t kMaxOnStack = 1 << 16; // doubles in all of those: 512 kB of a thread's stack
 
 class Tables {
 public:
@@ -120,10 +121,12 @@ public:
             llvm::Instruction* a = anchor[inst];
             if (!a) {
                 calls.push_back(inst);
-            } else if (load.size <= kMaxPartial && !(load.enclosing && dt.dominates(load.enclosing, a))) {
+            } else if (load.size <= kMaxPartial && on_stack_ + load.size <= kMaxOnStack &&
+                       !(load.enclosing && dt.dominates(load.enclosing, a))) {
                 // Rebuilt once per point of the outer axes it reads; not when it reads the axis
                 // just outside the block loop (the table would be rebuilt for each use).
                 per[a].push_back(inst);
+                on_stack_ += load.size;
             }
         }
         std::vector<std::pair<llvm::Instruction*, llvm::Value*>> reads;  // a root, its table
@@ -227,7 +230,8 @@ private:
     llvm::IRBuilder<> init_builder_;  // where the init function's next loop goes
     llvm::Type *f64_, *i64_;
     int tables_ = 0;
-    int64_t tabled_ = 0;  // doubles in the tables filled once so far
+    int64_t tabled_ = 0;    // doubles in the tables filled once so far
+    int64_t on_stack_ = 0;  // doubles in the tables rebuilt per outer point so far
 };
 
 }  // namespace
