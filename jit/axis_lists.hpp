@@ -23,7 +23,7 @@ struct Known {
 // binds each of them to its table's item i.
 struct Sequence {
     llvm::Value* count = nullptr;                        // i64
-    std::function<llvm::Value*(llvm::Value*)> value;     // i64 → double (one axis only)
+    std::function<llvm::Value*(llvm::Value*)> value;     // i64 → double (a computed list)
     std::function<llvm::Value*(llvm::Value*)> valid;     // i64 → i1; empty when every item is
     std::vector<Known> known;                            // empty for lists computed in the loop nest
     int64_t size = 0;

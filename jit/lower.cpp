@@ -472,9 +472,6 @@ private:
             auto* global = x_->constant_array(xs, (fn_->getName() + ".axis." + std::to_string(index)).str(), false);
             Sequence s;
             s.count = b_.getInt64(static_cast<int64_t>(xs.size()));
-            s.value = [this, global](llvm::Value* i) {
-                return b_.CreateLoad(f64_, b_.CreateInBoundsGEP(global->getValueType(), global, {b_.getInt64(0), i}));
-            };
             s.known.push_back({index, global, number_range(e, xs)});
             s.size = static_cast<int64_t>(xs.size());
             return s;
