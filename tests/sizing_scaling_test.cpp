@@ -20,7 +20,7 @@ namespace {
 
 const std::string kSource = PLAN_SOURCE_DIR;
 const std::string kData = kSource + "/tests/data/";
-const std::string kChinchillaCsv = kSource + "/../shared/data/chinchilla_svg_extracted.csv";
+const std::string kChinchillaCsv = kSource + "/data/chinchilla_svg_extracted.csv";
 
 plan::SessionOptions quiet() {
     plan::SessionOptions o;
