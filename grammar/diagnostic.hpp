@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "source.hpp"
+#include "grammar/source.hpp"
 
 namespace plan {
 

@@ -14,12 +14,12 @@
 // expression, so it moves onto its own line before that item. A group holding a comment
 // always breaks, so every comment has a host that prints it. Because each comment lands
 // between the same items on the second run as on the first, formatting is idempotent.
-#include "formatter.hpp"
+#include "grammar/formatter.hpp"
 
 #include <algorithm>
 #include <functional>
 
-#include "parser.hpp"
+#include "grammar/parser.hpp"
 
 namespace plan {
 namespace {

@@ -1,4 +1,4 @@
-#include "parser.hpp"
+#include "grammar/parser.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
-#include "grammar.hpp"
+#include "grammar/grammar.hpp"
 
 namespace plan {
 namespace {

@@ -2,8 +2,8 @@
 #pragma once
 #include <vector>
 
-#include "ast.hpp"
-#include "diagnostic.hpp"
+#include "grammar/ast.hpp"
+#include "grammar/diagnostic.hpp"
 
 namespace plan {
 

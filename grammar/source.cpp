@@ -1,4 +1,4 @@
-#include "source.hpp"
+#include "grammar/source.hpp"
 
 #include <algorithm>
 

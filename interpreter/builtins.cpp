@@ -1,4 +1,4 @@
-#include "builtins.hpp"
+#include "interpreter/builtins.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "natives.hpp"
 
 namespace plan {
 
@@ -197,13 +196,18 @@ static std::vector<Builtin> math_builtins() {
     };
 }
 
-const std::vector<Builtin>& builtins() {
-    static const std::vector<Builtin> all = [] {
-        std::vector<Builtin> v = math_builtins();
-        for (auto& b : stdlib_natives()) v.push_back(b);
-        return v;
-    }();
+static std::vector<Builtin>& registry() {
+    static std::vector<Builtin> all = math_builtins();
     return all;
+}
+
+const std::vector<Builtin>& builtins() { return registry(); }
+
+void install_natives(const std::vector<Builtin>& natives) {
+    auto& all = registry();
+    for (const Builtin& b : natives)
+        if (std::none_of(all.begin(), all.end(), [&](const Builtin& a) { return std::string_view(a.name) == b.name; }))
+            all.push_back(b);
 }
 
 }  // namespace plan

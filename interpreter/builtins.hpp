@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "../grammar/diagnostic.hpp"
-#include "types.hpp"
-#include "value.hpp"
+#include "grammar/diagnostic.hpp"
+#include "interpreter/types.hpp"
+#include "interpreter/value.hpp"
 
 namespace plan {
 
@@ -37,8 +37,11 @@ struct Builtin {
 // `divisors(n)` takes n up to this (its loop runs to sqrt(n)); the JIT's lowering checks the same.
 constexpr double kMaxDivisorsOf = 1e12;
 
-// The core math builtins followed by the stdlib's natives (stdlib/native/).
+// The core math builtins, then the natives that layers above the core installed (stdlib/native/).
 const std::vector<Builtin>& builtins();
+// Appends natives to builtins() (a name already there is skipped). Called once at start-up,
+// before the first session is made (libplan does it: embed/install.cpp); never while sessions run.
+void install_natives(const std::vector<Builtin>& natives);
 
 // Shared by natives: raise a diagnostic at a span.
 [[noreturn]] void builtin_fail(ErrorClass kind, std::string message, Span at, std::string label, std::string help = {});

@@ -1,11 +1,11 @@
-#include "check_expr.hpp"
+#include "interpreter/check_expr.hpp"
 
 #include <cmath>
 #include <map>
 
 #include <fmt/format.h>
 
-#include "builtins.hpp"
+#include "interpreter/builtins.hpp"
 
 namespace plan {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "checker.hpp"
+#include "interpreter/checker.hpp"
 
 namespace plan {
 

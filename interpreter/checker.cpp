@@ -1,13 +1,13 @@
-#include "checker.hpp"
+#include "interpreter/checker.hpp"
 
 #include <cmath>
 #include <functional>
 
 #include <fmt/format.h>
 
-#include "builtins.hpp"
-#include "check_expr.hpp"
-#include "evaluator.hpp"
+#include "interpreter/builtins.hpp"
+#include "interpreter/check_expr.hpp"
+#include "interpreter/evaluator.hpp"
 
 namespace plan {
 

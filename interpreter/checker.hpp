@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "../grammar/ast.hpp"
-#include "../grammar/diagnostic.hpp"
-#include "checked.hpp"
+#include "grammar/ast.hpp"
+#include "grammar/diagnostic.hpp"
+#include "interpreter/checked.hpp"
 
 namespace plan {
 
@@ -38,61 +38,6 @@ struct Binding {
     Span span;          // where it was defined (empty span for builtins)
     std::string doc;
     std::string signature;  // functions: "f(x: Data, y)"
-};
-
-// A sweep: its items run in order, each axis opening a loop around the items after it, so work
-// that depends only on outer axes is done once per outer value.
-//
-// Objectives: the first is an `Objective` item (the key of `report top`); every objective, the first
-// included, is also a column. One that is not simply the name of an axis or let gets a hidden `Let`
-// item (no name) right before it, holding its value in a column named `minimize`/`maximize`
-// (`minimize 2`, ... when several share the keyword), so every column has a frame slot. Budgets in
-// the sweep become ordinary `Constraint` items, placed right after the item that defines the name
-// they bound.
-struct CheckedSweep {
-    struct Item {
-        enum class Kind { Axis, Let, Constraint, Objective } kind;
-        std::string name;  // axis and let names (empty for an objective's hidden let)
-        int slot = -1;     // frame slot of an axis value or a let
-        TExprPtr expr;     // axis: a list; let: the value; constraint: a Bool; objective: a number
-        bool maximize = false;
-    };
-    struct Column {  // what a report shows: axes, scalar lets, the objectives that are not names
-        std::string name;
-        Type type;
-        int slot = -1;       // frame slot (the checker gives every column one; -1 would be the objective value)
-    };
-    struct Objective {
-        int column = -1;     // index in columns
-        bool maximize = false;
-        Span span;
-    };
-    struct Report {
-        enum class Kind { Top, Pareto, All } kind;
-        TExprPtr count;                // top: how many
-        std::vector<int> columns;      // pareto: the column indices of its coordinates (two or more)
-        std::vector<bool> maximize;    // pareto: per coordinate, larger is better
-        std::string file;              // "" for the terminal
-        Span span;
-    };
-    std::string name;
-    std::vector<Item> items;
-    std::vector<Column> columns;
-    std::vector<Report> reports;
-    std::vector<Objective> objectives;  // in the order written
-    int objective = -1;  // index in items of the first objective, -1 if none
-    int frame_size = 0;
-    Span span;
-};
-
-struct CheckedStmt {
-    const ast::Stmt* src;
-    enum class Kind { Nothing, Define, Print, Assert, Expression, Constraint, Budget, Sweep } kind = Kind::Nothing;
-    std::unique_ptr<CheckedSweep> sweep;
-    int slot = -1;                 // Define: global slot to store to
-    std::vector<TExprPtr> exprs;   // Define/Expression/Constraint: [value]; Print: values;
-                                   // Assert: [condition, message?]; Budget: bounds
-    int frame_size = 0;            // locals of comprehensions and blocks at top level
 };
 
 struct BudgetEntry {

@@ -1,4 +1,4 @@
-#include "display.hpp"
+#include "interpreter/display.hpp"
 
 #include <algorithm>
 

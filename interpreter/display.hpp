@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "types.hpp"
-#include "value.hpp"
+#include "interpreter/types.hpp"
+#include "interpreter/value.hpp"
 
 namespace plan {
 

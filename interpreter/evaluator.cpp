@@ -1,11 +1,11 @@
-#include "evaluator.hpp"
+#include "interpreter/evaluator.hpp"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "builtins.hpp"
-#include "display.hpp"
+#include "interpreter/builtins.hpp"
+#include "interpreter/display.hpp"
 
 namespace plan {
 

@@ -3,9 +3,9 @@
 #pragma once
 #include <vector>
 
-#include "checked.hpp"
-#include "../grammar/source.hpp"
-#include "units.hpp"
+#include "interpreter/checked.hpp"
+#include "grammar/source.hpp"
+#include "interpreter/units.hpp"
 
 namespace plan {
 

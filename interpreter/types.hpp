@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "units.hpp"
+#include "interpreter/units.hpp"
 
 namespace plan {
 

@@ -1,4 +1,4 @@
-#include "units.hpp"
+#include "interpreter/units.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
-#include "axis_lists.hpp"
+#include "jit/axis_lists.hpp"
 
 #include <algorithm>
 
-#include "../interpreter/builtins.hpp"
+#include "interpreter/builtins.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"

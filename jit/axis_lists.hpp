@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "lower_expr.hpp"
+#include "jit/lower_expr.hpp"
 
 namespace plan::jit {
 

@@ -6,7 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "lower.hpp"
+#include "jit/jit.hpp"
+#include "jit/lower.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -140,5 +141,7 @@ std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eva
     out->compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return out;
 }
+
+sweep::Backend host_backend() { return {"jit", compile}; }
 
 }  // namespace plan::jit

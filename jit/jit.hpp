@@ -1,42 +1,28 @@
 // The JIT backend of sweeps: a CheckedSweep lowered to one LLVM loop nest (lower.cpp), optimized
 // and compiled by ORC for the host (host.cpp). No LLVM header leaks out of this interface.
 #pragma once
-#include <cstdint>
 #include <memory>
-#include <string>
-#include <vector>
 
-#include "../interpreter/checker.hpp"
-#include "../interpreter/evaluator.hpp"
+#include "grammar/diagnostic.hpp"
+#include "interpreter/checked.hpp"
+#include "interpreter/evaluator.hpp"
+#include "sweep/backend.hpp"
+#include "sweep/kernel.hpp"
 
 namespace plan::jit {
 
-// emit(sink, row, order): a feasible point whose key (row[columns]) is below *threshold: the
-// column values as doubles (Bools 0/1, strings as ids into CompiledSweep::strings), then the key
-// (the objective, negated when maximized); `order` counts the feasible points of this call before it.
-using EmitFn = void (*)(void* sink, const double* row, int64_t order);
-// Runs the outer axis over [lo, hi) of its items. err: [item index, axis values...] of a point whose
-// evaluation fails; stop: set to stop early; progress: counts iterations at the progress depth.
-// Returns 0 when done, 1 on a runtime error, 2 when stopped.
-using KernelFn = int32_t (*)(void* sink, EmitFn emit, const double* threshold, double* err, const int32_t* stop,
-                             int64_t* progress, int64_t lo, int64_t hi, int64_t* feasible);
-
-enum { kDone = 0, kError = 1, kStopped = 2 };
-
-struct CompiledSweep {
-    KernelFn fn = nullptr;
-    int64_t outer_count = -1;            // items of the outer axis, -1 when computed at run time
-    std::vector<std::string> strings;    // interned strings by id
-    std::vector<int> axis_items;         // item index of each axis, outermost first
-    int progress_depth = 0;              // the axis whose iterations `progress` counts
-    double progress_total = 0;           // their number over the whole grid, 0 if unknown
-    double compile_ms = 0;               // lowering + optimization + code generation
-    size_t ir_instructions = 0;
-    std::shared_ptr<void> code;          // frees the machine code when the last copy goes
-};
+using sweep::CompiledSweep;
+using sweep::EmitFn;
+using sweep::KernelFn;
+using sweep::kDone;
+using sweep::kError;
+using sweep::kStopped;
 
 // Throws DiagnosticError for a construct that does not lower (suggesting `--backend interp`).
 // `quick`: a small grid, where compile time matters more than code speed (the O1 pipeline, not O3).
 std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eval, bool quick = false);
+
+// The backend "jit" for the sweep layer's registry (compile, for this machine's CPU).
+sweep::Backend host_backend();
 
 }  // namespace plan::jit

@@ -7,15 +7,15 @@
 // that is the same for every outer point with tables. Runtime errors set a flag, tested at the
 // end of each item; the kernel then returns the failing point, which the host replays on the
 // interpreter to give the interpreter's own diagnostic.
-#include "lower.hpp"
+#include "jit/lower.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
 
-#include "axis_lists.hpp"
-#include "lower_expr.hpp"
-#include "tables.hpp"
+#include "jit/axis_lists.hpp"
+#include "jit/lower_expr.hpp"
+#include "jit/tables.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"

@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "jit.hpp"
+#include "jit/jit.hpp"
 
 namespace llvm {
 class LLVMContext;

@@ -1,8 +1,8 @@
-#include "lower_expr.hpp"
+#include "jit/lower_expr.hpp"
 
 #include <algorithm>
 
-#include "../interpreter/builtins.hpp"
+#include "interpreter/builtins.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -164,7 +164,7 @@ LV ExprLowering::dummy(const Type& t) {
     switch (t.kind) {
         case Type::Kind::Bool: return LV::scalar(b_.getFalse());
         case Type::Kind::Record: {
-            LV r{LV::K::Record, nullptr, {}, {}};
+            LV r = LV::record();
             for (auto& ft : t.record->types) r.fields.push_back(dummy(ft));
             return r;
         }
@@ -176,7 +176,7 @@ LV ExprLowering::dummy(const Type& t) {
 // Constants become registers (records field by field) so that both arms of an `if` match.
 LV ExprLowering::flatten(LV v, const TExpr& at) {
     if (v.k == LV::K::Record || (v.k == LV::K::Const && v.c.v.index() == 4)) {
-        LV r{LV::K::Record, nullptr, fields(v, at), {}};
+        LV r = LV::record(fields(v, at));
         for (auto& f : r.fields) f = flatten(f, at);
         return r;
     }
@@ -187,7 +187,7 @@ LV ExprLowering::merge(const LV& a, llvm::BasicBlock* from_a, const LV& b, llvm:
     if (a.k == LV::K::Record) {
         if (b.k != LV::K::Record || b.fields.size() != a.fields.size())
             throw Unsupported{"an `if` whose branches are records of different shapes", at.span};
-        LV r{LV::K::Record, nullptr, {}, {}};
+        LV r = LV::record();
         for (size_t i = 0; i < a.fields.size(); ++i) r.fields.push_back(merge(a.fields[i], from_a, b.fields[i], from_b, at));
         return r;
     }
@@ -203,7 +203,7 @@ LV ExprLowering::select(llvm::Value* c, const LV& a, const LV& b, const TExpr& a
     if (a.k == LV::K::Record) {
         if (b.k != LV::K::Record || b.fields.size() != a.fields.size())
             throw Unsupported{"an `if` whose branches are records of different shapes", at.span};
-        LV r{LV::K::Record, nullptr, {}, {}};
+        LV r = LV::record();
         for (size_t i = 0; i < a.fields.size(); ++i) r.fields.push_back(select(c, a.fields[i], b.fields[i], at));
         return r;
     }
@@ -283,12 +283,12 @@ LV ExprLowering::lower(const TExpr& e) {
             return fields(r, e)[e.index];
         }
         case Op::With: {
-            LV r{LV::K::Record, nullptr, fields(lower(*e.kids[0]), e), {}};
+            LV r = LV::record(fields(lower(*e.kids[0]), e));
             for (size_t i = 0; i < e.slots.size(); ++i) r.fields[e.slots[i]] = lower(*e.kids[i + 1]);
             return r;
         }
         case Op::Record: {
-            LV r{LV::K::Record, nullptr, {}, {}};
+            LV r = LV::record();
             for (auto& k : e.kids) r.fields.push_back(lower(*k));
             return r;
         }
@@ -468,7 +468,7 @@ LV ExprLowering::index(const TExpr& e) {
 // items[i] of a constant list, one constant array per scalar leaf of the element type.
 LV ExprLowering::table(const std::vector<const Value*>& items, llvm::Value* i, const Type& t, const TExpr& at) {
     if (t.is(Type::Kind::Record)) {
-        LV r{LV::K::Record, nullptr, {}, {}};
+        LV r = LV::record();
         for (size_t f = 0; f < t.record->types.size(); ++f) {
             std::vector<const Value*> column;
             for (auto* v : items) column.push_back(&v->record().fields[f]);

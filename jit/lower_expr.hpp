@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "lower.hpp"
+#include "jit/lower.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -41,6 +41,7 @@ struct LV {
     Interval range;  // of a numeric Scalar
     static LV scalar(llvm::Value* v, Interval r = {}) { return LV{K::Scalar, v, {}, {}, r}; }
     static LV constant(Value c) { return LV{K::Const, nullptr, {}, std::move(c), {}}; }
+    static LV record(std::vector<LV> fields = {}) { return LV{K::Record, nullptr, std::move(fields), {}, {}}; }
 };
 
 // Whether `e` reads a sweep local (slots bound inside it, by comprehensions and blocks, do not count).

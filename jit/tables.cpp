@@ -5,7 +5,7 @@
 // computed. This is what NumPy's broadcasting gets for free (each subexpression over the axes it
 // has). Only costly instructions are tabled (libm calls, divisions); the rest of the expression,
 // error checks included, stays per point and reads the table, so the results are the same.
-#include "tables.hpp"
+#include "jit/tables.hpp"
 
 #include <algorithm>
 #include <functional>

@@ -1,5 +1,6 @@
-# Writes OUTPUT: a C++ file holding every stdlib/*.plan file as a raw string literal.
-file(GLOB modules "${SOURCE_DIR}/*.plan")
+# Writes OUTPUT: a C++ file holding each plan file of MODULES (paths joined by |) as a raw string
+# literal.
+string(REPLACE "|" ";" modules "${MODULES}")
 list(SORT modules)
 set(body "")
 set(names "")
@@ -9,7 +10,7 @@ foreach(path IN LISTS modules)
   string(APPEND body "    {\"${name}\", R\"plan_source(${text})plan_source\"},\n")
 endforeach()
 file(WRITE "${OUTPUT}.tmp" "// Generated from stdlib/*.plan by stdlib/embed.cmake. Do not edit.
-#include \"stdlib.hpp\"
+#include \"stdlib/stdlib.hpp\"
 #include <utility>
 namespace plan::stdlib {
 static const std::pair<std::string_view, std::string_view> kModules[] = {

@@ -11,8 +11,8 @@
 #include <random>
 #include <sstream>
 
-#include "formatter.hpp"
-#include "parser.hpp"
+#include "grammar/formatter.hpp"
+#include "grammar/parser.hpp"
 
 namespace {
 

@@ -3,8 +3,8 @@
 
 #include <tao/pegtl/contrib/analyze.hpp>
 
-#include "grammar.hpp"
-#include "parser.hpp"
+#include "grammar/grammar.hpp"
+#include "grammar/parser.hpp"
 
 namespace {
 

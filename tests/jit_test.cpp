@@ -12,7 +12,7 @@
 
 #include "plan/plan.hpp"
 #include "session_run.hpp"
-#include "checked.hpp"
+#include "interpreter/checked.hpp"
 
 namespace {
 

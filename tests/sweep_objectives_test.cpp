@@ -6,7 +6,7 @@
 #include <random>
 #include <sstream>
 
-#include "formatter.hpp"
+#include "grammar/formatter.hpp"
 #include "plan/plan.hpp"
 #include "session_run.hpp"
 

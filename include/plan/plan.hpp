@@ -58,8 +58,9 @@ struct SessionOptions {
     bool allow_redefinition = false;  // the REPL allows `let x = ...` twice
     bool bind_answer = false;         // the REPL binds `ans` to each expression's value
     std::ostream* out = nullptr;  // where `print` writes; std::cout when null
-    // Sweeps: "jit" compiles them to native code (the default), "interp" runs the tree-walker.
-    std::string backend = "jit";
+    // Sweeps: "auto" (the default) compiles them with the JIT when this build has it, else runs
+    // the tree-walker; "jit" and "interp" ask for one.
+    std::string backend = "auto";
     int threads = 0;     // sweep threads; 0: every core
     bool stats = false;  // print compile and run statistics of each sweep (to stderr)
     bool progress = false;  // a progress bar for long sweeps (to stderr, when it is a terminal)

@@ -37,8 +37,8 @@
 
 #include <fmt/format.h>
 
-#include "fitting.hpp"
-#include "natives.hpp"
+#include "stdlib/native/fitting.hpp"
+#include "stdlib/native/natives.hpp"
 
 namespace plan {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "builtins.hpp"
+#include "interpreter/builtins.hpp"
 
 namespace plan::fitting {
 

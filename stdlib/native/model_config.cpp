@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "natives.hpp"
+#include "stdlib/native/natives.hpp"
 
 namespace plan {
 

@@ -1,16 +1,15 @@
 // Native builtins of the stdlib: what plan cannot express in itself (reading JSON and CSV files,
-// numerical fitting). Each file here contributes a list; natives.cpp joins them.
+// numerical fitting, training runs). Each file here contributes a list; libplan installs them
+// into the core's builtins (interpreter/builtins.hpp) at start-up.
 #pragma once
 #include <vector>
 
-#include "builtins.hpp"
+#include "interpreter/builtins.hpp"
 
 namespace plan {
 
-std::vector<Builtin> stdlib_natives();
-
-std::vector<Builtin> model_config_natives();  // model_config.cpp: hf_config(path)
+std::vector<Builtin> model_config_natives();  // model_config.cpp: hf_model(path)
 std::vector<Builtin> fitting_natives();       // fitting.cpp: Chinchilla-form fits of CSV runs
-std::vector<Builtin> training_natives();      // training.cpp: tiny-transformer runs (validation/)
+std::vector<Builtin> training_natives();      // training.cpp: tiny-transformer runs (validation/), optional
 
 }  // namespace plan

@@ -22,9 +22,9 @@
 
 #include <fmt/format.h>
 
-#include "fitting.hpp"
-#include "natives.hpp"
-#include "units.hpp"
+#include "stdlib/native/fitting.hpp"
+#include "stdlib/native/natives.hpp"
+#include "interpreter/units.hpp"
 #include "validation/grid.hpp"
 #include "validation/svg_plot.hpp"
 

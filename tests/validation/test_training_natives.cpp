@@ -1,12 +1,12 @@
 // The language binding (stdlib/native/training.cpp, `use validation`) and the frontier and fits
-// over runs (stdlib/native/fitting.hpp, shared with the CSV fits). Built only with plan_core.
+// over runs (stdlib/native/fitting.hpp, shared with the CSV fits). Built only with the trainer.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <filesystem>
 #include <sstream>
 
-#include "fitting.hpp"
+#include "stdlib/native/fitting.hpp"
 #include "plan/plan.hpp"
 #include "test_util.hpp"
 

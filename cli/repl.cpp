@@ -1,4 +1,4 @@
-#include "repl.hpp"
+#include "cli/repl.hpp"
 
 #include <editline/readline.h>
 #include <unistd.h>

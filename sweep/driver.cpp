@@ -1,4 +1,7 @@
-#include "sweep.hpp"
+#include "sweep/driver.hpp"
+
+#include "interpreter/display.hpp"
+#include "sweep/backend.hpp"
 
 #include <unistd.h>
 
@@ -18,8 +21,6 @@
 
 #include <fmt/format.h>
 
-#include "display.hpp"
-#include "../jit/jit.hpp"
 
 namespace plan {
 
@@ -258,7 +259,7 @@ struct Chunk {
 
 struct Sink {
     const CheckedSweep* s;
-    const jit::CompiledSweep* code;
+    const sweep::CompiledSweep* code;
     Chunk* chunk;
     double threshold;
     bool all_top;
@@ -299,7 +300,7 @@ void emit_row(void* sink_ptr, const double* row, int64_t order) {
 }
 
 // A point where the kernel found a runtime error, replayed on the interpreter for its diagnostic.
-[[noreturn]] void replay(const CheckedSweep& s, Evaluator& eval, const jit::CompiledSweep& code, const std::vector<double>& err) {
+[[noreturn]] void replay(const CheckedSweep& s, Evaluator& eval, const sweep::CompiledSweep& code, const std::vector<double>& err) {
     size_t failing = static_cast<size_t>(err[0]);
     std::vector<Value> frame(static_cast<size_t>(s.frame_size));
     size_t axis = 0;
@@ -332,10 +333,11 @@ std::string human_rate(double x) {
     return fmt::format("{:.3g}{}", x, suffix[i]);
 }
 
-Outcome run_jit(const CheckedSweep& s, Evaluator& eval, std::vector<State> initial, double grid, const SweepOptions& options) {
+Outcome run_compiled(const sweep::Backend& backend, const CheckedSweep& s, Evaluator& eval, std::vector<State> initial, double grid,
+                     const SessionOptions& options) {
     // A grid known to be small runs in well under a millisecond: compile it quickly instead.
     constexpr double kQuickGrid = 20'000;
-    std::unique_ptr<jit::CompiledSweep> code = jit::compile(s, eval, grid > 0 && grid <= kQuickGrid);
+    std::unique_ptr<sweep::CompiledSweep> code = backend.compile(s, eval, grid > 0 && grid <= kQuickGrid);
     Outcome result;
     result.compile_ms = code->compile_ms;
     bool all_top = std::all_of(s.reports.begin(), s.reports.end(),
@@ -369,12 +371,12 @@ Outcome run_jit(const CheckedSweep& s, Evaluator& eval, std::vector<State> initi
             Sink sink{&s, code.get(), &c, std::numeric_limits<double>::infinity(), all_top};
             c.status = code->fn(&sink, &emit_row, &sink.threshold, c.err.data(), reinterpret_cast<const int32_t*>(&g_halt),
                                 reinterpret_cast<int64_t*>(&progress[t].n), c.lo, c.hi, &c.feasible);
-            if (c.status == jit::kError) {
+            if (c.status == sweep::kError) {
                 size_t e = first_error.load();
                 while (i < e && !first_error.compare_exchange_weak(e, i)) {
                 }
             }
-            if (c.status == jit::kStopped) return;
+            if (c.status == sweep::kStopped) return;
         }
     };
     std::atomic<bool> finished{false};
@@ -420,14 +422,14 @@ Outcome run_jit(const CheckedSweep& s, Evaluator& eval, std::vector<State> initi
     uint64_t offset = 0;
     for (size_t i = 0; i < chunks.size(); ++i) {
         Chunk& c = chunks[i];
-        if (c.status == jit::kError) replay(s, eval, *code, c.err);
+        if (c.status == sweep::kError) replay(s, eval, *code, c.err);
         if (c.overflow) {
             for (size_t r = 0; r < s.reports.size(); ++r)
                 if (s.reports[r].kind == CheckedSweep::Report::Kind::All)
                     runtime_error(s.reports[r].span, fmt::format("more than {} feasible points to report", kMaxRowsKept),
                                   "add constraints, or report `top N` or `pareto(x, y)`");
         }
-        if (c.status == jit::kStopped || c.status < 0) result.interrupted = true;
+        if (c.status == sweep::kStopped || c.status < 0) result.interrupted = true;
         for (size_t r = 0; r < s.reports.size(); ++r) {
             settle(c.states[r]);
             for (Row& row : c.states[r].rows) {
@@ -490,10 +492,21 @@ void write_csv(std::ostream& f, const CheckedSweep& s, const std::vector<Row>& r
     }
 }
 
+// The backend `--backend NAME` asks for: "auto" is the JIT when this build has it, else the
+// interpreter; a name this build lacks is an error.
+const sweep::Backend* chosen_backend(const CheckedSweep& s, const std::string& name) {
+    if (name == "interp") return nullptr;
+    if (name == "auto") return sweep::find_backend("jit");
+    if (const sweep::Backend* b = sweep::find_backend(name)) return b;
+    runtime_error(s.span, "this build of plan has no sweep backend `" + name + "`",
+                  fmt::format("the backends built in: {}", fmt::join(sweep::backend_names(), ", ")));
+}
+
 }  // namespace
 
 void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
-               const SweepOptions& options) {
+               const SessionOptions& options) {
+    const sweep::Backend* backend = chosen_backend(s, options.backend);
     std::vector<State> initial = initial_states(s, eval);
     double size = grid_size(s, eval);
     if (size > kMaxPoints)
@@ -504,7 +517,7 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
     Outcome outcome;
     {
         InterruptScope interrupt;
-        if (options.backend == "interp") {
+        if (!backend) {
             Runner runner(s, eval, std::move(initial));
             runner.run();
             outcome.states = std::move(runner.states());
@@ -512,13 +525,13 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
             outcome.feasible = runner.feasible();
             outcome.interrupted = runner.interrupted();
         } else {
-            outcome = run_jit(s, eval, std::move(initial), size, options);
+            outcome = run_compiled(*backend, s, eval, std::move(initial), size, options);
         }
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.stats) {
         double run = secs - std::max(0.0, outcome.compile_ms) / 1000;
-        std::string line = fmt::format("{}: backend {}", s.name.empty() ? "sweep" : "sweep " + s.name, options.backend == "interp" ? "interp" : "jit");
+        std::string line = fmt::format("{}: backend {}", s.name.empty() ? "sweep" : "sweep " + s.name, backend ? backend->name : "interp");
         if (outcome.compile_ms >= 0) line += fmt::format(", JIT compile {:.1f} ms", outcome.compile_ms);
         line += fmt::format(", {} threads, run {:.5f} s", outcome.threads, run);
         if (size > 0 && !outcome.interrupted)

@@ -9,10 +9,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "../grammar/formatter.hpp"
+#include "grammar/formatter.hpp"
 #include "plan/plan.hpp"
-#include "repl.hpp"
+#include "cli/repl.hpp"
+#if PLAN_HAVE_TRAINING
 #include "validation/train_command.hpp"
+#endif
 
 namespace fs = std::filesystem;
 
@@ -112,8 +114,9 @@ int main(int argc, char** argv) {
     std::string run_file;
     run->add_option("FILE", run_file, "The script")->required();
     plan::SessionOptions sweep_options;
-    run->add_option("--backend", sweep_options.backend, "How sweeps run: jit (compiled, the default) or interp")
-        ->check(CLI::IsMember({"jit", "interp"}));
+    run->add_option("--backend", sweep_options.backend,
+                    "How sweeps run: auto (the default: jit when built in), jit (compiled) or interp (the tree-walker)")
+        ->check(CLI::IsMember({"auto", "jit", "interp"}));
     run->add_option("--threads", sweep_options.threads, "Sweep threads (default: every core)")->check(CLI::NonNegativeNumber);
     run->add_flag("--stats", sweep_options.stats, "Print sweep compile and run statistics");
 
@@ -137,9 +140,11 @@ int main(int argc, char** argv) {
 
     app.add_subcommand("repl", "Start the interactive session (also: plan with no command)");
 
+#if PLAN_HAVE_TRAINING
     auto* train = app.add_subcommand("train", "Train one tiny transformer on a corpus (the CPU reference trainer)");
     plan::validation::TrainCommandOptions train_options;
     plan::validation::add_train_options(*train, train_options);
+#endif
 
     try {
         app.parse(argc, argv);
@@ -153,7 +158,9 @@ int main(int argc, char** argv) {
         if (*check) return run_files(plan_files(paths), plan::Mode::Check);
         if (*test) return run_files(plan_files(paths), plan::Mode::Test);
         if (*fmt_cmd) return format_files(plan_files(paths), fmt_check, fmt_write);
+#if PLAN_HAVE_TRAINING
         if (*train) return plan::validation::run_train_command(train_options);
+#endif
         if (*eval) {
             plan::SessionOptions o = options();
             o.print_expressions = false;

@@ -1,0 +1,27 @@
+#include "embed/install.hpp"
+
+#include <mutex>
+
+#include "interpreter/builtins.hpp"
+#include "stdlib/native/natives.hpp"
+#if PLAN_HAVE_JIT
+#include "jit/jit.hpp"
+#endif
+
+namespace plan {
+
+void install_extensions() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        install_natives(model_config_natives());
+        install_natives(fitting_natives());
+#if PLAN_HAVE_TRAINING
+        install_natives(training_natives());
+#endif
+#if PLAN_HAVE_JIT
+        sweep::register_backend(jit::host_backend());
+#endif
+    });
+}
+
+}  // namespace plan
