@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -102,106 +103,144 @@ void builtin_fail(ErrorClass kind, std::string message, Span at, std::string lab
     throw DiagnosticError{std::move(d)};
 }
 
-static std::vector<Builtin> math_builtins() {
-    return {
-        {"sqrt", "sqrt(x)", "Square root; halves the dimension's exponents (sqrt(4 B^2) = 2 B).", 1, 1,
-         [](const BuiltinCall& c) {
-             const Type& t = number_arg(c, 0, "sqrt");
-             auto d = t.dim.root(2);
-             if (!d)
-                 fail(ErrorClass::Dimension, fmt::format("`sqrt` of {} has no dimension", name_of(c, 0)), c.arg_spans[0],
-                      name_of(c, 0), "only dimensions with even exponents have square roots, e.g. Data^2");
-             return Type::number(*d);
-         },
-         [](const std::vector<Value>& a, const CallSite& at) {
-             if (a[0].num() < 0)
-                 fail(ErrorClass::Runtime, fmt::format("`sqrt` of a negative number ({})", format_number(a[0].num(), false)), at, "");
-             return Value(std::sqrt(a[0].num()));
-         }},
-        {"exp", "exp(x)", "e raised to a Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "exp"); },
-         [](const std::vector<Value>& a, const CallSite& at) { return Value(checked(std::exp(a[0].num()), at, "`exp` of this")); }},
-        {"log", "log(x)", "Natural logarithm of a positive Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "log"); },
-         [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log(x); }, "log"); }},
-        {"log2", "log2(x)", "Base-2 logarithm of a positive Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "log2"); },
-         [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log2(x); }, "log2"); }},
-        {"log10", "log10(x)", "Base-10 logarithm of a positive Scalar.", 1, 1,
-         [](const BuiltinCall& c) { return scalar_fn(c, "log10"); },
-         [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log10(x); }, "log10"); }},
-        {"abs", "abs(x)", "Absolute value, in the dimension of x.", 1, 1, [](const BuiltinCall& c) { return same_dim_fn(c, "abs"); },
-         [](const std::vector<Value>& a, const CallSite&) { return Value(std::abs(a[0].num())); }},
-        {"floor", "floor(x)", "Largest integer not above a Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "floor"); },
-         [](const std::vector<Value>& a, const CallSite&) { return Value(std::floor(a[0].num())); }},
-        {"ceil", "ceil(x)", "Smallest integer not below a Scalar.", 1, 1, [](const BuiltinCall& c) { return scalar_fn(c, "ceil"); },
-         [](const std::vector<Value>& a, const CallSite&) { return Value(std::ceil(a[0].num())); }},
-        {"round", "round(x)", "Nearest integer to a Scalar (halves away from zero).", 1, 1,
-         [](const BuiltinCall& c) { return scalar_fn(c, "round"); },
-         [](const std::vector<Value>& a, const CallSite&) { return Value(std::round(a[0].num())); }},
-        {"min", "min(a, b, ...) or min(list)", "Smallest of numbers of one dimension.", 1, -1,
-         [](const BuiltinCall& c) { return extremum(c, "min"); },
-         [](const std::vector<Value>& a, const CallSite& at) { return extremum_eval(a, at, false); }},
-        {"max", "max(a, b, ...) or max(list)", "Largest of numbers of one dimension.", 1, -1,
-         [](const BuiltinCall& c) { return extremum(c, "max"); },
-         [](const std::vector<Value>& a, const CallSite& at) { return extremum_eval(a, at, true); }},
-        {"sum", "sum(list)", "Sum of a list of numbers of one dimension (0 for an empty list).", 1, 1,
-         [](const BuiltinCall& c) { return list_of_numbers(c, "sum"); },
-         [](const std::vector<Value>& a, const CallSite& at) {
-             std::vector<double> xs;
-             nums(a[0], xs);
-             return Value(checked(std::accumulate(xs.begin(), xs.end(), 0.0), at, "the sum"));
-         }},
-        {"mean", "mean(list)", "Arithmetic mean of a non-empty list of numbers.", 1, 1,
-         [](const BuiltinCall& c) { return list_of_numbers(c, "mean"); },
-         [](const std::vector<Value>& a, const CallSite& at) {
-             std::vector<double> xs;
-             nums(a[0], xs);
-             if (xs.empty()) fail(ErrorClass::Runtime, "`mean` of an empty list", at, "");
-             return Value(checked(std::accumulate(xs.begin(), xs.end(), 0.0) / static_cast<double>(xs.size()), at, "the mean"));
-         }},
-        {"error", "error(message)",
-         "Stops with a runtime error saying `message`, e.g. `if ok then x else error(\"unknown optimizer\")`. Its type fits "
-         "any place, so it can stand in either branch of an `if`.",
-         1, 1,
-         [](const BuiltinCall& c) {
-             if (!c.args[0].is(Type::Kind::String))
-                 fail(ErrorClass::Type, "`error` needs a String message, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
-             return Type::any();
-         },
-         [](const std::vector<Value>& a, const CallSite& at) -> Value { fail(ErrorClass::Runtime, a[0].str(), at, ""); }},
-        {"divisors", "divisors(n)",
-         "The divisors of a whole number n from 1 to 1e12, ascending: divisors(12) = [1, 2, 3, 4, 6, 12]. For axes "
-         "that depend on earlier ones, e.g. `tp in divisors(gpus)`.",
-         1, 1, [](const BuiltinCall& c) { return Type::list(scalar_fn(c, "divisors")); },
-         [](const std::vector<Value>& a, const CallSite& at) {
-             double n = a[0].num();
-             if (!(n >= 1 && n <= kMaxDivisorsOf && n == std::floor(n)))
-                 fail(ErrorClass::Runtime, fmt::format("`divisors` needs a whole number from 1 to 1e12, not {}", format_number(n, false)),
-                      at, "");
-             // Pairs (k, n / k) for k up to sqrt(n): the small ones ascending, then the large ones.
-             std::vector<Value> low, high;
-             for (double k = 1; k * k <= n; ++k) {
-                 if (std::fmod(n, k) != 0) continue;
-                 low.push_back(Value(k));
-                 if (k * k != n) high.push_back(Value(n / k));
-             }
-             low.insert(low.end(), high.rbegin(), high.rend());
-             return make_list(std::move(low));
-         }},
-        {"len", "len(list)", "Number of items in a list.", 1, 1,
-         [](const BuiltinCall& c) {
-             if (!c.args[0].is(Type::Kind::List))
-                 fail(ErrorClass::Type, "`len` needs a list, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
-             return Type::number(Dim{});
-         },
-         [](const std::vector<Value>& a, const CallSite&) { return Value(static_cast<double>(a[0].list().items.size())); }},
-    };
+// One entry per id: the switch has no default, so a new id without an entry is a compiler warning
+// (-Wswitch), and every id is placed at its own index below.
+static Builtin core_entry(BuiltinId id) {
+    switch (id) {
+        case BuiltinId::Sqrt:
+            return {"sqrt", "sqrt(x)", "Square root; halves the dimension's exponents (sqrt(4 B^2) = 2 B).", 1, 1,
+                    [](const BuiltinCall& c) {
+                        const Type& t = number_arg(c, 0, "sqrt");
+                        auto d = t.dim.root(2);
+                        if (!d)
+                            fail(ErrorClass::Dimension, fmt::format("`sqrt` of {} has no dimension", name_of(c, 0)), c.arg_spans[0],
+                                 name_of(c, 0), "only dimensions with even exponents have square roots, e.g. Data^2");
+                        return Type::number(*d);
+                    },
+                    [](const std::vector<Value>& a, const CallSite& at) {
+                        if (a[0].num() < 0)
+                            fail(ErrorClass::Runtime, fmt::format("`sqrt` of a negative number ({})", format_number(a[0].num(), false)), at, "");
+                        return Value(std::sqrt(a[0].num()));
+                    }};
+        case BuiltinId::Exp:
+            return {"exp", "exp(x)", "e raised to a Scalar.", 1, 1,
+                    [](const BuiltinCall& c) { return scalar_fn(c, "exp"); },
+                    [](const std::vector<Value>& a, const CallSite& at) { return Value(checked(std::exp(a[0].num()), at, "`exp` of this")); }};
+        case BuiltinId::Log:
+            return {"log", "log(x)", "Natural logarithm of a positive Scalar.", 1, 1,
+                    [](const BuiltinCall& c) { return scalar_fn(c, "log"); },
+                    [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log(x); }, "log"); }};
+        case BuiltinId::Log2:
+            return {"log2", "log2(x)", "Base-2 logarithm of a positive Scalar.", 1, 1,
+                    [](const BuiltinCall& c) { return scalar_fn(c, "log2"); },
+                    [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log2(x); }, "log2"); }};
+        case BuiltinId::Log10:
+            return {"log10", "log10(x)", "Base-10 logarithm of a positive Scalar.", 1, 1,
+                    [](const BuiltinCall& c) { return scalar_fn(c, "log10"); },
+                    [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log10(x); }, "log10"); }};
+        case BuiltinId::Abs:
+            return {"abs", "abs(x)", "Absolute value, in the dimension of x.", 1, 1,
+                    [](const BuiltinCall& c) { return same_dim_fn(c, "abs"); },
+                    [](const std::vector<Value>& a, const CallSite&) { return Value(std::abs(a[0].num())); }};
+        case BuiltinId::Floor:
+            return {"floor", "floor(x)", "Largest integer not above a Scalar.", 1, 1,
+                    [](const BuiltinCall& c) { return scalar_fn(c, "floor"); },
+                    [](const std::vector<Value>& a, const CallSite&) { return Value(std::floor(a[0].num())); }};
+        case BuiltinId::Ceil:
+            return {"ceil", "ceil(x)", "Smallest integer not below a Scalar.", 1, 1,
+                    [](const BuiltinCall& c) { return scalar_fn(c, "ceil"); },
+                    [](const std::vector<Value>& a, const CallSite&) { return Value(std::ceil(a[0].num())); }};
+        case BuiltinId::Round:
+            return {"round", "round(x)", "Nearest integer to a Scalar (halves away from zero).", 1, 1,
+                    [](const BuiltinCall& c) { return scalar_fn(c, "round"); },
+                    [](const std::vector<Value>& a, const CallSite&) { return Value(std::round(a[0].num())); }};
+        case BuiltinId::Min:
+            return {"min", "min(a, b, ...) or min(list)", "Smallest of numbers of one dimension.", 1, -1,
+                    [](const BuiltinCall& c) { return extremum(c, "min"); },
+                    [](const std::vector<Value>& a, const CallSite& at) { return extremum_eval(a, at, false); }};
+        case BuiltinId::Max:
+            return {"max", "max(a, b, ...) or max(list)", "Largest of numbers of one dimension.", 1, -1,
+                    [](const BuiltinCall& c) { return extremum(c, "max"); },
+                    [](const std::vector<Value>& a, const CallSite& at) { return extremum_eval(a, at, true); }};
+        case BuiltinId::Sum:
+            return {"sum", "sum(list)", "Sum of a list of numbers of one dimension (0 for an empty list).", 1, 1,
+                    [](const BuiltinCall& c) { return list_of_numbers(c, "sum"); },
+                    [](const std::vector<Value>& a, const CallSite& at) {
+                        std::vector<double> xs;
+                        nums(a[0], xs);
+                        return Value(checked(std::accumulate(xs.begin(), xs.end(), 0.0), at, "the sum"));
+                    }};
+        case BuiltinId::Mean:
+            return {"mean", "mean(list)", "Arithmetic mean of a non-empty list of numbers.", 1, 1,
+                    [](const BuiltinCall& c) { return list_of_numbers(c, "mean"); },
+                    [](const std::vector<Value>& a, const CallSite& at) {
+                        std::vector<double> xs;
+                        nums(a[0], xs);
+                        if (xs.empty()) fail(ErrorClass::Runtime, "`mean` of an empty list", at, "");
+                        return Value(checked(std::accumulate(xs.begin(), xs.end(), 0.0) / static_cast<double>(xs.size()), at, "the mean"));
+                    }};
+        case BuiltinId::Error:
+            return {"error", "error(message)",
+                    "Stops with a runtime error saying `message`, e.g. `if ok then x else error(\"unknown optimizer\")`. Its type fits "
+                    "any place, so it can stand in either branch of an `if`.",
+                    1, 1,
+                    [](const BuiltinCall& c) {
+                        if (!c.args[0].is(Type::Kind::String))
+                            fail(ErrorClass::Type, "`error` needs a String message, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
+                        return Type::any();
+                    },
+                    [](const std::vector<Value>& a, const CallSite& at) -> Value { fail(ErrorClass::Runtime, a[0].str(), at, ""); }};
+        case BuiltinId::Divisors:
+            return {"divisors", "divisors(n)",
+                    "The divisors of a whole number n from 1 to 1e12, ascending: divisors(12) = [1, 2, 3, 4, 6, 12]. For axes "
+                    "that depend on earlier ones, e.g. `tp in divisors(gpus)`.",
+                    1, 1, [](const BuiltinCall& c) { return Type::list(scalar_fn(c, "divisors")); },
+                    [](const std::vector<Value>& a, const CallSite& at) {
+                        double n = a[0].num();
+                        if (!(n >= 1 && n <= kMaxDivisorsOf && n == std::floor(n)))
+                            fail(ErrorClass::Runtime, fmt::format("`divisors` needs a whole number from 1 to 1e12, not {}", format_number(n, false)),
+                                 at, "");
+                        // Pairs (k, n / k) for k up to sqrt(n): the small ones ascending, then the large ones.
+                        std::vector<Value> low, high;
+                        for (double k = 1; k * k <= n; ++k) {
+                            if (std::fmod(n, k) != 0) continue;
+                            low.push_back(Value(k));
+                            if (k * k != n) high.push_back(Value(n / k));
+                        }
+                        low.insert(low.end(), high.rbegin(), high.rend());
+                        return make_list(std::move(low));
+                    }};
+        case BuiltinId::Len:
+            return {"len", "len(list)", "Number of items in a list.", 1, 1,
+                    [](const BuiltinCall& c) {
+                        if (!c.args[0].is(Type::Kind::List))
+                            fail(ErrorClass::Type, "`len` needs a list, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
+                        return Type::number(Dim{});
+                    },
+                    [](const std::vector<Value>& a, const CallSite&) { return Value(static_cast<double>(a[0].list().items.size())); }};
+    }
+    throw std::logic_error("a builtin id without an entry");
+}
+
+static std::vector<Builtin> core_builtins() {
+    std::vector<Builtin> all;
+    for (size_t i = 0; i < kCoreBuiltins; ++i) all.push_back(core_entry(static_cast<BuiltinId>(i)));
+    return all;
 }
 
 static std::vector<Builtin>& registry() {
-    static std::vector<Builtin> all = math_builtins();
+    static std::vector<Builtin> all = core_builtins();
     return all;
 }
 
 const std::vector<Builtin>& builtins() { return registry(); }
+
+const Builtin& builtin(BuiltinId id) { return registry()[static_cast<size_t>(id)]; }
+
+std::optional<BuiltinId> core_builtin(int index) {
+    if (index < 0 || static_cast<size_t>(index) >= kCoreBuiltins) return std::nullopt;
+    return static_cast<BuiltinId>(index);
+}
 
 void install_natives(const std::vector<Builtin>& natives) {
     auto& all = registry();

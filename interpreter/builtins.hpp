@@ -1,6 +1,8 @@
 // Native functions: the math plan cannot express in itself. Each has a dimension rule
 // (checked statically) and an implementation (which reports domain errors at the call).
 #pragma once
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,8 +39,18 @@ struct Builtin {
 // `divisors(n)` takes n up to this (its loop runs to sqrt(n)); the JIT's lowering checks the same.
 constexpr double kMaxDivisorsOf = 1e12;
 
-// The core math builtins, then the natives that layers above the core installed (stdlib/native/).
+// The core math builtins, by id: the id is the builtin's index in builtins(), which the checker
+// binds calls by (Op::Builtin's index) and the JIT lowers them by (jit/lower_builtin.cpp).
+enum class BuiltinId { Sqrt, Exp, Log, Log2, Log10, Abs, Floor, Ceil, Round, Min, Max, Sum, Mean, Error, Divisors, Len };
+constexpr size_t kCoreBuiltins = static_cast<size_t>(BuiltinId::Len) + 1;
+
+// The id of the builtin at `index` of builtins(); none for a native.
+std::optional<BuiltinId> core_builtin(int index);
+
+// The core math builtins in the order of their ids, then the natives that layers above the core
+// installed (stdlib/native/), which are known by name only.
 const std::vector<Builtin>& builtins();
+const Builtin& builtin(BuiltinId id);
 // Appends natives to builtins() (a name already there is skipped). Called once at start-up,
 // before the first session is made (libplan does it: embed/install.cpp); never while sessions run.
 void install_natives(const std::vector<Builtin>& natives);

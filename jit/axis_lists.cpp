@@ -72,7 +72,7 @@ Sequence AxisLists::computed(const TExpr& e, int index) {
             return s;
         }
         case Op::Builtin:
-            if (std::string(builtins()[e.index].name) == "divisors") return divisors(e, index);
+            if (core_builtin(e.index) == BuiltinId::Divisors) return divisors(e, index);
             break;
         case Op::Comprehension: return comprehension(e, index);
         case Op::List: {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "interpreter/builtins.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -321,13 +320,6 @@ Interval corners(const Interval& a, const Interval& b, double (*f)(double, doubl
     return std::isnan(r.lo) || std::isnan(r.hi) ? Interval{} : r;
 }
 
-Interval monotonic(const Interval& a, double (*f)(double)) {
-    if (!a.known()) return {};
-    double x = f(a.lo), y = f(a.hi);
-    Interval r{std::min(x, y), std::max(x, y)};
-    return std::isnan(r.lo) || std::isnan(r.hi) ? Interval{} : r;
-}
-
 }  // namespace
 
 LV ExprLowering::binary(const TExpr& e) {
@@ -486,76 +478,6 @@ LV ExprLowering::table(const std::vector<const Value*>& items, llvm::Value* i, c
     Interval r;
     if (t.is(Type::Kind::Number)) r = {*std::min_element(xs.begin(), xs.end()), *std::max_element(xs.begin(), xs.end())};
     return LV::scalar(x, r);
-}
-
-LV ExprLowering::builtin(const TExpr& e) {
-    const Builtin& bi = builtins()[e.index];
-    std::string name = bi.name;
-    std::vector<LV> args;
-    for (auto& k : e.kids) args.push_back(lower(*k));
-    bool all_const = std::all_of(args.begin(), args.end(), [](const LV& a) { return a.k == LV::K::Const; });
-    if (all_const) {  // e.g. a native of a constant record passed through a function
-        std::vector<Value> values;
-        for (auto& a : args) values.push_back(a.c);
-        try {
-            return LV::constant(bi.eval(values, CallSite{e.span, ""}));
-        } catch (const DiagnosticError&) {
-            flag(b_.getTrue());
-            return dummy(e.type);
-        }
-    }
-    auto x = [&](size_t i) { return scalar(args[i], e.kids[i].get()); };
-    llvm::Value* zero = f64(0);
-    if (args.size() == 1 && e.kids[0]->type.is(Type::Kind::Number)) {
-        llvm::Value* a = x(0);
-        Interval ra = range_of(args[0]);
-        if (name == "sqrt") {
-            if (!(ra.known() && ra.lo >= 0)) flag(b_.CreateFCmpOLT(a, zero));
-            Interval r = ra.known() && ra.lo >= 0 ? monotonic(ra, [](double v) { return std::sqrt(v); }) : Interval{};
-            return LV::scalar(unary(llvm::Intrinsic::sqrt, a), r);
-        }
-        if (name == "exp") {
-            llvm::Value* v = unary(llvm::Intrinsic::exp, a);
-            Interval r = monotonic(ra, [](double v) { return std::exp(v); });
-            if (!r.tame()) {
-                flag_not_finite(v);
-                r = {};
-            }
-            return LV::scalar(v, r);
-        }
-        if (name == "log" || name == "log2" || name == "log10") {
-            bool positive = ra.known() && ra.lo > 0;
-            if (!positive) flag(b_.CreateFCmpOLE(a, zero));
-            double (*f)(double) = name == "log" ? [](double v) { return std::log(v); }
-                                  : name == "log2" ? [](double v) { return std::log2(v); } : [](double v) { return std::log10(v); };
-            return LV::scalar(unary(name == "log" ? llvm::Intrinsic::log : name == "log2" ? llvm::Intrinsic::log2 : llvm::Intrinsic::log10, a),
-                              positive ? monotonic(ra, f) : Interval{});
-        }
-        if (name == "abs") {
-            Interval r;
-            if (ra.known()) r = {ra.lo <= 0 && ra.hi >= 0 ? 0.0 : std::min(std::abs(ra.lo), std::abs(ra.hi)), std::max(std::abs(ra.lo), std::abs(ra.hi))};
-            return LV::scalar(unary(llvm::Intrinsic::fabs, a), r);
-        }
-        if (name == "floor") return LV::scalar(unary(llvm::Intrinsic::floor, a), monotonic(ra, [](double v) { return std::floor(v); }));
-        if (name == "ceil") return LV::scalar(unary(llvm::Intrinsic::ceil, a), monotonic(ra, [](double v) { return std::ceil(v); }));
-        if (name == "round") return LV::scalar(unary(llvm::Intrinsic::round, a), monotonic(ra, [](double v) { return std::round(v); }));
-    }
-    if ((name == "min" || name == "max") && args.size() >= 2) {
-        // As std::min_element / max_element: the first of equal extremes.
-        llvm::Value* m = x(0);
-        Interval r = range_of(args[0]);
-        for (size_t i = 1; i < args.size(); ++i) {
-            llvm::Value* v = x(i);
-            llvm::Value* better = name == "min" ? b_.CreateFCmpOLT(v, m) : b_.CreateFCmpOLT(m, v);
-            m = b_.CreateSelect(better, v, m);
-            Interval ri = range_of(args[i]);
-            r = r.known() && ri.known() ? Interval{name == "min" ? std::min(r.lo, ri.lo) : std::max(r.lo, ri.lo),
-                                                   name == "min" ? std::min(r.hi, ri.hi) : std::max(r.hi, ri.hi)}
-                                        : Interval{};
-        }
-        return LV::scalar(m, r);
-    }
-    throw Unsupported{"`" + name + "` of values that change within the sweep", e.span};
 }
 
 }  // namespace plan::jit
