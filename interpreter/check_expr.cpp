@@ -424,8 +424,32 @@ TExprPtr ExprChecker::call_builtin(const Binding& b, const ast::Expr& e, std::ve
     return t;
 }
 
+// A call of a plan function: arguments bound to parameters, defaults filled in, types checked,
+// then the instance of the function for these argument types (checked once per signature).
 TExprPtr ExprChecker::call_fn(const Binding& b, const ast::Expr& e, std::vector<TExprPtr> args) {
     FnDef& fn = c_.fns_[b.slot];
+    std::vector<TExprPtr> bound = bind_arguments(b, fn, e, std::move(args));
+    Hoisted hoisted = fill_defaults(b, fn, e, bound);
+    std::optional<std::vector<Type>> types = argument_types(b, fn, bound);
+    if (!types) {  // an argument not yet known: the call is checked again where it is
+        auto t = node(Op::Call, fn.result_type.value_or(Type::any()), e.span);
+        t->kids = std::move(bound);
+        return t;
+    }
+    const FnInstance& inst = specialise(b, fn, *types, e);
+    auto t = node(Op::Call, inst.result, e.span);
+    t->fn = &inst;
+    t->kids = std::move(bound);
+    if (hoisted.values.empty()) return t;
+    auto block = node(Op::Block, inst.result, e.span);
+    block->slots = std::move(hoisted.slots);
+    block->kids = std::move(hoisted.values);
+    block->kids.push_back(std::move(t));
+    return block;
+}
+
+// The arguments in parameter order: positional ones first, then named ones (null where none).
+std::vector<TExprPtr> ExprChecker::bind_arguments(const Binding& b, const FnDef& fn, const ast::Expr& e, std::vector<TExprPtr> args) {
     const auto& params = fn.decl->params;
     std::vector<TExprPtr> bound(params.size());
     size_t positional = 0;
@@ -456,11 +480,16 @@ TExprPtr ExprChecker::call_fn(const Binding& b, const ast::Expr& e, std::vector<
                  {{args[i]->span, "again here"}});
         bound[target] = std::move(args[i]);
     }
-    // A default is checked again at each call that needs it, in the definition's scope, where the
-    // parameters before it are visible (`fn f(m, seq = m.context)`): those arguments are then
-    // evaluated once, into slots of the caller's frame, and the call is wrapped in a block.
+    return bound;
+}
+
+// A default is checked again at each call that needs it, in the definition's scope, where the
+// parameters before it are visible (`fn f(m, seq = m.context)`): those arguments are then
+// evaluated once, into slots of the caller's frame (hoisted), and the call is wrapped in a block.
+ExprChecker::Hoisted ExprChecker::fill_defaults(const Binding& b, const FnDef& fn, const ast::Expr& e, std::vector<TExprPtr>& bound) {
+    const auto& params = fn.decl->params;
     std::vector<int> temp_slot(params.size(), -1);
-    std::vector<TExprPtr> temp_values;
+    Hoisted hoisted;
     for (size_t p = 0; p < params.size(); ++p) {
         if (bound[p]) continue;
         if (!fn.defaults[p])
@@ -473,7 +502,7 @@ TExprPtr ExprChecker::call_fn(const Binding& b, const ast::Expr& e, std::vector<
                     Type type = bound[q]->type;
                     Span span = bound[q]->span;
                     temp_slot[q] = add_local("", type);  // unnamed: only the default sees it
-                    temp_values.push_back(std::move(bound[q]));
+                    hoisted.values.push_back(std::move(bound[q]));
                     bound[q] = node(Op::Local, type, span);
                     bound[q]->slot = temp_slot[q];
                 }
@@ -482,6 +511,15 @@ TExprPtr ExprChecker::call_fn(const Binding& b, const ast::Expr& e, std::vector<
         }
         bound[p] = sub.check(*params[p].default_value);
     }
+    for (int slot : temp_slot)
+        if (slot >= 0) hoisted.slots.push_back(slot);
+    return hoisted;
+}
+
+// The type of each argument, each checked against its parameter's annotation; none when one is
+// not yet known (Any).
+std::optional<std::vector<Type>> ExprChecker::argument_types(const Binding& b, const FnDef& fn, const std::vector<TExprPtr>& bound) {
+    const auto& params = fn.decl->params;
     std::vector<Type> types;
     bool any = false;
     for (size_t p = 0; p < params.size(); ++p) {
@@ -496,54 +534,42 @@ TExprPtr ExprChecker::call_fn(const Binding& b, const ast::Expr& e, std::vector<
         }
         types.push_back(got);
     }
-    Type result = fn.result_type.value_or(Type::any());
-    if (any) {
-        auto t = node(Op::Call, result, e.span);
-        t->kids = std::move(bound);
-        return t;
-    }
+    if (any) return std::nullopt;
+    return types;
+}
+
+// The instance of `fn` for these argument types: its body checked with the parameters typed so,
+// once per signature (display hints included), and kept in the function's cache.
+const FnInstance& ExprChecker::specialise(const Binding& b, FnDef& fn, const std::vector<Type>& types, const ast::Expr& e) {
     std::string key;
     for (auto& t : types) key += type_key(t, units()) + ";";
-    FnInstance* inst;
-    auto found = fn.by_signature.find(key);
-    if (found != fn.by_signature.end()) {
-        inst = found->second;
-    } else {
-        auto instance = std::make_unique<FnInstance>();
-        instance->decl = fn.decl;
-        instance->params = types;
-        int frame = 0;
-        ExprChecker body(c_, fn.visible, frame);
-        for (size_t p = 0; p < params.size(); ++p) body.add_local(params[p].name, types[p]);
-        try {
-            instance->body = body.check(*fn.decl->value);
-        } catch (DiagnosticError& err) {
-            std::string sig;
-            for (size_t p = 0; p < types.size(); ++p) sig += (p ? ", " : "") + params[p].name + ": " + tname(types[p]);
-            err.diagnostic.notes.push_back("while checking `" + b.name + "(" + sig + ")`");
-            err.diagnostic.labels.push_back({e.span, "in this call"});
-            throw;
-        }
-        instance->frame_size = frame;
-        instance->result = instance->body->type;
-        if (fn.result_type && !same_type(*fn.result_type, instance->result))
-            check_fail(ErrorClass::Dimension,
-                 "`" + b.name + "` must return " + tname(*fn.result_type) + ", but its body is " + tname(instance->result),
-                 {{fn.decl->value->span, tname(instance->result)}, {e.span, "in this call"}});
-        inst = instance.get();
-        fn.instances.push_back(std::move(instance));
-        fn.by_signature[key] = inst;
+    if (auto found = fn.by_signature.find(key); found != fn.by_signature.end()) return *found->second;
+    const auto& params = fn.decl->params;
+    auto instance = std::make_unique<FnInstance>();
+    instance->decl = fn.decl;
+    instance->params = types;
+    int frame = 0;
+    ExprChecker body(c_, fn.visible, frame);
+    for (size_t p = 0; p < params.size(); ++p) body.add_local(params[p].name, types[p]);
+    try {
+        instance->body = body.check(*fn.decl->value);
+    } catch (DiagnosticError& err) {
+        std::string sig;
+        for (size_t p = 0; p < types.size(); ++p) sig += (p ? ", " : "") + params[p].name + ": " + tname(types[p]);
+        err.diagnostic.notes.push_back("while checking `" + b.name + "(" + sig + ")`");
+        err.diagnostic.labels.push_back({e.span, "in this call"});
+        throw;
     }
-    auto t = node(Op::Call, inst->result, e.span);
-    t->fn = inst;
-    t->kids = std::move(bound);
-    if (temp_values.empty()) return t;
-    auto block = node(Op::Block, inst->result, e.span);
-    for (size_t q = 0; q < temp_slot.size(); ++q)
-        if (temp_slot[q] >= 0) block->slots.push_back(temp_slot[q]);
-    block->kids = std::move(temp_values);
-    block->kids.push_back(std::move(t));
-    return block;
+    instance->frame_size = frame;
+    instance->result = instance->body->type;
+    if (fn.result_type && !same_type(*fn.result_type, instance->result))
+        check_fail(ErrorClass::Dimension,
+             "`" + b.name + "` must return " + tname(*fn.result_type) + ", but its body is " + tname(instance->result),
+             {{fn.decl->value->span, tname(instance->result)}, {e.span, "in this call"}});
+    FnInstance* inst = instance.get();
+    fn.instances.push_back(std::move(instance));
+    fn.by_signature[key] = inst;
+    return *inst;
 }
 
 TExprPtr ExprChecker::field(const ast::Expr& e) {

@@ -71,6 +71,15 @@ private:
     TExprPtr call(const ast::Expr& e);
     TExprPtr call_builtin(const Binding& b, const ast::Expr& e, std::vector<TExprPtr> args);
     TExprPtr call_fn(const Binding& b, const ast::Expr& e, std::vector<TExprPtr> args);
+    // Arguments a default reads, evaluated once into unnamed locals before the call.
+    struct Hoisted {
+        std::vector<int> slots;
+        std::vector<TExprPtr> values;
+    };
+    std::vector<TExprPtr> bind_arguments(const Binding& b, const FnDef& fn, const ast::Expr& e, std::vector<TExprPtr> args);
+    Hoisted fill_defaults(const Binding& b, const FnDef& fn, const ast::Expr& e, std::vector<TExprPtr>& bound);
+    std::optional<std::vector<Type>> argument_types(const Binding& b, const FnDef& fn, const std::vector<TExprPtr>& bound);
+    const FnInstance& specialise(const Binding& b, FnDef& fn, const std::vector<Type>& types, const ast::Expr& e);
     TExprPtr field(const ast::Expr& e);
     TExprPtr index(const ast::Expr& e);
     TExprPtr with(const ast::Expr& e);
