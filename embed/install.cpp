@@ -13,7 +13,7 @@ namespace plan {
 void install_extensions() {
     static std::once_flag once;
     std::call_once(once, [] {
-        install_natives(model_config_natives());
+        install_natives(hf_natives());
         install_natives(fitting_natives());
 #if PLAN_HAVE_TRAINING
         install_natives(training_natives());

@@ -24,6 +24,13 @@ struct BuiltinCall {
 struct CallSite {
     Span span;
     std::string_view file;
+    // The checked type of the call: a native that fills a record of a plan-defined type (hf_read)
+    // learns the field names here.
+    const Type* result = nullptr;
+    // The innermost call in the user's code that led here (the call itself outside the stdlib):
+    // where a native reading a file the user named reports, and finds relative paths beside.
+    Span origin = span;
+    std::string_view origin_file = file;
     operator Span() const { return span; }
 };
 

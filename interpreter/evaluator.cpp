@@ -20,8 +20,10 @@ void runtime_error(const Span& at, std::string message, std::string help) {
 
 namespace {
 // Deep enough for any real program, shallow enough to stay far from the C++ stack limit.
-constexpr int kMaxCallDepth = 2000;
+constexpr size_t kMaxCallDepth = 2000;
 constexpr size_t kMaxListLength = 10'000'000;
+
+bool same_span(const Span& a, const Span& b) { return a.file == b.file && a.begin == b.begin && a.end == b.end; }
 
 bool equal_values(const Value& a, const Value& b) {
     if (a.v.index() != b.v.index()) return false;
@@ -94,7 +96,7 @@ Value Evaluator::eval(const TExpr& e, std::vector<Value>& frame) {
             std::vector<Value> args;
             args.reserve(e.kids.size());
             for (auto& k : e.kids) args.push_back(eval(*k, frame));
-            return builtins()[e.index].eval(args, CallSite{e.span, sources_ ? std::string_view(sources_->file(e.span.file).name) : ""});
+            return builtins()[e.index].eval(args, call_site(e));
         }
         case Op::Field: return eval(*e.kids[0], frame).record().fields[e.index];
         case Op::Index: {
@@ -156,20 +158,34 @@ Value Evaluator::call(const TExpr& e, std::vector<Value>& frame) {
     const FnInstance& fn = *e.fn;
     std::vector<Value> callee(static_cast<size_t>(fn.frame_size));
     for (size_t i = 0; i < e.kids.size(); ++i) callee[i] = eval(*e.kids[i], frame);
-    struct Depth {
-        int& d;
-        ~Depth() { --d; }
-    } guard{++depth_};
-    if (depth_ > kMaxCallDepth) runtime_error(e.span, "calls nested too deeply");
+    calls_.push_back(e.span);
+    struct Pop {
+        std::vector<Span>& calls;
+        ~Pop() { calls.pop_back(); }
+    } guard{calls_};
+    if (calls_.size() > kMaxCallDepth) runtime_error(e.span, "calls nested too deeply");
     try {
         return eval(*fn.body, callee);
     } catch (DiagnosticError& err) {
         // Name the calls that led to an error inside a function (a few levels: enough to find
-        // the user's line when the error is deep in the stdlib).
+        // the user's line when the error is deep in the stdlib), unless it points at this call.
         auto& notes = err.diagnostic.notes;
-        if (sources_ && notes.size() < 4) notes.push_back("in the call of `" + fn.decl->name + "` at " + sources_->location(e.span));
+        const auto& labels = err.diagnostic.labels;
+        bool at_this_call = !labels.empty() && same_span(labels[0].span, e.span);
+        if (sources_ && notes.size() < 4 && !at_this_call)
+            notes.push_back("in the call of `" + fn.decl->name + "` at " + sources_->location(e.span));
         throw;
     }
+}
+
+bool Evaluator::in_stdlib(const Span& s) const { return sources_ && sources_->file(s.file).name.rfind("<stdlib", 0) == 0; }
+
+CallSite Evaluator::call_site(const TExpr& builtin) const {
+    auto file = [&](const Span& s) { return sources_ ? std::string_view(sources_->file(s.file).name) : std::string_view(); };
+    CallSite site{builtin.span, file(builtin.span), &builtin.type};
+    for (auto outer = calls_.rbegin(); in_stdlib(site.origin) && outer != calls_.rend(); ++outer) site.origin = *outer;
+    site.origin_file = file(site.origin);
+    return site;
 }
 
 Value Evaluator::range(const TExpr& e, std::vector<Value>& frame) {

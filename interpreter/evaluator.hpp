@@ -3,6 +3,7 @@
 #pragma once
 #include <vector>
 
+#include "interpreter/builtins.hpp"
 #include "interpreter/checked.hpp"
 #include "grammar/source.hpp"
 #include "interpreter/units.hpp"
@@ -23,13 +24,15 @@ public:
 
 private:
     Value call(const TExpr& e, std::vector<Value>& frame);
+    CallSite call_site(const TExpr& builtin) const;
+    bool in_stdlib(const Span& s) const;
     Value range(const TExpr& e, std::vector<Value>& frame);
     double arithmetic(const TExpr& e, double a, double b) const;
 
     const UnitTable& units_;
     std::vector<Value>& globals_;
     const SourceMap* sources_;  // names the file of a builtin's call site
-    int depth_ = 0;
+    std::vector<Span> calls_;   // the calls of plan functions being evaluated, outermost first
 };
 
 // Runtime errors: the message, and the expression to point at.

@@ -4,9 +4,15 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "plan/plan.hpp"
+#include "stdlib/native/hf/registry.hpp"
 
 namespace {
 
@@ -111,12 +117,47 @@ TEST_CASE("hf_model and the presets are one record type: they mix in a list", "[
                                    "vocab", "context", "experts", "experts_per_token", "norm", "mlp", "qkv_bias",
                                    "out_bias", "mlp_bias", "positions", "tied_embeddings"});
     CHECK(s.type_of(config("gpt2")).value->display == s.type_of("llama3_70b").value->display);
-    // hf_model is a native: it works without `use models`, and shows as a model.
+    // hf_model is `use models`' own (it fills `transformer`), and shows as a model.
+    CHECK(s.eval(config("gpt2") + ".d_ff").value->display == "3072");  // n_inner null: 4·n_embd
+    CHECK(s.eval(config("gpt2")).value->display.rfind("model { name = \"gpt2\", family = \"gpt2\", layers = 12", 0) == 0);
     plan::Session bare(quiet());
-    plan::Result g = bare.eval(config("gpt2") + ".d_ff");
-    REQUIRE(g.ok());
-    CHECK(g.value->display == "3072");  // n_inner null: 4·n_embd
-    CHECK(bare.eval(config("gpt2")).value->display.rfind("model { name = \"gpt2\", family = \"gpt2\", layers = 12", 0) == 0);
+    CHECK(bare.eval(config("gpt2")).errors.at(0).message == "unknown function `hf_model`");
+}
+
+TEST_CASE("every model_type hf_model reads fills the record exactly, for a config in tests/configs", "[models]") {
+    // The model_type of each config here, and one config of each.
+    std::map<std::string, std::string> config_of;
+    for (const auto& dir : std::filesystem::directory_iterator(kConfigs)) {
+        std::ifstream in(dir.path() / "config.json");
+        if (!in) continue;
+        nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+        if (j.is_object() && j.contains("model_type") && j["model_type"].is_string())
+            config_of.emplace(j["model_type"].get<std::string>(), dir.path().filename().string());
+    }
+    Sized p;
+    REQUIRE(plan::hf::readers().size() >= 5);
+    for (const plan::hf::Reader& reader : plan::hf::readers()) {
+        INFO(reader.model_type);
+        auto config_dir = config_of.find(reader.model_type);
+        REQUIRE(config_dir != config_of.end());
+        // A field of `transformer` the reader does not set, or one it sets that the record lacks,
+        // fails here.
+        plan::Result r = p.eval(config(config_dir->second));
+        if (!r.ok()) FAIL(r.errors.at(0).rendered);
+        std::string family = reader.model_type;  // shown in quotes
+        CHECK(p.display(config(config_dir->second) + ".family") == std::string(1, '"').append(family).append(1, '"'));
+    }
+    // The record and the readers must agree both ways.
+    auto error = [&](const std::string& record) {
+        plan::Result r = p.eval("hf_read(\"" + kConfigs + "gpt2/config.json\", " + record + ")");
+        REQUIRE_FALSE(r.ok());
+        return r.errors.at(0).message;
+    };
+    CHECK(error("{ name = \"x\", vision_layers = 0 }") == "the record's field `vision_layers` is not set by the gpt2 reader");
+    CHECK(error("{ name = \"x\" }") == "the gpt2 reader sets `family`, a field the record lacks");
+    CHECK(error("{ name = \"x\", layers = true }") == "field `layers` of the record is a Bool, but the gpt2 reader sets a count");
+    CHECK(error("{ name = \"x\", layers = 12 GB }") ==
+          "field `layers` of the record is a number with a dimension, but the gpt2 reader sets a count");
 }
 
 TEST_CASE("hf_model reads what matters from each model_type", "[models]") {

@@ -8,7 +8,7 @@
 
 namespace plan {
 
-std::vector<Builtin> model_config_natives();  // model_config.cpp: hf_model(path)
+std::vector<Builtin> hf_natives();            // hf/hf_read.cpp: hf_read(path, template)
 std::vector<Builtin> fitting_natives();       // fitting.cpp: Chinchilla-form fits of CSV runs
 std::vector<Builtin> training_natives();      // training.cpp: tiny-transformer runs (validation/), optional
 

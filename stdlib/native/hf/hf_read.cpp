@@ -1,0 +1,142 @@
+// hf_read(path, template): a Hugging Face config.json as a record of the template's type. The
+// record is defined in plan (`transformer` in stdlib/models.plan, whose `hf_model(path)` calls
+// this); the reader of the config's model_type sets fields by name, and they are laid out here in
+// the order of the checked result type. A field of the record that the reader does not set, or
+// one it sets that the record lacks, is an error: the two definitions cannot drift apart.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "stdlib/native/hf/registry.hpp"
+#include "stdlib/native/natives.hpp"
+
+namespace plan {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string shown_path(const std::filesystem::path& p) {
+    std::filesystem::path rel = p.lexically_relative(std::filesystem::current_path());
+    if (rel.empty() || *rel.begin() == "..") return p.string();
+    return rel.string();
+}
+
+// A relative path is found beside the user's file that calls hf_model; from `plan eval`, the
+// REPL, an embedding host or the stdlib, in the current directory.
+std::filesystem::path resolve(const std::string& written, const CallSite& at) {
+    std::filesystem::path path(written);
+    if (path.is_relative() && !at.origin_file.empty() && at.origin_file.front() != '<')
+        path = std::filesystem::path(at.origin_file).parent_path() / path;
+    return path.lexically_normal();
+}
+
+json load(const std::filesystem::path& path, const std::string& shown, const CallSite& at) {
+    std::ifstream in(path);
+    if (!in || std::filesystem::is_directory(path))
+        builtin_fail(ErrorClass::Io, fmt::format("cannot read {}: no such file", shown), at.origin, "this config",
+                     "a relative path is read beside the file that calls hf_model");
+    std::stringstream text;
+    text << in.rdbuf();
+    json j;
+    try {
+        j = json::parse(text.str());
+    } catch (const json::parse_error& e) {
+        std::string why = e.what();
+        if (auto colon = why.find("parse error"); colon != std::string::npos) why = why.substr(colon);
+        builtin_fail(ErrorClass::Io, fmt::format("{} is not valid JSON: {}", shown, why), at.origin, "this config");
+    }
+    if (!j.is_object()) builtin_fail(ErrorClass::Io, fmt::format("{} is not a JSON object", shown), at.origin, "this config");
+    return j;
+}
+
+const char* kind_of(const Value& v) {
+    switch (v.v.index()) {
+        case 0: return "a count";
+        case 1: return "a Bool";
+        default: return "a String";
+    }
+}
+
+const char* kind_of(const Type& t) {
+    switch (t.kind) {
+        case Type::Kind::Number: return t.dim.none() ? "a count" : "a number with a dimension";
+        case Type::Kind::Bool: return "a Bool";
+        case Type::Kind::String: return "a String";
+        default: return "a list or a record";
+    }
+}
+
+// The reader's fields in the order of the record type `t`, each of the field's type.
+Value record_of(const hf::Fields& m, const Type& t, const std::string& model_type, const CallSite& at) {
+    const RecordType& r = *t.record;
+    const auto& set = m.all();
+    const std::string help = "the model record is `transformer` in stdlib/models.plan; its readers are in stdlib/native/hf/";
+    std::vector<Value> fields;
+    for (size_t i = 0; i < r.names.size(); ++i) {
+        auto f = std::find_if(set.begin(), set.end(), [&](const auto& s) { return s.first == r.names[i]; });
+        if (f == set.end())
+            builtin_fail(ErrorClass::Runtime, fmt::format("the record's field `{}` is not set by the {} reader", r.names[i], model_type),
+                         at.origin, "", help);
+        if (std::string_view(kind_of(f->second)) != kind_of(r.types[i]))
+            builtin_fail(ErrorClass::Runtime,
+                         fmt::format("field `{}` of the record is {}, but the {} reader sets {}", r.names[i], kind_of(r.types[i]),
+                                     model_type, kind_of(f->second)),
+                         at.origin, "", help);
+        fields.push_back(f->second);
+    }
+    for (const auto& [name, value] : set)
+        if (r.find(name) < 0)
+            builtin_fail(ErrorClass::Runtime, fmt::format("the {} reader sets `{}`, a field the record lacks", model_type, name),
+                         at.origin, "", help);
+    return make_record(std::move(fields));
+}
+
+Value hf_read_eval(const std::vector<Value>& args, const CallSite& at) {
+    if (!at.result || !at.result->is(Type::Kind::Record))
+        builtin_fail(ErrorClass::Runtime, "`hf_read` needs a record of a known type to fill", at.origin, "");
+    std::filesystem::path path = resolve(args[0].str(), at);
+    std::string shown = shown_path(path);
+    json j = load(path, shown, at);
+    hf::Config c(j, shown, at);
+    std::string model_type = c.text("model_type");
+    const hf::Reader* reader = hf::find_reader(model_type);
+    if (!reader)
+        builtin_fail(ErrorClass::Runtime, fmt::format("unsupported model_type \"{}\" in {}", model_type, shown), at.origin,
+                     "this config", "supported model types: " + hf::model_types_text());
+    hf::Fields m;
+    // The name: the checkpoint's own if the config records it, else the folder holding the file.
+    std::string folder = path.parent_path().filename().string();
+    m.text("name", c.text_or("_name_or_path", folder.empty() ? model_type : folder));
+    m.text("family", model_type);
+    reader->read(c, m);
+    return record_of(m, *at.result, model_type, at);
+}
+
+Type hf_read_check(const BuiltinCall& c) {
+    if (!c.args[0].is(Type::Kind::String))
+        builtin_fail(ErrorClass::Type, "`hf_read` needs the path of a config.json as a String, not " + type_name(c.args[0], c.units),
+                     c.arg_spans[0], type_name(c.args[0], c.units), "write hf_model(\"path/to/config.json\") (use models)");
+    if (!c.args[1].is(Type::Kind::Record))
+        builtin_fail(ErrorClass::Type, "`hf_read` fills a record of its second argument's type, not " + type_name(c.args[1], c.units),
+                     c.arg_spans[1], type_name(c.args[1], c.units), "pass the model record: hf_read(path, transformer) (use models)");
+    return c.args[1];
+}
+
+}  // namespace
+
+std::vector<Builtin> hf_natives() {
+    return {
+        {"hf_read", "hf_read(path, template)",
+         "A record of the type of `template` from a Hugging Face config.json, filled by field name by the\n"
+         "reader of its model_type (stdlib/native/hf/). `hf_model(path)` of `use models` calls it with the\n"
+         "model record `transformer`. A relative path is read beside the file of the user's call.",
+         2, 2, hf_read_check, hf_read_eval},
+    };
+}
+
+}  // namespace plan
