@@ -94,8 +94,9 @@ TEST_CASE("the presets match their configs field by field and count the same", "
                       "a.heads == b.heads and a.kv_heads == b.kv_heads and a.head_dim == b.head_dim and "
                       "a.d_ff == b.d_ff and a.vocab == b.vocab and a.context == b.context and "
                       "a.experts == b.experts and a.experts_per_token == b.experts_per_token and "
-                      "a.norm == b.norm and a.mlp == b.mlp and a.qkv_bias == b.qkv_bias and "
-                      "a.out_bias == b.out_bias and a.mlp_bias == b.mlp_bias and a.positions == b.positions and "
+                      "a.norm_vectors == b.norm_vectors and a.norms_per_layer == b.norms_per_layer and "
+                      "a.outer_norms == b.outer_norms and a.mlp_matrices == b.mlp_matrices and a.qkv_bias == b.qkv_bias and "
+                      "a.out_bias == b.out_bias and a.mlp_bias == b.mlp_bias and a.learned_positions == b.learned_positions and "
                       "a.tied_embeddings == b.tied_embeddings }"));
     }
 }
@@ -114,8 +115,9 @@ TEST_CASE("hf_model and the presets are one record type: they mix in a list", "[
     REQUIRE(s.eval("use models").ok());
     CHECK(s.fields_of("transformer") ==
           std::vector<std::string>{"name", "family", "layers", "d_model", "heads", "kv_heads", "head_dim", "d_ff",
-                                   "vocab", "context", "experts", "experts_per_token", "norm", "mlp", "qkv_bias",
-                                   "out_bias", "mlp_bias", "positions", "tied_embeddings"});
+                                   "vocab", "context", "experts", "experts_per_token", "norm_vectors", "norms_per_layer",
+                                   "outer_norms", "mlp_matrices", "qkv_bias", "out_bias", "mlp_bias", "learned_positions",
+                                   "tied_embeddings"});
     CHECK(s.type_of(config("gpt2")).value->display == s.type_of("llama3_70b").value->display);
     // hf_model is `use models`' own (it fills `transformer`), and shows as a model.
     CHECK(s.eval(config("gpt2") + ".d_ff").value->display == "3072");  // n_inner null: 4·n_embd
@@ -164,7 +166,11 @@ TEST_CASE("hf_model reads what matters from each model_type", "[models]") {
     Sized p;
     CHECK(p.display(config("gpt2") + ".tied_embeddings") == "true");  // GPT2Config default
     CHECK(p.display(config("gpt2") + ".context") == "1024");
-    CHECK(p.display(config("gpt2") + ".positions") == "\"learned\"");
+    CHECK(p.display(config("gpt2") + ".learned_positions") == "1024");  // n_positions
+    CHECK(p.display(config("gpt2") + ".norm_vectors") == "2");  // LayerNorm: weight and bias
+    CHECK(p.display(config("gpt2") + ".mlp_matrices") == "2");
+    CHECK(p.display(config("llama2_7b") + ".learned_positions") == "0");  // rotary
+    CHECK(p.display(config("llama2_7b") + ".mlp_matrices") == "3");  // SwiGLU
     CHECK(p.display(config("llama2_7b") + ".name") == "\"meta-llama/Llama-2-7b-hf\"");  // _name_or_path
     CHECK(p.display(config("llama3_8b") + ".name") == "\"llama3_8b\"");  // else the folder
     CHECK(p.display(config("llama3_8b") + ".kv_heads") == "8");
@@ -175,7 +181,7 @@ TEST_CASE("hf_model reads what matters from each model_type", "[models]") {
     CHECK(p.display(config("qwen2_7b") + ".out_bias") == "false");
     CHECK(p.display(config("qwen2_0_5b") + ".tied_embeddings") == "true");
     CHECK(p.display(config("qwen2_7b") + ".tied_embeddings") == "false");
-    CHECK(p.display(config("mistral_7b") + ".norm") == "\"rmsnorm\"");
+    CHECK(p.display(config("mistral_7b") + ".norm_vectors") == "1");  // RMSNorm: weight only
 }
 
 TEST_CASE("a relative config path is read beside the calling file", "[models]") {
@@ -197,8 +203,10 @@ TEST_CASE("plan eval --json: a parameter count and a model record", "[models]") 
     CHECK(j.rfind(R"({"name":"meta-llama/Llama-2-7b-hf","family":"llama","layers":{"value":32.0,)", 0) == 0);
     CHECK(j.find(R"("kv_heads":{"value":32.0,"unit":"","display":"32","dimension":"Scalar","base_unit":""})") !=
           std::string::npos);
-    CHECK(j.find(R"("norm":"rmsnorm","mlp":"swiglu","qkv_bias":false,"out_bias":false,"mlp_bias":false,)"
-                 R"("positions":"rotary","tied_embeddings":false})") != std::string::npos);
+    CHECK(j.find(R"("mlp_matrices":{"value":3.0,"unit":"","display":"3","dimension":"Scalar","base_unit":""},)"
+                 R"("qkv_bias":false,"out_bias":false,"mlp_bias":false,)"
+                 R"("learned_positions":{"value":0.0,"unit":"","display":"0","dimension":"Scalar","base_unit":""},)"
+                 R"("tied_embeddings":false})") != std::string::npos);
     r = s.eval("params_breakdown(mixtral_8x7b)", "<expr>");
     REQUIRE(r.ok());
     CHECK(r.value->json.find(R"("router":{"value":1048576.0,)") != std::string::npos);
@@ -285,9 +293,19 @@ TEST_CASE("parameter counts: breakdown and properties", "[models]") {
     // Biases: Qwen2's qkv biases are a·k + 2·g·k per layer.
     CHECK(p.number("params(qwen2_7b) - params(qwen2_7b { qkv_bias = false })") == 28.0 * (3584 + 2 * 512));
     // LayerNorm has twice the parameters of RMSNorm: (2L + 1)·h more.
-    CHECK(p.number("params(llama2_7b { norm = \"layernorm\" }) - params(llama2_7b)") == 65.0 * 4096);
-    // Rotary positions have no parameters; learned ones context·h.
-    CHECK(p.number("params(gpt2 { positions = \"rotary\" })") == 124'439'808 - 1024 * 768);
+    CHECK(p.number("params(llama2_7b { norm_vectors = 2 }) - params(llama2_7b)") == 65.0 * 4096);
+    // A parallel block has one norm per layer; an embedding norm is one more outer norm.
+    CHECK(p.number("params(gpt2) - params(gpt2 { norms_per_layer = 1 })") == 12.0 * 2 * 768);
+    CHECK(p.number("params(gpt2 { outer_norms = 2 }) - params(gpt2)") == 2.0 * 768);
+    // A gated MLP has a third matrix, and with biases a third of the inner width: L·(h·f + f).
+    CHECK(p.number("params(gpt2 { mlp_matrices = 3 }) - params(gpt2)") == 12.0 * (768 * 3072 + 3072));
+    CHECK(p.number("params(llama2_7b) - params(llama2_7b { mlp_matrices = 2 })") == 32.0 * 4096 * 11008);
+    // Rotary positions have no parameters; a learned table learned_positions·h.
+    CHECK(p.number("params(gpt2 { learned_positions = 0 })") == 124'439'808 - 1024 * 768);
+    CHECK(p.number("params(gpt2 { context = 2048 }) - params(gpt2)") == 0);  // the table is the checkpoint's
+    CHECK(p.number("params(gpt_like(\"g\", 12, 768, 12, context = 2048)) - params(gpt2)") == 1024.0 * 768);
+    // The KV cache: a key and a value of kv_heads·head_dim per layer and token.
+    CHECK(p.number("kv_cache_values(llama3_8b, 8192)") == 2.0 * 32 * 8 * 128 * 8192);
     // Kaplan's N leaves out an untied head too (Pythia's convention).
     CHECK(p.number("non_embedding_params(llama2_7b)") == 6'738'415'616 - 2 * 131'072'000.0);
 }

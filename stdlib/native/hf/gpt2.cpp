@@ -1,6 +1,7 @@
 // GPT-2 (transformers' GPT2Config): n_layer, n_embd, n_head, n_positions (n_ctx in old files),
-// vocab_size; n_inner null means 4·n_embd; every linear layer has a bias; the LM head is tied
-// unless tie_word_embeddings is false.
+// vocab_size; n_inner null means 4·n_embd; pre-LayerNorm blocks with a GELU MLP and a learned
+// position table; every linear layer has a bias; the LM head is tied unless tie_word_embeddings
+// is false.
 #include "stdlib/native/hf/reader.hpp"
 
 namespace plan::hf {
@@ -15,15 +16,18 @@ void gpt2(const Config& c, Fields& m) {
     m.count("kv_heads", heads);
     m.count("d_ff", c.count_or("n_inner", 4 * d_model));
     m.count("vocab", c.count("vocab_size"));
-    m.count("context", c.has("n_positions") ? c.count("n_positions") : c.count("n_ctx"));
+    double positions = c.has("n_positions") ? c.count("n_positions") : c.count("n_ctx");
+    m.count("context", positions);
+    m.count("learned_positions", positions);  // wpe: n_positions × n_embd
     m.count("experts", 1);
     m.count("experts_per_token", 1);
-    m.text("norm", "layernorm");
-    m.text("mlp", "gelu");
+    m.count("norm_vectors", 2);  // LayerNorm: weight and bias
+    m.count("norms_per_layer", 2);  // ln_1, ln_2
+    m.count("outer_norms", 1);  // ln_f
+    m.count("mlp_matrices", 2);  // c_fc, c_proj
     m.flag("qkv_bias", true);
     m.flag("out_bias", true);
     m.flag("mlp_bias", true);
-    m.text("positions", "learned");
     m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", true));
     attention_shape(c, m, "n_head");
 }

@@ -20,9 +20,11 @@ void shared(const Config& c, Fields& m) {
     m.count("d_ff", c.count("intermediate_size"));
     m.count("vocab", c.count("vocab_size"));
     m.count("context", c.count("max_position_embeddings"));
-    m.text("norm", "rmsnorm");
-    m.text("mlp", "swiglu");
-    m.text("positions", "rotary");
+    m.count("norm_vectors", 1);  // RMSNorm: weight only
+    m.count("norms_per_layer", 2);  // input_layernorm, post_attention_layernorm
+    m.count("outer_norms", 1);  // norm
+    m.count("mlp_matrices", 3);  // gate_proj, up_proj, down_proj
+    m.count("learned_positions", 0);  // rotary
     m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", false));
 }
 
