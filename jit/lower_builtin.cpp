@@ -111,7 +111,7 @@ LV ExprLowering::builtin(const TExpr& e) {
         std::vector<Value> values;
         for (auto& a : args) values.push_back(a.c);
         try {
-            return LV::constant(bi.eval(values, CallSite{e.span, ""}));
+            return LV::constant(bi.eval(values, CallSite{e.span, "", &e.type}));
         } catch (const DiagnosticError&) {
             flag(b_.getTrue());
             return dummy(e.type);
