@@ -1,20 +1,18 @@
 # Writes OUTPUT: a C++ file holding each plan file of MODULES (paths under ROOT, joined by |) as a
 # raw string literal, named by its path under ROOT: hardware/nvidia.plan is `hardware::nvidia`.
 string(REPLACE "|" ";" modules "${MODULES}")
-set(entries "")
+set(names "")
 foreach(path IN LISTS modules)
   file(RELATIVE_PATH relative "${ROOT}" "${path}")
   string(REGEX REPLACE "\\.plan$" "" name "${relative}")
   string(REPLACE "/" "::" name "${name}")
-  list(APPEND entries "${name}|${path}")
+  list(APPEND names "${name}")
+  set("path_of_${name}" "${path}")
 endforeach()
-list(SORT entries)
+list(SORT names)  # `hardware` before `hardware::nvidia`
 set(body "")
-foreach(entry IN LISTS entries)
-  string(REPLACE "|" ";" entry "${entry}")
-  list(GET entry 0 name)
-  list(GET entry 1 path)
-  file(READ "${path}" text)
+foreach(name IN LISTS names)
+  file(READ "${path_of_${name}}" text)
   string(APPEND body "    {\"${name}\", R\"plan_source(${text})plan_source\"},\n")
 endforeach()
 file(WRITE "${OUTPUT}.tmp" "// Generated from stdlib/**/*.plan by stdlib/embed.cmake. Do not edit.
