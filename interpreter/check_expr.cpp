@@ -1,5 +1,6 @@
 #include "interpreter/check_expr.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -8,7 +9,23 @@
 #include "interpreter/builtins.hpp"
 
 namespace plan {
+namespace {
 
+// While it lives, the checker checks code of `layer` (a function's defaults and body, checked
+// again at each call from wherever the call is).
+class InLayer {
+public:
+    InLayer(Checker& c, Layer layer) : c_(c), saved_(c.layer()) { c_.set_layer(layer); }
+    ~InLayer() { c_.set_layer(saved_); }
+    InLayer(const InLayer&) = delete;
+    InLayer& operator=(const InLayer&) = delete;
+
+private:
+    Checker& c_;
+    Layer saved_;
+};
+
+}  // namespace
 
 void check_fail(ErrorClass kind, std::string message, std::vector<Label> labels, std::string help) {
     Diagnostic d;
@@ -461,6 +478,7 @@ TExprPtr ExprChecker::call_fn(const Binding& b, const ast::Expr& e, std::vector<
     // evaluated once, into slots of the caller's frame, and the call is wrapped in a block.
     std::vector<int> temp_slot(params.size(), -1);
     std::vector<TExprPtr> temp_values;
+    InLayer definition_layer(c_, fn.layer);  // defaults and the body see what the definition sees
     for (size_t p = 0; p < params.size(); ++p) {
         if (bound[p]) continue;
         if (!fn.defaults[p])
