@@ -16,6 +16,12 @@ namespace {
 
 const std::string kSeparator = "::";
 
+// A path as diagnostics show it: relative to the current directory when it is inside it.
+std::string shown_path(const fs::path& path) {
+    fs::path relative = path.lexically_relative(fs::current_path());
+    return relative.empty() || *relative.begin() == ".." ? path.string() : relative.string();
+}
+
 // `a::b` → a/b (without the extension).
 fs::path folder_path(const std::string& name) {
     fs::path path;
@@ -36,11 +42,6 @@ std::vector<std::string> modules_in(const fs::path& folder, const std::string& p
 }
 
 }  // namespace
-
-std::string shown_path(const fs::path& path) {
-    fs::path relative = path.lexically_relative(fs::current_path());
-    return relative.empty() || *relative.begin() == ".." ? path.string() : relative.string();
-}
 
 Import StdlibImporter::find(const std::string& name, const fs::path&) const {
     Import import;

@@ -60,7 +60,4 @@ public:
     std::vector<std::pair<std::string, std::string>> names() const override { return {}; }
 };
 
-// A path as diagnostics show it: relative to the current directory when it is inside it.
-std::string shown_path(const std::filesystem::path& path);
-
 }  // namespace plan
