@@ -1,7 +1,8 @@
 // Start-up and per-line latency of plan, with baselines measured in the same run.
 //   plan_bench_startup PATH/TO/plan
-// Prints the median wall time of `plan eval '1+1'` beside /bin/true and python3 -c 'print(1+1)',
-// and the median time of one REPL line (Session::eval) beside Python's eval of the same arithmetic.
+// Prints the median wall time of `plan eval '1+1'` beside /bin/true and python3 -c 'print(1+1)';
+// of one-liners whose stdlib names load their module, beside loading every module with `use`; and
+// the median time of one REPL line (Session::eval) beside Python's eval of the same arithmetic.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@ double median(std::vector<double> xs) {
 double time_process(const std::vector<std::string>& argv, int runs) {
     std::vector<double> times;
     for (int i = 0; i < runs; ++i) {
+        std::fflush(stdout);  // or the child's freopen writes what is buffered once more
         auto start = Clock::now();
         pid_t pid = fork();
         if (pid == 0) {
@@ -77,6 +79,14 @@ int main(int argc, char** argv) {
     fmt::print("  plan eval '1+1'          {:8.2f} ms\n", plan_eval * 1e3);
     fmt::print("  /bin/true                {:8.2f} ms   plan / true   = {:.1f}x\n", true_run * 1e3, plan_eval / true_run);
     fmt::print("  python3 -c 'print(1+1)'  {:8.2f} ms   plan / python = {:.2f}x\n", python * 1e3, plan_eval / python);
+
+    // A stdlib name loads its module (and the modules it uses) only; the baseline loads them all.
+    const char* all = "use models; use compute; use hardware; use memory; use inference; use cost; use scaling; "
+                      "use parallelism; 1+1";
+    double every = time_process({argv[1], "eval", all}, runs);
+    fmt::print("  {:<46}{:8.2f} ms\n", "plan eval, every stdlib module used", every * 1e3);
+    for (const char* code : {"H100_SXM.memory", "params(gpt3_175b)", "optimal(chinchilla, 1e24 FLOP).params"})
+        fmt::print("  {:<46}{:8.2f} ms\n", fmt::format("plan eval '{}'", code), time_process({argv[1], "eval", code}, runs) * 1e3);
 
     plan::SessionOptions o;
     o.print_expressions = false;

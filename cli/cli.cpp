@@ -164,7 +164,6 @@ int main(int argc, char** argv) {
         if (*eval) {
             plan::SessionOptions o = options();
             o.print_expressions = false;
-            o.stdlib = true;  // one-liners reach params(), hf_model(), chinchilla ... without `use`
             plan::Session session(o);
             plan::Result r = session.eval(expression, "<expr>");
             if (r.ok() && r.value) std::cout << (json ? r.value->json : r.value->display) << "\n";

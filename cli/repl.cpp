@@ -125,7 +125,6 @@ bool handle(Session& session, const std::string& input, std::ostream& out) {
 int run_repl(SessionOptions options) {
     options.allow_redefinition = true;
     options.bind_answer = true;
-    options.stdlib = true;  // the sizing library is at hand without `use`
     Session session(options);
     g_session = &session;
     bool interactive = isatty(STDIN_FILENO);

@@ -57,7 +57,7 @@ enum class StmtKind {
     Fn,          // fn name(params) [: type] = value
     Dimension,   // dimension name [= type]
     Unit,        // unit name [: type] [= value] [prefixes(...)] [autoscale]
-    Use,         // use name
+    Use,         // use name; a name `a::b` (as written) is the module b in the folder a
     Assert,      // assert value [, message]
     Print,       // print values...
     Budget,      // budget [name] { items }

@@ -159,8 +159,9 @@ struct dimension_stmt : seq<kw_dimension, ws, must<name>, opt<sp, assign, ws, mu
 struct prefix_list : seq<kw_prefixes, sp, must<one<'('>>, ws, list_must<name, seq<ws, one<','>, ws>>, ws, must<close_paren>> {};
 struct unit_value : seq<assign, ws, must<expression>> {};
 struct unit_stmt : seq<kw_unit, ws, must<name>, sp, opt<type_ann, sp>, opt<unit_value, sp>, opt<prefix_list, sp>, opt<kw_autoscale>> {};
-// A module name may be a keyword (`use hardware`).
-struct module_name : identifier {};
+// A module name may be a keyword (`use hardware`); `a::b` is the module b in the folder a.
+struct module_segment : identifier {};
+struct module_name : seq<identifier, star<two<':'>, must<module_segment>>> {};
 struct use_stmt : seq<kw_use, ws, must<module_name>> {};
 struct assert_message : seq<sp, one<','>, ws, must<string_lit>> {};
 struct assert_stmt : seq<kw_assert, ws, must<expression>, opt<assert_message>> {};
@@ -217,6 +218,7 @@ template <> inline constexpr auto error_message<str_close_brace> = "expected `}`
 template <> inline constexpr auto error_message<str_close> = "unterminated string: expected `\"`";
 template <> inline constexpr auto error_message<name> = "expected a name";
 template <> inline constexpr auto error_message<module_name> = "expected a module name";
+template <> inline constexpr auto error_message<module_segment> = "expected a module name after `::`";
 template <> inline constexpr auto error_message<reserved_name> = "a keyword cannot be used as a name";
 template <> inline constexpr auto error_message<report_kind> = "expected `top N`, `pareto`, `pareto(x, y)` or `all` after `report`";
 template <> inline constexpr auto error_message<one<','>> = "expected `,`";

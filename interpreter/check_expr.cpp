@@ -1,5 +1,6 @@
 #include "interpreter/check_expr.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -8,7 +9,23 @@
 #include "interpreter/builtins.hpp"
 
 namespace plan {
+namespace {
 
+// While it lives, the checker checks code of `layer` (a function's defaults and body, checked
+// again at each call from wherever the call is).
+class InLayer {
+public:
+    InLayer(Checker& c, Layer layer) : c_(c), saved_(c.layer()) { c_.set_layer(layer); }
+    ~InLayer() { c_.set_layer(saved_); }
+    InLayer(const InLayer&) = delete;
+    InLayer& operator=(const InLayer&) = delete;
+
+private:
+    Checker& c_;
+    Layer saved_;
+};
+
+}  // namespace
 
 void check_fail(ErrorClass kind, std::string message, std::vector<Label> labels, std::string help) {
     Diagnostic d;
@@ -490,6 +507,7 @@ ExprChecker::Hoisted ExprChecker::fill_defaults(const Binding& b, const FnDef& f
     const auto& params = fn.decl->params;
     std::vector<int> temp_slot(params.size(), -1);
     Hoisted hoisted;
+    InLayer definition_layer(c_, fn.layer);  // defaults see what the definition sees
     for (size_t p = 0; p < params.size(); ++p) {
         if (bound[p]) continue;
         if (!fn.defaults[p])
@@ -549,6 +567,7 @@ const FnInstance& ExprChecker::specialise(const Binding& b, FnDef& fn, const std
     instance->decl = fn.decl;
     instance->params = types;
     int frame = 0;
+    InLayer definition_layer(c_, fn.layer);  // the body sees what the definition sees
     ExprChecker body(c_, fn.visible, frame);
     for (size_t p = 0; p < params.size(); ++p) body.add_local(params[p].name, types[p]);
     try {

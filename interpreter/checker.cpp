@@ -1,5 +1,6 @@
 #include "interpreter/checker.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -14,8 +15,8 @@ namespace plan {
 // ---------------------------------------------------------------------------------------------
 // Statements and scopes
 
-Checker::Checker(UnitTable& units, std::vector<Value>& globals, Evaluator& eval, ModuleLoader loader)
-    : units_(units), globals_(globals), eval_(eval), loader_(std::move(loader)) {
+Checker::Checker(UnitTable& units, std::vector<Value>& globals, Evaluator& eval)
+    : units_(units), globals_(globals), eval_(eval) {
     const auto& all = builtins();
     for (size_t i = 0; i < all.size(); ++i) {
         Binding b{all[i].name, Binding::Kind::Builtin, Type::any(), static_cast<int>(i), {}, all[i].doc, all[i].signature};
@@ -27,13 +28,20 @@ Checker::Checker(UnitTable& units, std::vector<Value>& globals, Evaluator& eval,
 const Binding* Checker::lookup_visible(const std::string& name, size_t visible, Want want) const {
     auto it = by_name_.find(name);
     if (it == by_name_.end()) return nullptr;
+    const Binding* below = nullptr;  // the newest of the layers below the user's
     for (auto i = it->second.rbegin(); i != it->second.rend(); ++i) {
         if (*i >= visible) continue;
         const Binding& b = bindings_[*i];
         bool callable = b.kind == Binding::Kind::Function || b.kind == Binding::Kind::Builtin;
-        if (want == Want::Any || (want == Want::Callable) == callable) return &b;
+        if (want != Want::Any && (want == Want::Callable) != callable) continue;
+        if (b.layer == Layer::User) {
+            if (layer_ == Layer::User) return &b;
+            continue;  // the stdlib does not see user code
+        }
+        if (layer_ != Layer::User) return &b;
+        if (!below) below = &b;
     }
-    return nullptr;
+    return below;
 }
 
 const Binding* Checker::lookup(const std::string& name) const { return lookup_visible(name, bindings_.size()); }
@@ -46,18 +54,21 @@ std::vector<std::string> Checker::visible_names() const {
 
 std::vector<const Binding*> Checker::user_bindings() const {
     std::vector<const Binding*> out;
-    for (size_t i = prelude_end_; i < bindings_.size(); ++i)
-        if (lookup(bindings_[i].name) == &bindings_[i]) out.push_back(&bindings_[i]);
+    for (const Binding& b : bindings_)
+        if (b.layer == Layer::User && lookup(b.name) == &b) out.push_back(&b);
     return out;
 }
 
 void Checker::bind(Binding b, const Span& at) {
+    b.layer = layer_;
     if (const Binding* old = lookup(b.name)) {
         // A unit may share its name with a builtin function (`min` the minute, `min(a, b)`).
         bool beside_builtin = (old->kind == Binding::Kind::Builtin) != (b.kind == Binding::Kind::Builtin) &&
                               (old->kind == Binding::Kind::Unit || b.kind == Binding::Kind::Unit);
-        bool replaceable = beside_builtin || (allow_redefinition_ && (old->kind == Binding::Kind::Value || old->kind == Binding::Kind::Function) &&
-                           (b.kind == Binding::Kind::Value || b.kind == Binding::Kind::Function));
+        bool shadows_library = old->layer == Layer::Library && layer_ == Layer::User;
+        bool replaceable = beside_builtin || shadows_library ||
+                           (allow_redefinition_ && (old->kind == Binding::Kind::Value || old->kind == Binding::Kind::Function) &&
+                            (b.kind == Binding::Kind::Value || b.kind == Binding::Kind::Function));
         if (!replaceable) {
             Diagnostic d;
             d.kind = ErrorClass::Name;
@@ -178,6 +189,7 @@ void Checker::check_fn(const ast::Stmt& s) {
     FnDef fn;
     fn.decl = &s;
     fn.visible = bindings_.size();
+    fn.layer = layer_;
     std::string signature = s.name + "(";
     for (size_t i = 0; i < s.params.size(); ++i) {
         const ast::Param& p = s.params[i];
@@ -264,7 +276,7 @@ CheckedStmt Checker::check(const ast::Stmt& s) {
         case ast::StmtKind::Fn: check_fn(s); return out;
         case ast::StmtKind::Dimension: check_dimension(s); return out;
         case ast::StmtKind::Unit: check_unit(s); return out;
-        case ast::StmtKind::Use: loader_.load(s.name, s.name_span); return out;
+        case ast::StmtKind::Use: return out;  // the resolver loaded it before checking began
         case ast::StmtKind::Assert: {
             TExprPtr cond = ec.check(*s.value);
             if (!cond->type.is(Type::Kind::Bool))
@@ -648,7 +660,7 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
 }
 
 Checker::Mark Checker::mark() const {
-    return {bindings_.size(), globals_.size(), fns_.size(), budgets_.size(), declared_budgets_.size(), units_.mark()};
+    return {bindings_.size(), globals_.size(), fns_.size(), declared_budgets_.size(), units_.mark()};
 }
 
 void Checker::rollback(const Mark& m) {
@@ -660,7 +672,6 @@ void Checker::rollback(const Mark& m) {
     }
     globals_.resize(m.globals);
     while (fns_.size() > m.fns) fns_.pop_back();
-    budgets_.resize(m.budgets);
     declared_budgets_.resize(m.declared_budgets, DeclaredBudget{nullptr, 0, false});
     units_.rollback(m.units);
 }

@@ -1,9 +1,9 @@
 // Name resolution and dimension/type checking: ast → checked tree (checked.hpp).
-// Definitions (units, dimensions, functions, `use`) take effect while checking, so a file's
-// later statements see them; values of `let`s are computed later by the evaluator.
+// Definitions (units, dimensions, functions) take effect while checking, so a file's later
+// statements see them; values of `let`s are computed later by the evaluator. Modules (`use`) are
+// found by the resolver before checking: here `use` does nothing.
 #pragma once
 #include <deque>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,9 +18,16 @@ namespace plan {
 
 class Evaluator;
 
+// Who made a definition. User code sees every layer and its own first, so a user definition
+// shadows a stdlib one without error; stdlib code sees only the stdlib and the core, so a module
+// loaded after the user's definitions still means what it says. The core (builtins and the
+// prelude) cannot be redefined.
+enum class Layer { Core, Library, User };
+
 struct FnDef {
     const ast::Stmt* decl;
     size_t visible;                  // globals with a smaller ordinal are in scope of the body
+    Layer layer = Layer::Core;       // the body sees what code of this layer sees
     std::vector<Type> param_types;   // annotation, or Any
     std::optional<Type> result_type; // annotation
     std::vector<TExprPtr> defaults;  // checked default values (null where none)
@@ -38,29 +45,19 @@ struct Binding {
     Span span;          // where it was defined (empty span for builtins)
     std::string doc;
     std::string signature;  // functions: "f(x: Data, y)"
-};
-
-struct BudgetEntry {
-    std::string budget;  // name of the budget block, or ""
-    std::string quantity;
-    std::string op;
-    Type type;
-    Value bound;
-    Span span;
-};
-
-struct ModuleLoader {
-    // Loads, checks and runs module `name` into the session; throws DiagnosticError.
-    std::function<void(const std::string& name, Span at)> load;
+    Layer layer = Layer::Core;
 };
 
 class Checker {
 public:
-    Checker(UnitTable& units, std::vector<Value>& globals, Evaluator& eval, ModuleLoader loader);
+    Checker(UnitTable& units, std::vector<Value>& globals, Evaluator& eval);
 
     CheckedStmt check(const ast::Stmt& s);
     // For the REPL: allow redefining names (`let x = 1` twice); files forbid it.
     void set_allow_redefinition(bool allow) { allow_redefinition_ = allow; }
+    // The layer of the code checked next: its definitions go there, and it sees what that layer sees.
+    void set_layer(Layer layer) { layer_ = layer; }
+    Layer layer() const { return layer_; }
 
     // Bind a name to a value computed outside a statement (the REPL's `ans`).
     void define_value(const std::string& name, const Type& type, Value v);
@@ -68,19 +65,15 @@ public:
     const Binding* lookup(const std::string& name) const;
     enum class Want { Any, Callable, Value };
     const Binding* lookup_visible(const std::string& name, size_t visible, Want want = Want::Any) const;
-    std::vector<const Binding*> user_bindings() const;  // newest definition of each name, in order
+    std::vector<const Binding*> user_bindings() const;  // newest user definition of each name, in order
     std::vector<std::string> visible_names() const;
-    const UnitTable& units() const { return units_; }
-    const std::vector<BudgetEntry>& budgets() const { return budgets_; }
 
     struct Mark {
-        size_t bindings, globals, fns, budgets, declared_budgets;
+        size_t bindings, globals, fns, declared_budgets;
         UnitTable::Mark units;
     };
     Mark mark() const;
     void rollback(const Mark& m);
-    void mark_prelude_end() { prelude_end_ = bindings_.size(); }
-    void record_budget(BudgetEntry e) { budgets_.push_back(std::move(e)); }
 
 private:
     friend class ExprChecker;
@@ -98,11 +91,9 @@ private:
     UnitTable& units_;
     std::vector<Value>& globals_;
     Evaluator& eval_;
-    ModuleLoader loader_;
     std::vector<Binding> bindings_;  // every definition ever made, in order; later ones shadow
     std::map<std::string, std::vector<size_t>> by_name_;
     std::deque<FnDef> fns_;
-    std::vector<BudgetEntry> budgets_;  // bounds, recorded when a budget statement runs
     // Top-level budget blocks as checked, for `budget NAME` in a later sweep: the statement and the
     // bindings visible to it (its bounds are checked again in that scope, inside the sweep).
     struct DeclaredBudget {
@@ -111,7 +102,7 @@ private:
         bool broken;  // it failed to check: applying it adds nothing (and no second error)
     };
     std::vector<DeclaredBudget> declared_budgets_;
-    size_t prelude_end_ = 0;
+    Layer layer_ = Layer::Core;
     bool allow_redefinition_ = false;
 };
 

@@ -1,11 +1,9 @@
-// The core session: parse → check → run over one shared state.
+// The core session: parse → resolve → check → run over one shared state.
 #include "interpreter/session.hpp"
 
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "grammar/parser.hpp"
 #include "interpreter/display.hpp"
@@ -13,24 +11,28 @@
 
 namespace plan {
 
+namespace {
+
+// Where `use` looks, in order: the stdlib, then files beside the using file.
+std::vector<std::unique_ptr<Importer>> builtin_importers() {
+    std::vector<std::unique_ptr<Importer>> importers;
+    importers.push_back(std::make_unique<StdlibImporter>());
+    importers.push_back(std::make_unique<FileImporter>());
+    return importers;
+}
+
+}  // namespace
+
 CoreSession::CoreSession(SessionOptions options, SweepRunner sweeps)
-    : options_(std::move(options)),
-      sweeps_(std::move(sweeps)),
-      checker_(units_, globals_, eval_, ModuleLoader{[this](const std::string& n, Span at) { load(n, at); }}) {
+    : options_(std::move(options)), sweeps_(std::move(sweeps)), resolver_(sources_, builtin_importers()) {
     checker_.set_allow_redefinition(false);
     if (options_.prelude) {
-        Result r = run("<stdlib:prelude>", std::string(*stdlib::module_source("prelude")), Mode::Run, true);
+        const std::string key = "stdlib:prelude";
+        Result r = run_program("<stdlib:prelude>", std::string(*stdlib::module_source("prelude")), {key, {}, Layer::Core}, Mode::Run);
         if (!r.ok()) throw std::runtime_error("the prelude failed to load:\n" + r.errors[0].rendered);
-        loaded_.insert("prelude");
+        loaded_.insert(key);
     }
-    if (options_.stdlib) {
-        for (auto name : stdlib::module_names()) {
-            if (name == "prelude") continue;
-            Result r = run("<stdlib>", "use " + std::string(name), Mode::Run, true);
-            if (!r.ok()) throw std::runtime_error("stdlib module " + std::string(name) + " failed to load:\n" + r.errors[0].rendered);
-        }
-    }
-    checker_.mark_prelude_end();
+    checker_.set_layer(Layer::User);  // what the session looks up between programs is the user's view
     checker_.set_allow_redefinition(options_.allow_redefinition);
 }
 
@@ -52,51 +54,6 @@ Message CoreSession::message(const Diagnostic& d) const {
     return m;
 }
 
-// `use NAME`: a stdlib module, or NAME.plan beside the file being run. Loaded once.
-void CoreSession::load(const std::string& name, Span at) {
-    if (loaded_.count(name)) return;
-    std::string text, display;
-    std::filesystem::path dir = dirs_.back();
-    if (auto src = stdlib::module_source(name)) {
-        text = std::string(*src);
-        display = "<stdlib:" + name + ">";
-    } else {
-        std::filesystem::path path = dirs_.back() / (name + ".plan");
-        std::ifstream in(path);
-        if (!in) {
-            Diagnostic d;
-            d.kind = ErrorClass::Name;
-            d.message = "unknown module `" + name + "`";
-            std::filesystem::path shown = path.lexically_relative(std::filesystem::current_path());
-            if (shown.empty() || *shown.begin() == "..") shown = path;
-            d.labels.push_back({at, "no stdlib module or file " + shown.string()});
-            std::vector<std::string> names;
-            for (auto n : stdlib::module_names()) names.emplace_back(n);
-            std::string guess = closest_name(name, names);
-            d.help = guess.empty() ? "stdlib modules: " + fmt::format("{}", fmt::join(names, ", "))
-                                   : "did you mean `" + guess + "`?";
-            throw DiagnosticError{std::move(d)};
-        }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        text = ss.str();
-        display = path.string();
-        dir = path.parent_path();
-    }
-    loaded_.insert(name);
-    dirs_.push_back(dir);
-    Result r = run(display, std::move(text), Mode::Run, /*nested=*/true);
-    dirs_.pop_back();
-    if (!r.ok()) {
-        Diagnostic d;
-        d.kind = r.exit_code == 2 ? ErrorClass::Name : ErrorClass::Runtime;
-        d.message = "module `" + name + "` failed to load";
-        d.labels.push_back({at, ""});
-        for (auto& e : r.errors) d.notes.push_back(e.rendered);
-        throw DiagnosticError{std::move(d)};
-    }
-}
-
 std::string CoreSession::show_condition_values(const TExpr& cond, std::vector<Value>& frame) {
     static const std::set<Op> comparisons = {Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge};
     if (!comparisons.count(cond.op)) return "";
@@ -105,7 +62,7 @@ std::string CoreSession::show_condition_values(const TExpr& cond, std::vector<Va
     return "left side " + eval_.show(a, cond.kids[0]->type) + ", right side " + eval_.show(b, cond.kids[1]->type);
 }
 
-void CoreSession::execute(const CheckedStmt& s, Mode mode, Result& result) {
+void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem::path& dir, Result& result) {
     std::vector<Value> frame(static_cast<size_t>(s.frame_size));
     switch (s.kind) {
         case CheckedStmt::Kind::Nothing: return;
@@ -162,72 +119,18 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, Result& result) {
         }
         case CheckedStmt::Kind::Sweep:
             if (!sweeps_) runtime_error(s.sweep->span, "this build of plan cannot run sweeps", "link libplan, which installs the sweep layer");
-            sweeps_(*s.sweep, eval_, units_, out(), dirs_.back().string(), options_);
+            sweeps_(*s.sweep, eval_, units_, out(), dir.string(), options_);
             return;
-        case CheckedStmt::Kind::Budget: {
-            for (size_t i = 0; i < s.exprs.size(); ++i) {
-                const auto& item = s.src->items[i];
-                checker_.record_budget(
-                    {s.src->name, item.name, item.op, s.exprs[i]->type, eval_.eval(*s.exprs[i], frame), item.name_span});
-            }
+        case CheckedStmt::Kind::Budget:
+            // A sweep that applies the budget computes its bounds again; computing them here
+            // reports a bound that cannot be computed where the budget is written.
+            for (auto& bound : s.exprs) eval_.eval(*bound, frame);
             return;
-        }
     }
 }
 
-Result CoreSession::run(std::string name, std::string text, Mode mode, bool nested) {
-    Result result;
-    uint32_t file = sources_.add(std::move(name), std::move(text));
-    ParseResult parsed = parse(sources_, file);
-    if (!parsed.errors.empty()) {
-        for (auto& e : parsed.errors) result.errors.push_back(message(e));
-        result.exit_code = 2;
-        return result;
-    }
-    auto module = std::make_unique<ast::Module>(std::move(parsed.module));
-    const ast::Module& m = *module;
-    modules_.push_back(std::move(module));
-    Checker::Mark mark = checker_.mark();
-    std::set<std::string> loaded_before = loaded_;
-    auto fail = [&](int code) {
-        result.exit_code = code;
-        if (!nested) {
-            checker_.rollback(mark);
-            loaded_ = loaded_before;
-        }
-        return result;
-    };
-    std::vector<CheckedStmt> checked;
-    for (auto& stmt : m.stmts) {
-        try {
-            checked.push_back(checker_.check(*stmt));
-        } catch (DiagnosticError& e) {
-            result.errors.push_back(message(e.diagnostic));
-            // Keep the name defined (as Any) so later statements do not report it again.
-            if (!stmt->name.empty() && (stmt->kind == ast::StmtKind::Let || stmt->kind == ast::StmtKind::Fn) &&
-                !checker_.lookup(stmt->name))
-                checker_.define_value(stmt->name, Type::any(), Value());
-        }
-    }
-    if (!result.errors.empty()) return fail(2);
-    if (mode == Mode::Check) {
-        // Nothing was computed, so nothing checked here may stay defined.
-        if (!nested) {
-            checker_.rollback(mark);
-            loaded_ = loaded_before;
-        }
-        return result;
-    }
-    for (auto& s : checked) {
-        try {
-            execute(s, mode, result);
-        } catch (DiagnosticError& e) {
-            result.errors.push_back(message(e.diagnostic));
-            return fail(1);
-        }
-    }
-    if (mode == Mode::Test && result.asserts_failed > 0) result.exit_code = 1;
-    return result;
+Result CoreSession::run(std::string name, std::string text, Mode mode) {
+    return run_program(std::move(name), std::move(text), {"", std::filesystem::current_path(), Layer::User}, mode);
 }
 
 Result CoreSession::run_file(const std::string& path, Mode mode) {
@@ -248,53 +151,143 @@ Result CoreSession::run_file(const std::string& path, Mode mode) {
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    dirs_.push_back(std::filesystem::absolute(path).parent_path());
-    Result r = run(path, ss.str(), mode);
-    dirs_.pop_back();
-    return r;
+    Origin origin{std::filesystem::weakly_canonical(path).string(), std::filesystem::absolute(path).parent_path(), Layer::User};
+    return run_program(path, ss.str(), origin, mode);
+}
+
+Result CoreSession::run_program(std::string name, std::string text, const Origin& origin, Mode mode) {
+    Result result;
+    Checker::Mark mark = checker_.mark();
+    Checked checked;
+    if (!check_program(std::move(name), std::move(text), origin, checked, result) || mode == Mode::Check ||
+        !run_checked(checked, mode, result)) {
+        // Nothing half-done: a program that fails leaves no definitions behind, and one that is
+        // only checked computed no value its definitions could hold.
+        checker_.rollback(mark);
+        return result;
+    }
+    loaded_.insert(checked.keys.begin(), checked.keys.end());
+    if (mode == Mode::Test && result.asserts_failed > 0) result.exit_code = 1;
+    return result;
+}
+
+bool CoreSession::check_program(std::string name, std::string text, const Origin& origin, Checked& checked, Result& result) {
+    std::string stem = std::filesystem::path(name).stem().string();
+    uint32_t file = sources_.add(std::move(name), std::move(text));
+    ParseResult parsed = parse(sources_, file);
+    std::vector<Diagnostic> errors = std::move(parsed.errors);
+    if (errors.empty()) {
+        programs_.push_back(std::make_unique<ast::Module>(std::move(parsed.module)));
+        const ast::Module& program = *programs_.back();
+        auto loaded = [this](const std::string& key) { return loaded_.count(key) > 0; };
+        auto known = [this](const std::string& n) { return checker_.lookup(n) || units_.find_dimension(n); };
+        bool library_names = origin.layer == Layer::User && options_.stdlib && options_.prelude;
+        Resolution resolution = resolver_.resolve({&program, stem, origin.key, origin.dir}, loaded, known, library_names);
+        errors = std::move(resolution.errors);
+        for (auto& m : resolution.modules) {
+            checked.units.push_back({m.ast, m.library ? Layer::Library : Layer::User, m.dir, std::move(m.via)});
+            checked.keys.push_back(m.key);
+        }
+        checked.units.push_back({&program, origin.layer, origin.dir, {}});
+    }
+    for (auto& e : errors) result.errors.push_back(message(e));
+    // Every module checks before the program; checking stops after the first one with errors.
+    for (size_t i = 0; i < checked.units.size() && result.errors.empty(); ++i)
+        checked.stmts.push_back(check_unit(checked.units[i], result));
+    if (result.errors.empty()) return true;
+    result.exit_code = 2;
+    return false;
+}
+
+std::vector<CheckedStmt> CoreSession::check_unit(const Unit& unit, Result& result) {
+    checker_.set_layer(unit.layer);
+    std::vector<CheckedStmt> checked;
+    for (auto& stmt : unit.ast->stmts) {
+        try {
+            checked.push_back(checker_.check(*stmt));
+        } catch (DiagnosticError& e) {
+            e.diagnostic.labels.insert(e.diagnostic.labels.end(), unit.via.begin(), unit.via.end());
+            result.errors.push_back(message(e.diagnostic));
+            // Keep the name defined (as Any) so later statements do not report it again.
+            if (!stmt->name.empty() && (stmt->kind == ast::StmtKind::Let || stmt->kind == ast::StmtKind::Fn) &&
+                !checker_.lookup(stmt->name))
+                checker_.define_value(stmt->name, Type::any(), Value());
+        }
+    }
+    checker_.set_layer(Layer::User);
+    return checked;
+}
+
+bool CoreSession::run_checked(const Checked& checked, Mode mode, Result& result) {
+    for (size_t i = 0; i < checked.units.size(); ++i) {
+        const Unit& unit = checked.units[i];
+        // Modules run as `plan run` runs them; their asserts and values are not the program's.
+        bool program = i + 1 == checked.units.size();
+        Result module_result;
+        for (auto& s : checked.stmts[i]) {
+            try {
+                execute(s, program ? mode : Mode::Run, unit.dir, program ? result : module_result);
+            } catch (DiagnosticError& e) {
+                e.diagnostic.labels.insert(e.diagnostic.labels.end(), unit.via.begin(), unit.via.end());
+                result.errors.push_back(message(e.diagnostic));
+                result.exit_code = 1;
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 Result CoreSession::type_of(std::string_view expression) {
-    bool print = options_.print_expressions;
-    options_.print_expressions = false;
-    Result r = run("<repl>", std::string(expression), Mode::Check);
-    options_.print_expressions = print;
-    if (!r.ok()) return r;
-    // Checking leaves no definitions behind for a bare expression; describe its type.
-    const ast::Module& m = *modules_.back();
-    if (m.stmts.size() != 1 || m.stmts[0]->kind != ast::StmtKind::Expression) {
-        r.exit_code = 2;
-        Message msg;
-        msg.kind = "type";
-        msg.message = ":type needs one expression";
-        msg.rendered = "error: " + msg.message + "\n";
-        r.errors.push_back(msg);
-        return r;
-    }
+    Result result;
     Checker::Mark mark = checker_.mark();
-    CheckedStmt s = checker_.check(*m.stmts[0]);
-    checker_.rollback(mark);
-    ResultValue v;
-    v.type = type_name(s.exprs[0]->type, units_);
-    v.display = v.type;
-    r.value = v;
-    return r;
+    Checked checked;
+    if (check_program("<repl>", std::string(expression), {"", std::filesystem::current_path(), Layer::User}, checked, result)) {
+        const std::vector<CheckedStmt>& stmts = checked.stmts.back();
+        if (stmts.size() != 1 || stmts[0].kind != CheckedStmt::Kind::Expression) {
+            result.exit_code = 2;
+            Message msg;
+            msg.kind = "type";
+            msg.message = ":type needs one expression";
+            msg.rendered = "error: " + msg.message + "\n";
+            result.errors.push_back(msg);
+        } else {
+            ResultValue v;
+            v.type = type_name(stmts[0].exprs[0]->type, units_);
+            v.display = v.type;
+            result.value = v;
+        }
+    }
+    checker_.rollback(mark);  // a type is all it asks for: nothing stays defined
+    return result;
 }
 
-std::vector<std::string> CoreSession::completions(std::string_view prefix) const {
-    std::vector<std::string> out;
+// A library name that is not defined yet loads its module, as using it in code would.
+void CoreSession::load_library_name(const std::string& name) {
+    if (!options_.stdlib || !options_.prelude || checker_.lookup(name)) return;
+    auto found = resolver_.library_index().find(name);
+    if (found != resolver_.library_index().end()) run("<stdlib>", "use " + found->second, Mode::Run);
+}
+
+std::vector<std::string> CoreSession::completions(std::string_view prefix) {
+    std::set<std::string> names;  // sorted, each once
     for (auto& n : checker_.visible_names())
-        if (n.rfind(prefix, 0) == 0) out.push_back(n);
-    return out;
+        if (n.rfind(prefix, 0) == 0) names.insert(n);
+    if (options_.stdlib && options_.prelude)
+        for (auto& [n, module] : resolver_.library_index())
+            if (n.rfind(prefix, 0) == 0) names.insert(n);
+    return {names.begin(), names.end()};
 }
 
-std::vector<std::string> CoreSession::fields_of(std::string_view name) const {
+std::vector<std::string> CoreSession::fields_of(std::string_view name) {
+    load_library_name(std::string(name));
     const Binding* b = checker_.lookup(std::string(name));
     if (!b || !b->type.is(Type::Kind::Record)) return {};
     return b->type.record->names;
 }
 
-std::string CoreSession::help(std::string_view name) const {
+std::string CoreSession::help(std::string_view name) {
+    load_library_name(std::string(name));
     // A name can be both a unit and a builtin function (`min`): describe each.
     std::string text;
     for (auto want : {Checker::Want::Value, Checker::Want::Callable}) {

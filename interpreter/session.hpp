@@ -1,6 +1,6 @@
-// The core of a session: parse → check → run over one shared state (sources, units, globals,
-// definitions). libplan's public plan::Session (embed/) wraps it; it needs no LLVM, BLAS or
-// SQLite. Sweeps are run by whatever the layer above installs as the sweep runner.
+// The core of a session: parse → resolve → check → run over one shared state (sources, units,
+// globals, definitions). libplan's public plan::Session (embed/) wraps it; it needs no LLVM, BLAS
+// or SQLite. Sweeps are run by whatever the layer above installs as the sweep runner.
 #pragma once
 #include <filesystem>
 #include <functional>
@@ -14,6 +14,7 @@
 #include "grammar/diagnostic.hpp"
 #include "interpreter/checker.hpp"
 #include "interpreter/evaluator.hpp"
+#include "interpreter/resolver.hpp"
 #include "plan/plan.hpp"
 
 namespace plan {
@@ -27,20 +28,46 @@ public:
     // Without a sweep runner, a sweep statement is a runtime error.
     CoreSession(SessionOptions options, SweepRunner sweeps = {});
 
-    Result run(std::string name, std::string text, Mode mode, bool nested = false);
+    Result run(std::string name, std::string text, Mode mode);
     Result run_file(const std::string& path, Mode mode);
     Result type_of(std::string_view expression);
-    std::vector<std::string> completions(std::string_view prefix) const;
-    std::vector<std::string> fields_of(std::string_view name) const;
-    std::string help(std::string_view name) const;
+    // Names and library names not loaded yet; the next two load a library name's module to describe it.
+    std::vector<std::string> completions(std::string_view prefix);
+    std::vector<std::string> fields_of(std::string_view name);
+    std::string help(std::string_view name);
     std::vector<std::string> definitions() const;
 
 private:
+    // Code to check and run: a module the program needs, or the program itself.
+    struct Unit {
+        const ast::Module* ast;
+        Layer layer;
+        std::filesystem::path dir;  // where its sweeps write report files
+        std::vector<Label> via;     // why it is loaded: notes on its errors
+    };
+    // A program checked with its modules, ready to run: the modules in order, the program last.
+    struct Checked {
+        std::vector<Unit> units;
+        std::vector<std::vector<CheckedStmt>> stmts;  // per unit
+        std::vector<std::string> keys;               // of the modules, loaded once they have run
+    };
+    // Where a program comes from.
+    struct Origin {
+        std::string key;  // a file's canonical path, or ""
+        std::filesystem::path dir;
+        Layer layer;
+    };
+
     std::ostream& out() const;
     Message message(const Diagnostic& d) const;
-    void load(const std::string& name, Span at);
+    Result run_program(std::string name, std::string text, const Origin& origin, Mode mode);
+    // Parses, resolves and checks; runs nothing. On an error, `result` holds it and this is false.
+    bool check_program(std::string name, std::string text, const Origin& origin, Checked& checked, Result& result);
+    std::vector<CheckedStmt> check_unit(const Unit& unit, Result& result);
+    bool run_checked(const Checked& checked, Mode mode, Result& result);
+    void load_library_name(const std::string& name);
     std::string show_condition_values(const TExpr& cond, std::vector<Value>& frame);
-    void execute(const CheckedStmt& s, Mode mode, Result& result);
+    void execute(const CheckedStmt& s, Mode mode, const std::filesystem::path& dir, Result& result);
 
     SessionOptions options_;
     SweepRunner sweeps_;
@@ -48,10 +75,10 @@ private:
     UnitTable units_;
     std::vector<Value> globals_;
     Evaluator eval_{units_, globals_, &sources_};
-    Checker checker_;
-    std::vector<std::unique_ptr<ast::Module>> modules_;
-    std::set<std::string> loaded_;
-    std::vector<std::filesystem::path> dirs_{std::filesystem::current_path()};
+    Checker checker_{units_, globals_, eval_};
+    Resolver resolver_;
+    std::vector<std::unique_ptr<ast::Module>> programs_;
+    std::set<std::string> loaded_;  // keys of the modules loaded
 };
 
 }  // namespace plan

@@ -1,15 +1,21 @@
-# Writes OUTPUT: a C++ file holding each plan file of MODULES (paths joined by |) as a raw string
-# literal.
+# Writes OUTPUT: a C++ file holding each plan file of MODULES (paths under ROOT, joined by |) as a
+# raw string literal, named by its path under ROOT: hardware/nvidia.plan is `hardware::nvidia`.
 string(REPLACE "|" ";" modules "${MODULES}")
-list(SORT modules)
-set(body "")
 set(names "")
 foreach(path IN LISTS modules)
-  get_filename_component(name "${path}" NAME_WE)
-  file(READ "${path}" text)
+  file(RELATIVE_PATH relative "${ROOT}" "${path}")
+  string(REGEX REPLACE "\\.plan$" "" name "${relative}")
+  string(REPLACE "/" "::" name "${name}")
+  list(APPEND names "${name}")
+  set("path_of_${name}" "${path}")
+endforeach()
+list(SORT names)  # `hardware` before `hardware::nvidia`
+set(body "")
+foreach(name IN LISTS names)
+  file(READ "${path_of_${name}}" text)
   string(APPEND body "    {\"${name}\", R\"plan_source(${text})plan_source\"},\n")
 endforeach()
-file(WRITE "${OUTPUT}.tmp" "// Generated from stdlib/*.plan by stdlib/embed.cmake. Do not edit.
+file(WRITE "${OUTPUT}.tmp" "// Generated from stdlib/**/*.plan by stdlib/embed.cmake. Do not edit.
 #include \"stdlib/stdlib.hpp\"
 #include <utility>
 namespace plan::stdlib {

@@ -1,5 +1,6 @@
 // The standard library modules written in plan, compiled into the binary so that `plan` runs
-// from anywhere.
+// from anywhere. A module is named by its path under stdlib/ without `.plan`, folders joined by
+// `::`: stdlib/hardware/nvidia.plan is `hardware::nvidia`.
 #pragma once
 #include <optional>
 #include <string_view>

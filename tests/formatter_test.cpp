@@ -124,6 +124,7 @@ TEST_CASE("fmt: statements", "[fmt]") {
     check_format("unit s: Time prefixes(si)\nunit W = J/s prefixes(si)\n",
                  "unit s: Time prefixes(si)\nunit W = J / s prefixes(si)\n");
     check_format("use   foo", "use foo\n");
+    check_format("use  hardware::nvidia  # the devices", "use hardware::nvidia  # the devices\n");
     check_format("assert a<b ,  \"msg\"\nassert c\n", "assert a < b, \"msg\"\nassert c\n");
     check_format("print a,b ,  c\n", "print a, b, c\n");
     check_format("constraint   a<=b\n", "constraint a <= b\n");

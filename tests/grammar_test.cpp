@@ -77,3 +77,22 @@ TEST_CASE("number literals: value of scale suffixes and separators", "[grammar]"
     CHECK(r.module.stmts[3]->value->number == 0.5);
     CHECK(r.module.stmts[2]->value->text == "2.5e3k");
 }
+
+TEST_CASE("a module name may name a module in a folder: use a::b", "[grammar]") {
+    plan::SourceMap sources;
+    auto r = parse_text(sources, "use hardware::nvidia\nuse a::b::c\nuse models\n");
+    REQUIRE(r.errors.empty());
+    REQUIRE(r.module.stmts.size() == 3);
+    CHECK(r.module.stmts[0]->kind == plan::ast::StmtKind::Use);
+    CHECK(r.module.stmts[0]->name == "hardware::nvidia");
+    CHECK(sources.slice(r.module.stmts[0]->name_span) == "hardware::nvidia");
+    CHECK(r.module.stmts[1]->name == "a::b::c");
+    CHECK(r.module.stmts[2]->name == "models");
+    // `::` needs a name after it, and takes no blanks.
+    auto broken = parse_text(sources, "use a::\nuse a :: b\nuse a::1\n");
+    REQUIRE(broken.errors.size() == 3);
+    CHECK(broken.errors[0].message == "expected a module name after `::`");
+    CHECK(sources.location(broken.errors[0].labels[0].span) == "<test>:1:8");
+    CHECK(broken.errors[1].message == "expected the end of the statement (a newline or `;`)");
+    CHECK(broken.errors[2].message == "expected a module name after `::`");
+}

@@ -20,8 +20,8 @@ std::vector<std::string> corpus() {
     std::vector<std::string> texts;
     for (const char* dir : {"/examples", "/stdlib", "/tests/diagnostics"}) {
         std::vector<fs::path> files;
-        for (auto& e : fs::directory_iterator(std::string(PLAN_SOURCE_DIR) + dir))
-            if (e.path().extension() == ".plan") files.push_back(e.path());
+        for (auto& e : fs::recursive_directory_iterator(std::string(PLAN_SOURCE_DIR) + dir))
+            if (e.is_regular_file() && e.path().extension() == ".plan") files.push_back(e.path());
         std::sort(files.begin(), files.end());
         for (auto& f : files) {
             std::ifstream in(f);

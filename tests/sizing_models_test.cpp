@@ -122,7 +122,13 @@ TEST_CASE("hf_model and the presets are one record type: they mix in a list", "[
     // hf_model is `use models`' own (it fills `transformer`), and shows as a model.
     CHECK(s.eval(config("gpt2") + ".d_ff").value->display == "3072");  // n_inner null: 4·n_embd
     CHECK(s.eval(config("gpt2")).value->display.rfind("model { name = \"gpt2\", family = \"gpt2\", layers = 12", 0) == 0);
-    plan::Session bare(quiet());
+    // Without `use models`, the name loads its module (models) on demand; with stdlib names off, it
+    // is unknown.
+    plan::Session on_demand(quiet());
+    CHECK(on_demand.eval(config("gpt2") + ".d_ff").value->display == "3072");
+    plan::SessionOptions no_stdlib = quiet();
+    no_stdlib.stdlib = false;
+    plan::Session bare(no_stdlib);
     CHECK(bare.eval(config("gpt2")).errors.at(0).message == "unknown function `hf_model`");
 }
 

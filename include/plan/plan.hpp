@@ -52,7 +52,7 @@ enum class Mode {
 
 struct SessionOptions {
     bool prelude = true;         // load the standard units
-    bool stdlib = false;         // also load every stdlib module (models, compute, scaling, ...)
+    bool stdlib = true;          // a stdlib name used without `use` loads its module (with the prelude)
     bool color = false;          // ANSI colours in rendered errors
     bool print_expressions = true;  // print the value of bare expression statements
     bool allow_redefinition = false;  // the REPL allows `let x = ...` twice
