@@ -20,10 +20,6 @@ struct Diagnostic {
     std::vector<Label> labels;  // labels[0] is the primary position
     std::string help;           // a suggested fix, if there is one
     std::vector<std::string> notes;
-
-    bool is_check_error() const {
-        return kind != ErrorClass::Runtime && kind != ErrorClass::Assert && kind != ErrorClass::Io;
-    }
 };
 
 // Thrown by the checker and the evaluator; the parser collects several instead.
