@@ -581,8 +581,7 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
         try {
             auto root = pt::parse<g::statement_line, selector, tao::pegtl::nothing, g::control>(in);
             if (!root || root->children.empty()) {
-                Diagnostic d;
-                d.kind = ErrorClass::Parse;
+                Diagnostic d(Code::ExpectedStatement);
                 d.message = "expected a statement";
                 uint32_t end = pos;
                 while (end < text.size() && text[end] != '\n' && !is_blank(text[end])) ++end;
@@ -598,20 +597,19 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
             }
             result.module.stmts.push_back(std::move(s));
             pos = static_cast<uint32_t>(in.byte());
-        } catch (const tao::pegtl::parse_error& e) {
+        } catch (const g::SyntaxError& e) {
             uint32_t at = static_cast<uint32_t>(e.positions().front().byte);
             // An error found on a later line (after `1 +` and a newline, or at the end of the
             // file) belongs at the end of the last token, where something is missing.
             uint32_t back = at;
             while (back > pos && (is_blank(text[back - 1]) || text[back - 1] == '\n')) --back;
             if (text.find('\n', back) < at || (at >= text.size() && back < at)) at = back;
-            Diagnostic d;
-            d.kind = ErrorClass::Parse;
+            Diagnostic d(e.code);
             d.message = std::string(e.message());
             uint32_t end = at < text.size() && text[at] != '\n' ? at + 1 : at;
             d.labels.push_back({{file, at, end}, ""});
-            if (d.message.find("unterminated string") != std::string::npos) d.help = "close the string with `\"` on the same line";
-            if (d.message.find("keyword") != std::string::npos) {
+            if (d.code == Code::UnterminatedString) d.help = "close the string with `\"` on the same line";
+            if (d.code == Code::KeywordAsName) {
                 uint32_t end = at;
                 while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
                 d.labels[0].span.end = end;

@@ -44,6 +44,6 @@ const std::vector<Builtin>& builtins();
 void install_natives(const std::vector<Builtin>& natives);
 
 // Shared by natives: raise a diagnostic at a span.
-[[noreturn]] void builtin_fail(ErrorClass kind, std::string message, Span at, std::string label, std::string help = {});
+[[noreturn]] void builtin_fail(Code code, std::string message, Span at, std::string label, std::string help = {});
 
 }  // namespace plan

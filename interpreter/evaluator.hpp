@@ -3,8 +3,9 @@
 #pragma once
 #include <vector>
 
-#include "interpreter/checked.hpp"
+#include "grammar/codes.hpp"
 #include "grammar/source.hpp"
+#include "interpreter/checked.hpp"
 #include "interpreter/units.hpp"
 
 namespace plan {
@@ -32,7 +33,7 @@ private:
     int depth_ = 0;
 };
 
-// Runtime errors: the message, and the expression to point at.
-[[noreturn]] void runtime_error(const Span& at, std::string message, std::string help = {});
+// Runtime errors: the code, the expression to point at, the message.
+[[noreturn]] void runtime_error(Code code, const Span& at, std::string message, std::string help = {});
 
 }  // namespace plan

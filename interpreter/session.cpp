@@ -38,7 +38,8 @@ std::ostream& CoreSession::out() const { return options_.out ? *options_.out : s
 
 Message CoreSession::message(const Diagnostic& d) const {
     Message m;
-    m.kind = class_name(d.kind);
+    m.code = code_name(d.code);
+    m.kind = class_name(class_of(d.code));
     m.message = d.message;
     m.help = d.help;
     m.rendered = render(d, sources_, options_.color);
@@ -64,8 +65,7 @@ void CoreSession::load(const std::string& name, Span at) {
         std::filesystem::path path = dirs_.back() / (name + ".plan");
         std::ifstream in(path);
         if (!in) {
-            Diagnostic d;
-            d.kind = ErrorClass::Name;
+            Diagnostic d(Code::UnknownModule);
             d.message = "unknown module `" + name + "`";
             std::filesystem::path shown = path.lexically_relative(std::filesystem::current_path());
             if (shown.empty() || *shown.begin() == "..") shown = path;
@@ -88,8 +88,7 @@ void CoreSession::load(const std::string& name, Span at) {
     Result r = run(display, std::move(text), Mode::Run, /*nested=*/true);
     dirs_.pop_back();
     if (!r.ok()) {
-        Diagnostic d;
-        d.kind = r.exit_code == 2 ? ErrorClass::Name : ErrorClass::Runtime;
+        Diagnostic d(r.exit_code == 2 ? Code::ModuleHasErrors : Code::ModuleFailed);
         d.message = "module `" + name + "` failed to load";
         d.labels.push_back({at, ""});
         for (auto& e : r.errors) d.notes.push_back(e.rendered);
@@ -147,9 +146,8 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, Result& result) {
                 return;
             }
             ++result.asserts_failed;
-            Diagnostic d;
-            d.kind = ErrorClass::Assert;
             bool is_assert = s.kind == CheckedStmt::Kind::Assert;
+            Diagnostic d(is_assert ? Code::AssertionFailed : Code::ConstraintFailed);
             d.message = is_assert ? "assertion failed" : "constraint not satisfied";
             if (s.exprs.size() > 1) d.message += ": " + eval_.eval(*s.exprs[1], frame).str();
             std::string values = show_condition_values(cond, frame);
@@ -161,7 +159,7 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, Result& result) {
             throw DiagnosticError{std::move(d)};
         }
         case CheckedStmt::Kind::Sweep:
-            if (!sweeps_) runtime_error(s.sweep->span, "this build of plan cannot run sweeps", "link libplan, which installs the sweep layer");
+            if (!sweeps_) runtime_error(Code::SweepsUnavailable, s.sweep->span, "this build of plan cannot run sweeps", "link libplan, which installs the sweep layer");
             sweeps_(*s.sweep, eval_, units_, out(), dirs_.back().string(), options_);
             return;
         case CheckedStmt::Kind::Budget: {
@@ -235,14 +233,13 @@ Result CoreSession::run_file(const std::string& path, Mode mode) {
     if (!in || std::filesystem::is_directory(path)) {
         Result r;
         r.exit_code = 2;
-        Message m;
-        m.kind = "io";
-        m.message = "cannot read " + path +
+        Diagnostic d(Code::CannotRead);
+        d.message = "cannot read " + path +
                     (!std::filesystem::exists(path)         ? ": no such file"
                      : std::filesystem::is_directory(path) ? ": it is a directory"
                                                            : "");
+        Message m = message(d);
         m.file = path;
-        m.rendered = "error: " + m.message + "\n";
         r.errors.push_back(m);
         return r;
     }
@@ -264,11 +261,9 @@ Result CoreSession::type_of(std::string_view expression) {
     const ast::Module& m = *modules_.back();
     if (m.stmts.size() != 1 || m.stmts[0]->kind != ast::StmtKind::Expression) {
         r.exit_code = 2;
-        Message msg;
-        msg.kind = "type";
-        msg.message = ":type needs one expression";
-        msg.rendered = "error: " + msg.message + "\n";
-        r.errors.push_back(msg);
+        Diagnostic d(Code::TypeNeedsExpression);
+        d.message = ":type needs one expression";
+        r.errors.push_back(message(d));
         return r;
     }
     Checker::Mark mark = checker_.mark();

@@ -18,7 +18,8 @@ namespace plan {
 
 // One error with its position; `rendered` shows the source line with carets under it.
 struct Message {
-    std::string kind;  // parse, name, dimension, type, arity, runtime, assert, io
+    std::string code;  // what kind of mistake: "E0101" (`plan explain E0101` says more)
+    std::string kind;  // its class: parse, name, dimension, type, arity, runtime, assert, io
     std::string message;
     std::string file;
     int line = 0;

@@ -88,7 +88,7 @@ public:
     Config(const json& j, std::string shown, const CallSite& at) : j_(j), shown_(std::move(shown)), at_(at) {}
 
     [[noreturn]] void bad_key(const std::string& key, const std::string& what) const {
-        builtin_fail(ErrorClass::Runtime, fmt::format("key `{}` of {} {}", key, shown_, what), at_, "this config",
+        builtin_fail(Code::BadConfigKey, fmt::format("key `{}` of {} {}", key, shown_, what), at_, "this config",
                      "hf_model reads the Hugging Face config.json of a gpt2, llama, mistral, mixtral or qwen2 model");
     }
 
@@ -205,7 +205,7 @@ Value hf_model_eval(const std::vector<Value>& args, const CallSite& at) {
     std::string shown = shown_path(path);
     std::ifstream in(path);
     if (!in || fs::is_directory(path))
-        builtin_fail(ErrorClass::Io, fmt::format("cannot read {}: no such file", shown), at, "this config",
+        builtin_fail(Code::CannotRead, fmt::format("cannot read {}: no such file", shown), at, "this config",
                      "a relative path is read beside the file that calls hf_model");
     std::stringstream text;
     text << in.rdbuf();
@@ -215,10 +215,10 @@ Value hf_model_eval(const std::vector<Value>& args, const CallSite& at) {
     } catch (const json::parse_error& e) {
         std::string why = e.what();
         if (auto colon = why.find("parse error"); colon != std::string::npos) why = why.substr(colon);
-        builtin_fail(ErrorClass::Io, fmt::format("{} is not valid JSON: {}", shown, why), at, "this config");
+        builtin_fail(Code::MalformedFile, fmt::format("{} is not valid JSON: {}", shown, why), at, "this config");
     }
     if (!j.is_object())
-        builtin_fail(ErrorClass::Io, fmt::format("{} is not a JSON object", shown), at, "this config");
+        builtin_fail(Code::MalformedFile, fmt::format("{} is not a JSON object", shown), at, "this config");
     Config c(j, shown, at);
     std::string type = c.text("model_type");
     Model m;
@@ -227,7 +227,7 @@ Value hf_model_eval(const std::vector<Value>& args, const CallSite& at) {
     else if (type == "llama" || type == "mistral" || type == "mixtral" || type == "qwen2")
         m = llama_like(c, type);
     else
-        builtin_fail(ErrorClass::Runtime, fmt::format("unsupported model_type \"{}\" in {}", type, shown), at,
+        builtin_fail(Code::UnsupportedModelType, fmt::format("unsupported model_type \"{}\" in {}", type, shown), at,
                      "this config", "supported model types: gpt2, llama, mistral, mixtral, qwen2");
     // head_dim: explicit in some configs (Mistral NeMo, Qwen3); otherwise d_model / heads.
     if (c.has("head_dim")) {
@@ -261,7 +261,7 @@ std::vector<Builtin> model_config_natives() {
          1, 1,
          [](const BuiltinCall& c) {
              if (!c.args[0].is(Type::Kind::String))
-                 builtin_fail(ErrorClass::Type, "`hf_model` needs the path of a config.json as a String, not " + type_name(c.args[0], c.units),
+                 builtin_fail(Code::NeedsString, "`hf_model` needs the path of a config.json as a String, not " + type_name(c.args[0], c.units),
                               c.arg_spans[0], type_name(c.args[0], c.units), "write hf_model(\"path/to/config.json\")");
              return model_type();
          },
