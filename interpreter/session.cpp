@@ -63,12 +63,12 @@ void CoreSession::load(const std::string& name, Span at) {
         display = "<stdlib:" + name + ">";
     } else {
         std::filesystem::path path = dirs_.back() / (name + ".plan");
+        std::filesystem::path shown = path.lexically_relative(std::filesystem::current_path());
+        if (shown.empty() || *shown.begin() == "..") shown = path;
         std::ifstream in(path);
         if (!in) {
             Diagnostic d(Code::UnknownModule);
             d.message = "unknown module `" + name + "`";
-            std::filesystem::path shown = path.lexically_relative(std::filesystem::current_path());
-            if (shown.empty() || *shown.begin() == "..") shown = path;
             d.labels.push_back({at, "no stdlib module or file " + shown.string()});
             std::vector<std::string> names;
             for (auto n : stdlib::module_names()) names.emplace_back(n);
@@ -80,7 +80,7 @@ void CoreSession::load(const std::string& name, Span at) {
         std::stringstream ss;
         ss << in.rdbuf();
         text = ss.str();
-        display = path.string();
+        display = shown.string();  // as the user would write it, not this machine's absolute path
         dir = path.parent_path();
     }
     loaded_.insert(name);
