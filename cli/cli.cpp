@@ -102,6 +102,34 @@ int format_files(const std::vector<std::string>& files, bool check, bool write) 
     return status;
 }
 
+// `plan explain`: every code with its class and title.
+int list_codes() {
+    for (const plan::ErrorCode& c : plan::error_codes()) std::cout << fmt::format("{}  {:<9}  {}\n", c.code, c.kind, c.title);
+    return 0;
+}
+
+std::string indented(const std::string& code) {
+    std::string out;
+    std::istringstream lines(code);
+    for (std::string line; std::getline(lines, line);) out += "    " + line + "\n";
+    return out;
+}
+
+// `plan explain CODE`: its title and explanation, and an example of the mistake with its fix.
+int explain(const std::string& code) {
+    std::optional<plan::ErrorCode> c = plan::error_code(code);
+    if (!c) {
+        // A mistake on the command line, like an unknown option: it has no code of its own.
+        std::string closest = plan::closest_error_code(code);
+        std::cerr << "error: unknown error code `" << code << "`\n"
+                  << "  = help: " << (closest.empty() ? "`plan explain` lists the codes" : "did you mean `" + closest + "`?") << "\n";
+        return 2;
+    }
+    std::cout << c->code << " (" << c->kind << " error): " << c->title << "\n\n" << c->explanation << "\n";
+    if (!c->mistake.empty()) std::cout << "\nFor example:\n\n" << indented(c->mistake) << "\nFixed:\n\n" << indented(c->fix);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,6 +168,10 @@ int main(int argc, char** argv) {
 
     app.add_subcommand("repl", "Start the interactive session (also: plan with no command)");
 
+    auto* explain_cmd = app.add_subcommand("explain", "Explain an error code such as E0101; alone, list the codes");
+    std::string code;
+    explain_cmd->add_option("CODE", code, "The code, as in error[E0101]");
+
 #if PLAN_HAVE_TRAINING
     auto* train = app.add_subcommand("train", "Train one tiny transformer on a corpus (the CPU reference trainer)");
     plan::validation::TrainCommandOptions train_options;
@@ -158,6 +190,7 @@ int main(int argc, char** argv) {
         if (*check) return run_files(plan_files(paths), plan::Mode::Check);
         if (*test) return run_files(plan_files(paths), plan::Mode::Test);
         if (*fmt_cmd) return format_files(plan_files(paths), fmt_check, fmt_write);
+        if (*explain_cmd) return code.empty() ? list_codes() : explain(code);
 #if PLAN_HAVE_TRAINING
         if (*train) return plan::validation::run_train_command(train_options);
 #endif

@@ -94,6 +94,7 @@ print "defined train_flops for {n} parameters"
     expect(bad.errors.size() == 1, "one error");
     if (!bad.errors.empty()) {
         const plan::Message& e = bad.errors[0];
+        std::cout << "error code:    " << e.code << "\n";  // `plan explain E0201` says what it means
         std::cout << "error kind:    " << e.kind << "\n";
         std::cout << "error file:    " << e.file << "\n";
         std::cout << "error line:    " << e.line << "\n";
@@ -107,8 +108,8 @@ print "defined train_flops for {n} parameters"
         std::getline(lines, first);
         std::getline(lines, second);
         std::cout << "rendered:\n" << first << "\n" << second << "\n";
-        expect(e.kind == "dimension" && e.file == "<host>" && e.line == 1 && e.column == 1,
-               "the error is a dimension error at <host>:1:1");
+        expect(e.code == "E0201" && e.kind == "dimension" && e.file == "<host>" && e.line == 1 && e.column == 1,
+               "the error is a dimension error (E0201: cannot add) at <host>:1:1");
         expect(e.rendered.find("train_flops(n, d) + 3 s") != std::string::npos &&
                    e.rendered.find("^^^ Time") != std::string::npos,
                "the rendered error shows the source line and carets");

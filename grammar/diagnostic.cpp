@@ -7,20 +7,6 @@
 
 namespace plan {
 
-std::string class_name(ErrorClass kind) {
-    switch (kind) {
-        case ErrorClass::Parse: return "parse";
-        case ErrorClass::Name: return "name";
-        case ErrorClass::Dimension: return "dimension";
-        case ErrorClass::Type: return "type";
-        case ErrorClass::Arity: return "arity";
-        case ErrorClass::Runtime: return "runtime";
-        case ErrorClass::Assert: return "assert";
-        case ErrorClass::Io: return "io";
-    }
-    return "error";
-}
-
 namespace {
 
 struct Style {
@@ -40,7 +26,7 @@ struct LineLabel {
 
 std::string render(const Diagnostic& d, const SourceMap& sources, bool color) {
     Style style{color};
-    std::string out = style("1;31", "error") + style("1", ": " + d.message) + "\n";
+    std::string out = style("1;31", "error[" + code_name(d.code) + "]") + style("1", ": " + d.message) + "\n";
     if (d.labels.empty()) {
         for (const auto& n : d.notes) out += "  = note: " + n + "\n";
         if (!d.help.empty()) out += "  = help: " + d.help + "\n";

@@ -3,11 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "grammar/codes.hpp"
 #include "grammar/source.hpp"
 
 namespace plan {
-
-enum class ErrorClass { Parse, Name, Dimension, Type, Arity, Runtime, Assert, Io };
 
 struct Label {
     Span span;
@@ -15,15 +14,13 @@ struct Label {
 };
 
 struct Diagnostic {
-    ErrorClass kind = ErrorClass::Parse;
+    explicit Diagnostic(Code code) : code(code) {}
+
+    Code code;                  // what kind of mistake (its class follows from it)
     std::string message;        // one line, lower case: "cannot add Data and Time"
     std::vector<Label> labels;  // labels[0] is the primary position
     std::string help;           // a suggested fix, if there is one
     std::vector<std::string> notes;
-
-    bool is_check_error() const {
-        return kind != ErrorClass::Runtime && kind != ErrorClass::Assert && kind != ErrorClass::Io;
-    }
 };
 
 // Thrown by the checker and the evaluator; the parser collects several instead.
@@ -31,9 +28,7 @@ struct DiagnosticError {
     Diagnostic diagnostic;
 };
 
-std::string class_name(ErrorClass kind);
-
-// error: MESSAGE / --> file:line:col / source lines with carets under each label / help.
+// error[CODE]: MESSAGE / --> file:line:col / source lines with carets under each label / help.
 std::string render(const Diagnostic& d, const SourceMap& sources, bool color = false);
 
 // Closest candidate by edit distance, for "did you mean"; empty when nothing is close.

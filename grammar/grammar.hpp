@@ -4,6 +4,8 @@
 #pragma once
 #include <tao/pegtl.hpp>
 
+#include "grammar/codes.hpp"
+
 namespace plan::grammar {
 using namespace tao::pegtl;
 
@@ -201,44 +203,58 @@ struct stmt_end : sor<one<';', '\n'>, eof> {};
 // in one statement does not hide errors in the next.
 struct statement_line : seq<statement, sp, must<stmt_end>> {};
 
-// ---- error messages for the rules under must<>
-template <typename Rule> inline constexpr const char* error_message = nullptr;
-template <> inline constexpr auto error_message<expression> = "expected an expression";
-template <> inline constexpr auto error_message<unary> = "expected an operand";
-template <> inline constexpr auto error_message<multiplicative> = "expected an operand";
-template <> inline constexpr auto error_message<additive> = "expected an operand";
-template <> inline constexpr auto error_message<range> = "expected an operand";
-template <> inline constexpr auto error_message<logic_not> = "expected an operand";
-template <> inline constexpr auto error_message<logic_and> = "expected an operand";
-template <> inline constexpr auto error_message<pow_rhs> = "expected an exponent";
-template <> inline constexpr auto error_message<close_paren> = "expected `)`";
-template <> inline constexpr auto error_message<close_bracket> = "expected `]`";
-template <> inline constexpr auto error_message<close_brace> = "expected `}`";
-template <> inline constexpr auto error_message<str_close_brace> = "expected `}` to end the interpolation";
-template <> inline constexpr auto error_message<str_close> = "unterminated string: expected `\"`";
-template <> inline constexpr auto error_message<name> = "expected a name";
-template <> inline constexpr auto error_message<module_name> = "expected a module name";
-template <> inline constexpr auto error_message<module_segment> = "expected a module name after `::`";
-template <> inline constexpr auto error_message<reserved_name> = "a keyword cannot be used as a name";
-template <> inline constexpr auto error_message<report_kind> = "expected `top N`, `pareto`, `pareto(x, y)` or `all` after `report`";
-template <> inline constexpr auto error_message<one<','>> = "expected `,`";
-template <> inline constexpr auto error_message<assign> = "expected `=`";
-template <> inline constexpr auto error_message<kw_then> = "expected `then`";
-template <> inline constexpr auto error_message<kw_else> = "expected `else`";
-template <> inline constexpr auto error_message<kw_in> = "expected `in`";
-template <> inline constexpr auto error_message<record_lit> = "expected a record `{ field = value }`";
-template <> inline constexpr auto error_message<item_sep> = "expected a newline or `;`";
-template <> inline constexpr auto error_message<type_expr> = "expected a dimension";
-template <> inline constexpr auto error_message<one<'('>> = "expected `(`";
-template <> inline constexpr auto error_message<one<'{'>> = "expected `{`";
-template <> inline constexpr auto error_message<string_lit> = "expected a string";
-template <> inline constexpr auto error_message<op_cmp> = "expected a comparison (`<=`, `<`, `>=`, `>`, `==`)";
-template <> inline constexpr auto error_message<stmt_end> = "expected the end of the statement (a newline or `;`)";
-
-struct errors {
-    template <typename Rule> static constexpr bool raise_on_failure = false;
-    template <typename Rule> static constexpr auto message = error_message<Rule>;
+// ---- the errors of the rules under must<>: a code (grammar/codes.def) and a message each
+struct SyntaxMessage {
+    Code code{};
+    const char* text = nullptr;  // null: the rule raises nothing
 };
-template <typename Rule> using control = must_if<errors>::control<Rule>;
+template <typename Rule> inline constexpr SyntaxMessage syntax_error{};
+template <> inline constexpr SyntaxMessage syntax_error<expression>{Code::ExpectedExpression, "expected an expression"};
+template <> inline constexpr SyntaxMessage syntax_error<unary>{Code::ExpectedExpression, "expected an operand"};
+template <> inline constexpr SyntaxMessage syntax_error<multiplicative>{Code::ExpectedExpression, "expected an operand"};
+template <> inline constexpr SyntaxMessage syntax_error<additive>{Code::ExpectedExpression, "expected an operand"};
+template <> inline constexpr SyntaxMessage syntax_error<range>{Code::ExpectedExpression, "expected an operand"};
+template <> inline constexpr SyntaxMessage syntax_error<logic_not>{Code::ExpectedExpression, "expected an operand"};
+template <> inline constexpr SyntaxMessage syntax_error<logic_and>{Code::ExpectedExpression, "expected an operand"};
+template <> inline constexpr SyntaxMessage syntax_error<pow_rhs>{Code::ExpectedExpression, "expected an exponent"};
+template <> inline constexpr SyntaxMessage syntax_error<close_paren>{Code::UnclosedBracket, "expected `)`"};
+template <> inline constexpr SyntaxMessage syntax_error<close_bracket>{Code::UnclosedBracket, "expected `]`"};
+template <> inline constexpr SyntaxMessage syntax_error<close_brace>{Code::UnclosedBracket, "expected `}`"};
+template <> inline constexpr SyntaxMessage syntax_error<str_close_brace>{Code::UnclosedInterpolation, "expected `}` to end the interpolation"};
+template <> inline constexpr SyntaxMessage syntax_error<str_close>{Code::UnterminatedString, "unterminated string: expected `\"`"};
+template <> inline constexpr SyntaxMessage syntax_error<name>{Code::ExpectedName, "expected a name"};
+template <> inline constexpr SyntaxMessage syntax_error<module_name>{Code::ExpectedName, "expected a module name"};
+template <> inline constexpr SyntaxMessage syntax_error<module_segment>{Code::ExpectedName, "expected a module name after `::`"};
+template <> inline constexpr SyntaxMessage syntax_error<reserved_name>{Code::KeywordAsName, "a keyword cannot be used as a name"};
+template <> inline constexpr SyntaxMessage syntax_error<report_kind>{Code::ExpectedReportKind, "expected `top N`, `pareto`, `pareto(x, y)` or `all` after `report`"};
+template <> inline constexpr SyntaxMessage syntax_error<one<','>>{Code::ExpectedToken, "expected `,`"};
+template <> inline constexpr SyntaxMessage syntax_error<assign>{Code::ExpectedToken, "expected `=`"};
+template <> inline constexpr SyntaxMessage syntax_error<kw_then>{Code::ExpectedToken, "expected `then`"};
+template <> inline constexpr SyntaxMessage syntax_error<kw_else>{Code::ExpectedToken, "expected `else`"};
+template <> inline constexpr SyntaxMessage syntax_error<kw_in>{Code::ExpectedToken, "expected `in`"};
+template <> inline constexpr SyntaxMessage syntax_error<record_lit>{Code::ExpectedRecord, "expected a record `{ field = value }`"};
+template <> inline constexpr SyntaxMessage syntax_error<item_sep>{Code::ExpectedSeparator, "expected a newline or `;`"};
+template <> inline constexpr SyntaxMessage syntax_error<type_expr>{Code::ExpectedDimension, "expected a dimension"};
+template <> inline constexpr SyntaxMessage syntax_error<one<'('>>{Code::ExpectedToken, "expected `(`"};
+template <> inline constexpr SyntaxMessage syntax_error<one<'{'>>{Code::ExpectedToken, "expected `{`"};
+template <> inline constexpr SyntaxMessage syntax_error<string_lit>{Code::ExpectedString, "expected a string"};
+template <> inline constexpr SyntaxMessage syntax_error<op_cmp>{Code::ExpectedComparison, "expected a comparison (`<=`, `<`, `>=`, `>`, `==`)"};
+template <> inline constexpr SyntaxMessage syntax_error<stmt_end>{Code::TrailingInput, "expected the end of the statement (a newline or `;`)"};
+
+// A rule under must<> that fails throws its entry of the table above.
+struct SyntaxError : parse_error {
+    Code code;
+    template <typename ParseInput>
+    SyntaxError(SyntaxMessage m, const ParseInput& in) : parse_error(m.text, in), code(m.code) {}
+};
+
+template <typename Rule>
+struct control : normal<Rule> {
+    template <typename ParseInput, typename... States>
+    [[noreturn]] static void raise(const ParseInput& in, States&&...) {
+        static_assert(syntax_error<Rule>.text != nullptr, "a rule under must<> needs an entry in the table of syntax errors");
+        throw SyntaxError(syntax_error<Rule>, in);
+    }
+};
 
 }  // namespace plan::grammar

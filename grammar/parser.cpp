@@ -292,158 +292,201 @@ public:
         }
     }
 
+    // Dispatches on the kind of statement; each kind is built by the function of its name.
     StmtPtr statement(const Node& n) {
-        if (n.is_type<g::let_stmt>()) {
-            auto s = stmt(StmtKind::Let, n);
-            s->keyword = "let";
-            set_name(*s, *n.children[0]);
-            typed_value(*s, n, 1);
-            return s;
+        if (n.is_type<g::let_stmt>()) return let_statement(n);
+        if (n.is_type<g::record_stmt>()) return record_statement(n);
+        if (n.is_type<g::fn_stmt>()) return fn_statement(n);
+        if (n.is_type<g::dimension_stmt>()) return dimension_statement(n);
+        if (n.is_type<g::unit_stmt>()) return unit_statement(n);
+        if (n.is_type<g::use_stmt>()) return use_statement(n);
+        if (n.is_type<g::assert_stmt>()) return assert_statement(n);
+        if (n.is_type<g::print_stmt>()) return print_statement(n);
+        if (n.is_type<g::budget_stmt>()) return budget_statement(n);
+        if (n.is_type<g::sweep_budget>()) return sweep_budget(n);
+        if (n.is_type<g::sweep_stmt>()) return sweep_statement(n);
+        if (n.is_type<g::axis>()) return axis(n);
+        if (n.is_type<g::objective>()) return objective(n);
+        if (n.is_type<g::report>()) return report(n);
+        if (n.is_type<g::constraint_stmt>()) return constraint_statement(n);
+        if (n.is_type<g::expr_stmt>()) return expression_statement(n);
+        throw std::logic_error("parser: unexpected statement " + std::string(n.type));
+    }
+
+    StmtPtr let_statement(const Node& n) {
+        auto s = stmt(StmtKind::Let, n);
+        s->keyword = "let";
+        set_name(*s, *n.children[0]);
+        typed_value(*s, n, 1);
+        return s;
+    }
+
+    // `model NAME = ...` and `hardware NAME = ...`: a let whose keyword says what it defines.
+    StmtPtr record_statement(const Node& n) {
+        auto s = stmt(StmtKind::Let, n);
+        s->keyword = n.children[0]->string();
+        set_name(*s, *n.children[1]);
+        typed_value(*s, n, 2);
+        return s;
+    }
+
+    StmtPtr fn_statement(const Node& n) {
+        auto s = stmt(StmtKind::Fn, n);
+        s->keyword = "fn";
+        set_name(*s, *n.children[0]);
+        size_t i = 1;
+        for (; i < n.children.size() && n.children[i]->is_type<g::param>(); ++i) s->params.push_back(param(*n.children[i]));
+        typed_value(*s, n, i);
+        return s;
+    }
+
+    // name [: type] [= default]
+    ast::Param param(const Node& p) {
+        ast::Param out{p.children[0]->string(), span(*p.children[0]), nullptr, nullptr};
+        for (size_t k = 1; k < p.children.size(); ++k) {
+            if (p.children[k]->is_type<g::type_ann>())
+                out.type = expr(*p.children[k]->children[0]);
+            else
+                out.default_value = expr(*p.children[k]);
         }
-        if (n.is_type<g::record_stmt>()) {
-            auto s = stmt(StmtKind::Let, n);
-            s->keyword = n.children[0]->string();
-            set_name(*s, *n.children[1]);
-            typed_value(*s, n, 2);
-            return s;
+        return out;
+    }
+
+    StmtPtr dimension_statement(const Node& n) {
+        auto s = stmt(StmtKind::Dimension, n);
+        s->keyword = "dimension";
+        set_name(*s, *n.children[0]);
+        if (n.children.size() > 1) s->type = expr(*n.children[1]);
+        return s;
+    }
+
+    StmtPtr unit_statement(const Node& n) {
+        auto s = stmt(StmtKind::Unit, n);
+        s->span.end = span(*n.children.back()).end;  // not the blanks and comment after it
+        s->keyword = "unit";
+        set_name(*s, *n.children[0]);
+        for (size_t i = 1; i < n.children.size(); ++i) {
+            const Node& c = *n.children[i];
+            if (c.is_type<g::type_ann>())
+                s->type = expr(*c.children[0]);
+            else if (c.is_type<g::unit_value>())
+                s->value = expr(*c.children[0]);
+            else if (c.is_type<g::prefix_list>())
+                for (auto& p : c.children) s->prefixes.push_back(p->string());
+            else
+                s->autoscale = true;
         }
-        if (n.is_type<g::fn_stmt>()) {
-            auto s = stmt(StmtKind::Fn, n);
-            s->keyword = "fn";
-            set_name(*s, *n.children[0]);
-            size_t i = 1;
-            for (; i < n.children.size() && n.children[i]->is_type<g::param>(); ++i) {
-                const Node& p = *n.children[i];
-                ast::Param param{p.children[0]->string(), span(*p.children[0]), nullptr, nullptr};
-                for (size_t k = 1; k < p.children.size(); ++k) {
-                    if (p.children[k]->is_type<g::type_ann>())
-                        param.type = expr(*p.children[k]->children[0]);
-                    else
-                        param.default_value = expr(*p.children[k]);
-                }
-                s->params.push_back(std::move(param));
+        return s;
+    }
+
+    StmtPtr use_statement(const Node& n) {
+        auto s = stmt(StmtKind::Use, n);
+        s->keyword = "use";
+        set_name(*s, *n.children[0]);
+        return s;
+    }
+
+    StmtPtr assert_statement(const Node& n) {
+        auto s = stmt(StmtKind::Assert, n);
+        s->keyword = "assert";
+        s->value = expr(*n.children[0]);
+        if (n.children.size() > 1) s->message = string_literal(*n.children[1]->children[0]);
+        return s;
+    }
+
+    StmtPtr print_statement(const Node& n) {
+        auto s = stmt(StmtKind::Print, n);
+        s->keyword = "print";
+        for (auto& c : n.children) s->values.push_back(expr(*c));
+        return s;
+    }
+
+    // name op bound
+    ast::BudgetItem budget_item(const Node& item) {
+        return {item.children[0]->string(), span(*item.children[0]), item.children[1]->string(), expr(*item.children[2])};
+    }
+
+    // budget [NAME] { items }
+    StmtPtr budget_statement(const Node& n) {
+        auto s = stmt(StmtKind::Budget, n);
+        s->keyword = "budget";
+        for (auto& c : n.children) {
+            if (c->is_type<g::name>())
+                set_name(*s, *c);
+            else
+                s->items.push_back(budget_item(*c));
+        }
+        return s;
+    }
+
+    // In a sweep: `budget { items }` (its own limits) or `budget [NAME]` (a top-level budget applied).
+    StmtPtr sweep_budget(const Node& n) {
+        auto s = stmt(StmtKind::Budget, n);
+        s->keyword = "budget";
+        s->reference = true;
+        for (auto& c : n.children) {
+            if (c->is_type<g::name>()) {
+                set_name(*s, *c);
+                continue;
             }
-            typed_value(*s, n, i);
-            return s;
+            s->reference = false;  // a block
+            for (auto& item : c->children) s->items.push_back(budget_item(*item));
         }
-        if (n.is_type<g::dimension_stmt>()) {
-            auto s = stmt(StmtKind::Dimension, n);
-            s->keyword = "dimension";
-            set_name(*s, *n.children[0]);
-            if (n.children.size() > 1) s->type = expr(*n.children[1]);
-            return s;
+        return s;
+    }
+
+    StmtPtr sweep_statement(const Node& n) {
+        auto s = stmt(StmtKind::Sweep, n);
+        s->keyword = "sweep";
+        for (auto& c : n.children) {
+            if (c->is_type<g::name>())
+                set_name(*s, *c);
+            else
+                s->body.push_back(statement(*c));
         }
-        if (n.is_type<g::unit_stmt>()) {
-            auto s = stmt(StmtKind::Unit, n);
-            s->span.end = span(*n.children.back()).end;  // not the blanks and comment after it
-            s->keyword = "unit";
-            set_name(*s, *n.children[0]);
-            for (size_t i = 1; i < n.children.size(); ++i) {
-                const Node& c = *n.children[i];
-                if (c.is_type<g::type_ann>())
-                    s->type = expr(*c.children[0]);
-                else if (c.is_type<g::unit_value>())
-                    s->value = expr(*c.children[0]);
-                else if (c.is_type<g::prefix_list>())
-                    for (auto& p : c.children) s->prefixes.push_back(p->string());
-                else
-                    s->autoscale = true;
-            }
-            return s;
+        return s;
+    }
+
+    StmtPtr axis(const Node& n) {
+        auto s = stmt(StmtKind::Axis, n);
+        set_name(*s, *n.children[0]);
+        s->value = expr(*n.children[1]);
+        return s;
+    }
+
+    StmtPtr objective(const Node& n) {
+        auto s = stmt(StmtKind::Objective, n);
+        s->keyword = n.children[0]->string();
+        s->value = expr(*n.children[1]);
+        return s;
+    }
+
+    // report top N | pareto [(names)] | all, [to "FILE"]
+    StmtPtr report(const Node& n) {
+        auto s = stmt(StmtKind::Report, n);
+        const Node& kind = *n.children[0];
+        if (kind.is_type<g::report_top>()) {
+            s->keyword = "top";
+            s->values.push_back(expr(*kind.children[0]));
+        } else if (kind.is_type<g::report_pareto>()) {
+            s->keyword = "pareto";
+            for (auto& names : kind.children)
+                for (auto& c : names->children) s->values.push_back(expr(*c));
+        } else {
+            s->keyword = "all";
         }
-        if (n.is_type<g::use_stmt>()) {
-            auto s = stmt(StmtKind::Use, n);
-            s->keyword = "use";
-            set_name(*s, *n.children[0]);
-            return s;
-        }
-        if (n.is_type<g::assert_stmt>()) {
-            auto s = stmt(StmtKind::Assert, n);
-            s->keyword = "assert";
-            s->value = expr(*n.children[0]);
-            if (n.children.size() > 1) s->message = string_literal(*n.children[1]->children[0]);
-            return s;
-        }
-        if (n.is_type<g::print_stmt>()) {
-            auto s = stmt(StmtKind::Print, n);
-            s->keyword = "print";
-            for (auto& c : n.children) s->values.push_back(expr(*c));
-            return s;
-        }
-        if (n.is_type<g::budget_stmt>()) {
-            auto s = stmt(StmtKind::Budget, n);
-            s->keyword = "budget";
-            for (auto& c : n.children) {
-                if (c->is_type<g::name>()) {
-                    set_name(*s, *c);
-                    continue;
-                }
-                s->items.push_back({c->children[0]->string(), span(*c->children[0]), c->children[1]->string(),
-                                    expr(*c->children[2])});
-            }
-            return s;
-        }
-        if (n.is_type<g::sweep_budget>()) {
-            auto s = stmt(StmtKind::Budget, n);
-            s->keyword = "budget";
-            s->reference = true;
-            for (auto& c : n.children) {
-                if (c->is_type<g::name>()) {
-                    set_name(*s, *c);
-                    continue;
-                }
-                s->reference = false;  // a block
-                for (auto& item : c->children)
-                    s->items.push_back({item->children[0]->string(), span(*item->children[0]), item->children[1]->string(),
-                                        expr(*item->children[2])});
-            }
-            return s;
-        }
-        if (n.is_type<g::sweep_stmt>()) {
-            auto s = stmt(StmtKind::Sweep, n);
-            s->keyword = "sweep";
-            for (auto& c : n.children) {
-                if (c->is_type<g::name>())
-                    set_name(*s, *c);
-                else
-                    s->body.push_back(statement(*c));
-            }
-            return s;
-        }
-        if (n.is_type<g::axis>()) {
-            auto s = stmt(StmtKind::Axis, n);
-            set_name(*s, *n.children[0]);
-            s->value = expr(*n.children[1]);
-            return s;
-        }
-        if (n.is_type<g::objective>()) {
-            auto s = stmt(StmtKind::Objective, n);
-            s->keyword = n.children[0]->string();
-            s->value = expr(*n.children[1]);
-            return s;
-        }
-        if (n.is_type<g::report>()) {
-            auto s = stmt(StmtKind::Report, n);
-            const Node& kind = *n.children[0];
-            if (kind.is_type<g::report_top>()) {
-                s->keyword = "top";
-                s->values.push_back(expr(*kind.children[0]));
-            } else if (kind.is_type<g::report_pareto>()) {
-                s->keyword = "pareto";
-                for (auto& names : kind.children)
-                    for (auto& c : names->children) s->values.push_back(expr(*c));
-            } else {
-                s->keyword = "all";
-            }
-            if (n.children.size() > 1) s->message = string_literal(*n.children[1]->children[0]);
-            return s;
-        }
-        if (n.is_type<g::constraint_stmt>()) {
-            auto s = stmt(StmtKind::Constraint, n);
-            s->keyword = "constraint";
-            s->value = expr(*n.children[0]);
-            return s;
-        }
+        if (n.children.size() > 1) s->message = string_literal(*n.children[1]->children[0]);
+        return s;
+    }
+
+    StmtPtr constraint_statement(const Node& n) {
+        auto s = stmt(StmtKind::Constraint, n);
+        s->keyword = "constraint";
+        s->value = expr(*n.children[0]);
+        return s;
+    }
+
+    StmtPtr expression_statement(const Node& n) {
         auto s = stmt(StmtKind::Expression, n);
         s->value = expr(*n.children[0]);
         return s;
@@ -538,8 +581,7 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
         try {
             auto root = pt::parse<g::statement_line, selector, tao::pegtl::nothing, g::control>(in);
             if (!root || root->children.empty()) {
-                Diagnostic d;
-                d.kind = ErrorClass::Parse;
+                Diagnostic d(Code::ExpectedStatement);
                 d.message = "expected a statement";
                 uint32_t end = pos;
                 while (end < text.size() && text[end] != '\n' && !is_blank(text[end])) ++end;
@@ -555,20 +597,19 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
             }
             result.module.stmts.push_back(std::move(s));
             pos = static_cast<uint32_t>(in.byte());
-        } catch (const tao::pegtl::parse_error& e) {
+        } catch (const g::SyntaxError& e) {
             uint32_t at = static_cast<uint32_t>(e.positions().front().byte);
             // An error found on a later line (after `1 +` and a newline, or at the end of the
             // file) belongs at the end of the last token, where something is missing.
             uint32_t back = at;
             while (back > pos && (is_blank(text[back - 1]) || text[back - 1] == '\n')) --back;
             if (text.find('\n', back) < at || (at >= text.size() && back < at)) at = back;
-            Diagnostic d;
-            d.kind = ErrorClass::Parse;
+            Diagnostic d(e.code);
             d.message = std::string(e.message());
             uint32_t end = at < text.size() && text[at] != '\n' ? at + 1 : at;
             d.labels.push_back({{file, at, end}, ""});
-            if (d.message.find("unterminated string") != std::string::npos) d.help = "close the string with `\"` on the same line";
-            if (d.message.find("keyword") != std::string::npos) {
+            if (d.code == Code::UnterminatedString) d.help = "close the string with `\"` on the same line";
+            if (d.code == Code::KeywordAsName) {
                 uint32_t end = at;
                 while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
                 d.labels[0].span.end = end;

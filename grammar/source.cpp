@@ -27,10 +27,6 @@ uint32_t SourceMap::add(std::string name, std::string text) {
     return static_cast<uint32_t>(files_.size() - 1);
 }
 
-std::string_view SourceMap::slice(const Span& s) const {
-    return std::string_view(files_[s.file].text).substr(s.begin, s.end - s.begin);
-}
-
 std::string SourceMap::location(const Span& s) const {
     const SourceFile& f = files_[s.file];
     LineCol lc = f.locate(s.begin);

@@ -31,7 +31,6 @@ class SourceMap {
 public:
     uint32_t add(std::string name, std::string text);
     const SourceFile& file(uint32_t id) const { return files_[id]; }
-    std::string_view slice(const Span& s) const;
     std::string location(const Span& s) const;  // "name:line:column"
 private:
     std::vector<SourceFile> files_;

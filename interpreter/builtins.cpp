@@ -12,22 +12,22 @@ namespace plan {
 
 namespace {
 
-[[noreturn]] void fail(ErrorClass kind, std::string message, Span at, std::string label, std::string help = {}) {
-    builtin_fail(kind, std::move(message), at, std::move(label), std::move(help));
+[[noreturn]] void fail(Code code, std::string message, Span at, std::string label, std::string help = {}) {
+    builtin_fail(code, std::move(message), at, std::move(label), std::move(help));
 }
 
 std::string name_of(const BuiltinCall& c, size_t i) { return type_name(c.args[i], c.units); }
 
 const Type& number_arg(const BuiltinCall& c, size_t i, const char* fn) {
     if (!c.args[i].is(Type::Kind::Number))
-        fail(ErrorClass::Type, fmt::format("`{}` needs a number, not {}", fn, name_of(c, i)), c.arg_spans[i], name_of(c, i));
+        fail(Code::NeedsNumber, fmt::format("`{}` needs a number, not {}", fn, name_of(c, i)), c.arg_spans[i], name_of(c, i));
     return c.args[i];
 }
 
 Type scalar_fn(const BuiltinCall& c, const char* fn) {
     const Type& t = number_arg(c, 0, fn);
     if (!t.dim.none())
-        fail(ErrorClass::Dimension, fmt::format("`{}` needs a Scalar, not {}", fn, name_of(c, 0)), c.arg_spans[0],
+        fail(Code::NeedsScalar, fmt::format("`{}` needs a Scalar, not {}", fn, name_of(c, 0)), c.arg_spans[0],
              name_of(c, 0), fmt::format("divide by a unit first, e.g. `{}(x / GB)`", fn));
     return Type::number(Dim{});
 }
@@ -42,14 +42,14 @@ Type same_dim_fn(const BuiltinCall& c, const char* fn) {
 Type extremum(const BuiltinCall& c, const char* fn) {
     if (c.args.size() == 1) {
         if (!c.args[0].is(Type::Kind::List) || !c.args[0].elem->is(Type::Kind::Number))
-            fail(ErrorClass::Type, fmt::format("`{}` of one argument needs a list of numbers, not {}", fn, name_of(c, 0)),
+            fail(Code::NotAList, fmt::format("`{}` of one argument needs a list of numbers, not {}", fn, name_of(c, 0)),
                  c.arg_spans[0], name_of(c, 0));
         return *c.args[0].elem;
     }
     for (size_t i = 0; i < c.args.size(); ++i) {
         number_arg(c, i, fn);
         if (!(c.args[i].dim == c.args[0].dim))
-            fail(ErrorClass::Dimension,
+            fail(Code::MixedDimensions,
                  fmt::format("`{}` needs arguments of one dimension: {} and {}", fn, name_of(c, 0), name_of(c, i)),
                  c.arg_spans[i], name_of(c, i));
     }
@@ -58,21 +58,21 @@ Type extremum(const BuiltinCall& c, const char* fn) {
 
 Type list_of_numbers(const BuiltinCall& c, const char* fn) {
     if (!c.args[0].is(Type::Kind::List) || !c.args[0].elem->is(Type::Kind::Number))
-        fail(ErrorClass::Type, fmt::format("`{}` needs a list of numbers, not {}", fn, name_of(c, 0)), c.arg_spans[0],
+        fail(Code::NotAList, fmt::format("`{}` needs a list of numbers, not {}", fn, name_of(c, 0)), c.arg_spans[0],
              name_of(c, 0));
     return *c.args[0].elem;
 }
 
 double checked(double r, Span at, const char* what) {
     if (!std::isfinite(r))
-        fail(ErrorClass::Runtime, fmt::format("{} is not a finite number", what), at, "");
+        fail(Code::NotFinite, fmt::format("{} is not a finite number", what), at, "");
     return r;
 }
 
 Value log_of(const std::vector<Value>& a, Span at, double (*f)(double), const char* fn) {
     double x = a[0].num();
     if (x <= 0)
-        fail(ErrorClass::Runtime, fmt::format("`{}` of {}: the logarithm needs a positive number", fn, format_number(x, false)),
+        fail(Code::MathDomain, fmt::format("`{}` of {}: the logarithm needs a positive number", fn, format_number(x, false)),
              at, "", "");
     return Value(f(x));
 }
@@ -88,15 +88,14 @@ Value extremum_eval(const std::vector<Value>& a, Span at, bool want_max) {
         nums(a[0], xs);
     else
         for (auto& v : a) xs.push_back(v.num());
-    if (xs.empty()) fail(ErrorClass::Runtime, want_max ? "`max` of an empty list" : "`min` of an empty list", at, "");
+    if (xs.empty()) fail(Code::EmptyList, want_max ? "`max` of an empty list" : "`min` of an empty list", at, "");
     return Value(want_max ? *std::max_element(xs.begin(), xs.end()) : *std::min_element(xs.begin(), xs.end()));
 }
 
 }  // namespace
 
-void builtin_fail(ErrorClass kind, std::string message, Span at, std::string label, std::string help) {
-    Diagnostic d;
-    d.kind = kind;
+void builtin_fail(Code code, std::string message, Span at, std::string label, std::string help) {
+    Diagnostic d(code);
     d.message = std::move(message);
     d.labels.push_back({at, std::move(label)});
     d.help = std::move(help);
@@ -113,13 +112,13 @@ static Builtin core_entry(BuiltinId id) {
                         const Type& t = number_arg(c, 0, "sqrt");
                         auto d = t.dim.root(2);
                         if (!d)
-                            fail(ErrorClass::Dimension, fmt::format("`sqrt` of {} has no dimension", name_of(c, 0)), c.arg_spans[0],
+                            fail(Code::SqrtDimension, fmt::format("`sqrt` of {} has no dimension", name_of(c, 0)), c.arg_spans[0],
                                  name_of(c, 0), "only dimensions with even exponents have square roots, e.g. Data^2");
                         return Type::number(*d);
                     },
                     [](const std::vector<Value>& a, const CallSite& at) {
                         if (a[0].num() < 0)
-                            fail(ErrorClass::Runtime, fmt::format("`sqrt` of a negative number ({})", format_number(a[0].num(), false)), at, "");
+                            fail(Code::MathDomain, fmt::format("`sqrt` of a negative number ({})", format_number(a[0].num(), false)), at, "");
                         return Value(std::sqrt(a[0].num()));
                     }};
         case BuiltinId::Exp:
@@ -176,7 +175,7 @@ static Builtin core_entry(BuiltinId id) {
                     [](const std::vector<Value>& a, const CallSite& at) {
                         std::vector<double> xs;
                         nums(a[0], xs);
-                        if (xs.empty()) fail(ErrorClass::Runtime, "`mean` of an empty list", at, "");
+                        if (xs.empty()) fail(Code::EmptyList, "`mean` of an empty list", at, "");
                         return Value(checked(std::accumulate(xs.begin(), xs.end(), 0.0) / static_cast<double>(xs.size()), at, "the mean"));
                     }};
         case BuiltinId::Error:
@@ -186,10 +185,10 @@ static Builtin core_entry(BuiltinId id) {
                     1, 1,
                     [](const BuiltinCall& c) {
                         if (!c.args[0].is(Type::Kind::String))
-                            fail(ErrorClass::Type, "`error` needs a String message, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
+                            fail(Code::NeedsString, "`error` needs a String message, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
                         return Type::any();
                     },
-                    [](const std::vector<Value>& a, const CallSite& at) -> Value { fail(ErrorClass::Runtime, a[0].str(), at, ""); }};
+                    [](const std::vector<Value>& a, const CallSite& at) -> Value { fail(Code::UserError, a[0].str(), at, ""); }};
         case BuiltinId::Divisors:
             return {"divisors", "divisors(n)",
                     "The divisors of a whole number n from 1 to 1e12, ascending: divisors(12) = [1, 2, 3, 4, 6, 12]. For axes "
@@ -198,7 +197,7 @@ static Builtin core_entry(BuiltinId id) {
                     [](const std::vector<Value>& a, const CallSite& at) {
                         double n = a[0].num();
                         if (!(n >= 1 && n <= kMaxDivisorsOf && n == std::floor(n)))
-                            fail(ErrorClass::Runtime, fmt::format("`divisors` needs a whole number from 1 to 1e12, not {}", format_number(n, false)),
+                            fail(Code::ValueOutOfRange, fmt::format("`divisors` needs a whole number from 1 to 1e12, not {}", format_number(n, false)),
                                  at, "");
                         // Pairs (k, n / k) for k up to sqrt(n): the small ones ascending, then the large ones.
                         std::vector<Value> low, high;
@@ -214,7 +213,7 @@ static Builtin core_entry(BuiltinId id) {
             return {"len", "len(list)", "Number of items in a list.", 1, 1,
                     [](const BuiltinCall& c) {
                         if (!c.args[0].is(Type::Kind::List))
-                            fail(ErrorClass::Type, "`len` needs a list, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
+                            fail(Code::NotAList, "`len` needs a list, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
                         return Type::number(Dim{});
                     },
                     [](const std::vector<Value>& a, const CallSite&) { return Value(static_cast<double>(a[0].list().items.size())); }};

@@ -63,6 +63,6 @@ const Builtin& builtin(BuiltinId id);
 void install_natives(const std::vector<Builtin>& natives);
 
 // Shared by natives: raise a diagnostic at a span.
-[[noreturn]] void builtin_fail(ErrorClass kind, std::string message, Span at, std::string label, std::string help = {});
+[[noreturn]] void builtin_fail(Code code, std::string message, Span at, std::string label, std::string help = {});
 
 }  // namespace plan

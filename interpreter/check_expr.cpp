@@ -27,9 +27,8 @@ private:
 
 }  // namespace
 
-void check_fail(ErrorClass kind, std::string message, std::vector<Label> labels, std::string help) {
-    Diagnostic d;
-    d.kind = kind;
+void check_fail(Code code, std::string message, std::vector<Label> labels, std::string help) {
+    Diagnostic d(code);
     d.message = std::move(message);
     d.labels = std::move(labels);
     d.help = std::move(help);
@@ -161,10 +160,10 @@ TExprPtr ExprChecker::name(const ast::Expr& e) {
         std::string help = guess.empty() ? "" : "did you mean `" + guess + "`?";
         if (guess.empty() && c_.units_.find_dimension(e.text))
             help = "`" + e.text + "` is a dimension; values need a unit of it";
-        check_fail(ErrorClass::Name, "unknown name `" + e.text + "`", {{e.span, "not defined"}}, help);
+        check_fail(Code::UnknownName, "unknown name `" + e.text + "`", {{e.span, "not defined"}}, help);
     }
     if (b->kind == Binding::Kind::Function || b->kind == Binding::Kind::Builtin)
-        check_fail(ErrorClass::Type, "`" + e.text + "` is a function; call it", {{e.span, "function"}},
+        check_fail(Code::FunctionNotCalled, "`" + e.text + "` is a function; call it", {{e.span, "function"}},
              "write `" + b->signature + "`");
     auto t = node(Op::Global, b->type, e.span);
     t->slot = b->slot;
@@ -213,7 +212,7 @@ TExprPtr ExprChecker::binary(const ast::Expr& e) {
 
 TExprPtr ExprChecker::arithmetic(Op op, TExprPtr a, TExprPtr b, Span span) {
     if (a->type.is(Type::Kind::String) && b->type.is(Type::Kind::String) && op == Op::Add)
-        check_fail(ErrorClass::Type, "cannot add strings", {{span, ""}}, "use interpolation: \"{a}{b}\"");
+        check_fail(Code::CannotAddStrings, "cannot add strings", {{span, ""}}, "use interpolation: \"{a}{b}\"");
     const std::string symbol = op == Op::Add ? "`+`" : op == Op::Sub ? "`-`" : op == Op::Mul ? "`*`" : "`/`";
     expect_number(*a, symbol);
     expect_number(*b, symbol);
@@ -223,7 +222,7 @@ TExprPtr ExprChecker::arithmetic(Op op, TExprPtr a, TExprPtr b, Span span) {
     } else if (op == Op::Add || op == Op::Sub) {
         if (!(a->type.dim == b->type.dim)) {
             std::string an = tname(a->type), bn = tname(b->type);
-            check_fail(ErrorClass::Dimension,
+            check_fail(Code::CannotAdd,
                  op == Op::Add ? "cannot add " + an + " and " + bn : "cannot subtract " + bn + " from " + an,
                  {{a->span, an}, {b->span, bn}}, dimension_help(a->type.dim, b->type.dim, units()));
         }
@@ -265,14 +264,14 @@ TExprPtr ExprChecker::power(TExprPtr a, TExprPtr b, Span span) {
     Type type = Type::any();
     if (a->type.is(Type::Kind::Number) && b->type.is(Type::Kind::Number)) {
         if (!b->type.dim.none())
-            check_fail(ErrorClass::Dimension, "an exponent must be a Scalar, not " + tname(b->type),
+            check_fail(Code::ExponentNotScalar, "an exponent must be a Scalar, not " + tname(b->type),
                  {{b->span, tname(b->type)}});
         if (a->type.dim.none()) {
             type = Type::number(Dim{}, {});
         } else {
             auto n = constant_value(*b);
             if (!n || *n != std::round(*n) || std::abs(*n) > 64)
-                check_fail(ErrorClass::Dimension, "a " + tname(a->type) + " can only be raised to a constant integer power",
+                check_fail(Code::PowerNotConstant, "a " + tname(a->type) + " can only be raised to a constant integer power",
                      {{a->span, tname(a->type)}, {b->span, "not a constant integer"}},
                      "divide by a unit first to get a Scalar, e.g. `(x / GB)^y`");
             int k = static_cast<int>(*n);
@@ -292,10 +291,10 @@ TExprPtr ExprChecker::compare(Op op, const std::string& text, TExprPtr a, TExprP
     if (!ta.is(Type::Kind::Any) && !tb.is(Type::Kind::Any)) {
         if (ta.is(Type::Kind::Number) && tb.is(Type::Kind::Number)) {
             if (!(ta.dim == tb.dim))
-                check_fail(ErrorClass::Dimension, "cannot compare " + tname(ta) + " with " + tname(tb),
+                check_fail(Code::CannotCompare, "cannot compare " + tname(ta) + " with " + tname(tb),
                      {{a->span, tname(ta)}, {b->span, tname(tb)}}, dimension_help(ta.dim, tb.dim, units()));
         } else if (ordered || ta.kind != tb.kind || ta.is(Type::Kind::List) || ta.is(Type::Kind::Record)) {
-            check_fail(ErrorClass::Type, "cannot use `" + text + "` on " + tname(ta) + " and " + tname(tb),
+            check_fail(Code::OperatorTypes, "cannot use `" + text + "` on " + tname(ta) + " and " + tname(tb),
                  {{a->span, tname(ta)}, {b->span, tname(tb)}});
         }
     }
@@ -314,7 +313,7 @@ UnitTerm ExprChecker::unit_expression(const ast::Expr& e) {
                 std::vector<std::string> names;
                 for (size_t i = 0; i < c_.units_.unit_count(); ++i) names.push_back(c_.units_.unit(static_cast<int>(i)).name);
                 std::string guess = closest_name(e.text, names);
-                check_fail(ErrorClass::Name, "unknown unit `" + e.text + "`", {{e.span, "not a unit"}},
+                check_fail(Code::UnknownUnit, "unknown unit `" + e.text + "`", {{e.span, "not a unit"}},
                      guess.empty() ? "" : "did you mean `" + guess + "`?");
             }
             return UnitTerm{{{*id, 1}}};
@@ -332,7 +331,7 @@ UnitTerm ExprChecker::unit_expression(const ast::Expr& e) {
                 ExprChecker sub(c_, visible_, frame);
                 auto n = sub.constant_value(*sub.check(*e.args[1]));
                 if (!n || *n != std::round(*n))
-                    check_fail(ErrorClass::Type, "a unit can only be raised to a constant integer power", {{e.args[1]->span, ""}});
+                    check_fail(Code::NotUnits, "a unit can only be raised to a constant integer power", {{e.args[1]->span, ""}});
                 for (auto& f : a.factors) f.exp *= static_cast<int>(*n);
                 return a;
             }
@@ -347,7 +346,7 @@ UnitTerm ExprChecker::unit_expression(const ast::Expr& e) {
             break;
         default: break;
     }
-    check_fail(ErrorClass::Type, "expected a unit after `->`", {{e.span, "not a unit"}},
+    check_fail(Code::NotUnits, "expected a unit after `->`", {{e.span, "not a unit"}},
          "convert to units such as `GiB`, `day` or `USD/h`");
 }
 
@@ -370,7 +369,7 @@ TExprPtr ExprChecker::convert(const ast::Expr& e) {
     merged.fixed = true;
     Dim target = units().dim(merged);
     if (value->type.is(Type::Kind::Number) && !(value->type.dim == target))
-        check_fail(ErrorClass::Dimension,
+        check_fail(Code::CannotConvert,
              "cannot convert " + tname(value->type) + " to " + units().dimension_name(target),
              {{value->span, tname(value->type)}, {e.args[1]->span, units().dimension_name(target)}},
              dimension_help(value->type.dim, target, units(), true));
@@ -382,10 +381,10 @@ TExprPtr ExprChecker::convert(const ast::Expr& e) {
 TExprPtr ExprChecker::call(const ast::Expr& e) {
     const ast::Expr& callee = *e.args[0];
     if (callee.kind != ast::ExprKind::Name)
-        check_fail(ErrorClass::Type, "only named functions can be called", {{callee.span, "not a function name"}});
+        check_fail(Code::NotAFunction, "only named functions can be called", {{callee.span, "not a function name"}});
     for (auto& l : locals_)
         if (l.name == callee.text)
-            check_fail(ErrorClass::Type, "`" + callee.text + "` is a value, not a function", {{callee.span, tname(l.type)}});
+            check_fail(Code::NotAFunction, "`" + callee.text + "` is a value, not a function", {{callee.span, tname(l.type)}});
     const Binding* b = c_.lookup_visible(callee.text, visible_, Checker::Want::Callable);
     if (!b) b = c_.lookup_visible(callee.text, visible_);  // a value: reported below
     if (!b) {
@@ -395,7 +394,7 @@ TExprPtr ExprChecker::call(const ast::Expr& e) {
             if (x && (x->kind == Binding::Kind::Function || x->kind == Binding::Kind::Builtin)) fns.push_back(n);
         }
         std::string guess = closest_name(callee.text, fns);
-        check_fail(ErrorClass::Name, "unknown function `" + callee.text + "`", {{callee.span, "not defined"}},
+        check_fail(Code::UnknownFunction, "unknown function `" + callee.text + "`", {{callee.span, "not defined"}},
              guess.empty() ? "" : "did you mean `" + guess + "`?");
     }
     std::vector<TExprPtr> args;
@@ -406,7 +405,7 @@ TExprPtr ExprChecker::call(const ast::Expr& e) {
         return t;
     }
     if (b->kind != Binding::Kind::Function && b->kind != Binding::Kind::Builtin)
-        check_fail(ErrorClass::Type, "`" + callee.text + "` is a value, not a function", {{callee.span, tname(b->type)}});
+        check_fail(Code::NotAFunction, "`" + callee.text + "` is a value, not a function", {{callee.span, tname(b->type)}});
     if (b->kind == Binding::Kind::Builtin) return call_builtin(*b, e, std::move(args));
     return call_fn(*b, e, std::move(args));
 }
@@ -415,14 +414,14 @@ TExprPtr ExprChecker::call_builtin(const Binding& b, const ast::Expr& e, std::ve
     const Builtin& fn = builtins()[b.slot];
     for (size_t i = 0; i < e.names.size(); ++i)
         if (!e.names[i].empty())
-            check_fail(ErrorClass::Arity, "`" + b.name + "` takes no named arguments", {{e.name_spans[i], ""}},
+            check_fail(Code::NoNamedArguments, "`" + b.name + "` takes no named arguments", {{e.name_spans[i], ""}},
                  "write `" + std::string(fn.signature) + "`");
     int n = static_cast<int>(args.size());
     if (n < fn.min_args || (fn.max_args >= 0 && n > fn.max_args)) {
         std::string expected = fn.min_args == fn.max_args ? std::to_string(fn.min_args)
                                : fn.max_args < 0         ? "at least " + std::to_string(fn.min_args)
                                                          : fmt::format("{} to {}", fn.min_args, fn.max_args);
-        check_fail(ErrorClass::Arity, fmt::format("`{}` takes {} argument{} but {} {} given", b.name, expected,
+        check_fail(Code::ArgumentCount, fmt::format("`{}` takes {} argument{} but {} {} given", b.name, expected,
                                             expected == "1" ? "" : "s", n, n == 1 ? "was" : "were"),
              {{e.span, ""}}, "write `" + std::string(fn.signature) + "`");
     }
@@ -475,7 +474,7 @@ std::vector<TExprPtr> ExprChecker::bind_arguments(const Binding& b, const FnDef&
         size_t target = positional;
         if (label.empty()) {
             if (positional >= params.size())
-                check_fail(ErrorClass::Arity,
+                check_fail(Code::ArgumentCount,
                      fmt::format("`{}` takes {} argument{} but {} were given", b.name, params.size(),
                                  params.size() == 1 ? "" : "s", args.size()),
                      {{args[i]->span, "extra argument"}}, "write `" + b.signature + "`");
@@ -488,12 +487,12 @@ std::vector<TExprPtr> ExprChecker::bind_arguments(const Binding& b, const FnDef&
                 std::vector<std::string> names;
                 for (auto& p : params) names.push_back(p.name);
                 std::string guess = closest_name(label, names);
-                check_fail(ErrorClass::Arity, "`" + b.name + "` has no parameter `" + label + "`", {{e.name_spans[i], "unknown"}},
+                check_fail(Code::UnknownParameter, "`" + b.name + "` has no parameter `" + label + "`", {{e.name_spans[i], "unknown"}},
                      guess.empty() ? "write `" + b.signature + "`" : "did you mean `" + guess + "`?");
             }
         }
         if (bound[target])
-            check_fail(ErrorClass::Arity, "parameter `" + params[target].name + "` of `" + b.name + "` is given twice",
+            check_fail(Code::ArgumentGivenTwice, "parameter `" + params[target].name + "` of `" + b.name + "` is given twice",
                  {{args[i]->span, "again here"}});
         bound[target] = std::move(args[i]);
     }
@@ -511,7 +510,7 @@ ExprChecker::Hoisted ExprChecker::fill_defaults(const Binding& b, const FnDef& f
     for (size_t p = 0; p < params.size(); ++p) {
         if (bound[p]) continue;
         if (!fn.defaults[p])
-            check_fail(ErrorClass::Arity, "missing argument `" + params[p].name + "` in call to `" + b.name + "`",
+            check_fail(Code::MissingArgument, "missing argument `" + params[p].name + "` in call to `" + b.name + "`",
                  {{e.span, ""}}, "write `" + b.signature + "`");
         ExprChecker sub(c_, fn.visible, frame_size_);
         if (fn.default_uses_params[p]) {
@@ -546,7 +545,7 @@ std::optional<std::vector<Type>> ExprChecker::argument_types(const Binding& b, c
         any = any || got.is(Type::Kind::Any);
         if (!same_type(want, got)) {
             bool dims = want.is(Type::Kind::Number) && got.is(Type::Kind::Number);
-            check_fail(dims ? ErrorClass::Dimension : ErrorClass::Type,
+            check_fail(dims ? Code::ArgumentDimension : Code::ArgumentType,
                  "argument `" + params[p].name + "` of `" + b.name + "` must be " + tname(want) + ", not " + tname(got),
                  {{bound[p]->span, tname(got)}}, dims ? dimension_help(got.dim, want.dim, units(), true) : "");
         }
@@ -582,7 +581,7 @@ const FnInstance& ExprChecker::specialise(const Binding& b, FnDef& fn, const std
     instance->frame_size = frame;
     instance->result = instance->body->type;
     if (fn.result_type && !same_type(*fn.result_type, instance->result))
-        check_fail(ErrorClass::Dimension,
+        check_fail(Code::DeclaredDimension,
              "`" + b.name + "` must return " + tname(*fn.result_type) + ", but its body is " + tname(instance->result),
              {{fn.decl->value->span, tname(instance->result)}, {e.span, "in this call"}});
     FnInstance* inst = instance.get();
@@ -599,7 +598,7 @@ TExprPtr ExprChecker::field(const ast::Expr& e) {
         return t;
     }
     if (!base->type.is(Type::Kind::Record))
-        check_fail(ErrorClass::Type, "cannot take field `" + e.text + "` of " + tname(base->type),
+        check_fail(Code::NotARecord, "cannot take field `" + e.text + "` of " + tname(base->type),
              {{base->span, tname(base->type)}});
     const RecordType& r = *base->type.record;
     int i = r.find(e.text);
@@ -607,7 +606,7 @@ TExprPtr ExprChecker::field(const ast::Expr& e) {
         std::string guess = closest_name(e.text, r.names);
         std::string fields;
         for (auto& n : r.names) fields += (fields.empty() ? "" : ", ") + n;
-        check_fail(ErrorClass::Name, "no field `" + e.text + "` in this record", {{e.name_spans[0], "unknown field"}},
+        check_fail(Code::UnknownField, "no field `" + e.text + "` in this record", {{e.name_spans[0], "unknown field"}},
              guess.empty() ? "its fields are: " + fields : "did you mean `" + guess + "`?");
     }
     auto t = node(Op::Field, r.types[i], e.span);
@@ -620,10 +619,10 @@ TExprPtr ExprChecker::index(const ast::Expr& e) {
     TExprPtr base = check(*e.args[0]);
     TExprPtr at = check(*e.args[1]);
     if (!base->type.is(Type::Kind::List) && !base->type.is(Type::Kind::Any))
-        check_fail(ErrorClass::Type, "cannot index " + tname(base->type), {{base->span, tname(base->type)}});
+        check_fail(Code::NotAList, "cannot index " + tname(base->type), {{base->span, tname(base->type)}});
     expect_number(*at, "an index");
     if (at->type.is(Type::Kind::Number) && !at->type.dim.none())
-        check_fail(ErrorClass::Dimension, "an index must be a Scalar, not " + tname(at->type), {{at->span, tname(at->type)}});
+        check_fail(Code::NeedsScalar, "an index must be a Scalar, not " + tname(at->type), {{at->span, tname(at->type)}});
     Type type = base->type.is(Type::Kind::List) ? *base->type.elem : Type::any();
     auto t = node(Op::Index, type, e.span);
     t->kids.push_back(std::move(base));
@@ -641,7 +640,7 @@ TExprPtr ExprChecker::with(const ast::Expr& e) {
         return t;
     }
     if (!base->type.is(Type::Kind::Record))
-        check_fail(ErrorClass::Type, "`with` needs a record, not " + tname(base->type), {{base->span, tname(base->type)}});
+        check_fail(Code::NotARecord, "`with` needs a record, not " + tname(base->type), {{base->span, tname(base->type)}});
     auto record = std::make_shared<RecordType>(*base->type.record);
     auto t = node(Op::With, Type{}, e.span);
     t->kids.push_back(std::move(base));
@@ -649,14 +648,14 @@ TExprPtr ExprChecker::with(const ast::Expr& e) {
         int at = record->find(fields.names[i]);
         if (at < 0) {
             std::string guess = closest_name(fields.names[i], record->names);
-            check_fail(ErrorClass::Name, "no field `" + fields.names[i] + "` to override", {{fields.name_spans[i], "unknown field"}},
+            check_fail(Code::UnknownField, "no field `" + fields.names[i] + "` to override", {{fields.name_spans[i], "unknown field"}},
                  guess.empty() ? "`with` changes existing fields; build a new record to add fields"
                                : "did you mean `" + guess + "`?");
         }
         TExprPtr v = check(*fields.args[i]);
         if (!same_type(record->types[at], v->type))
-            check_fail(record->types[at].is(Type::Kind::Number) && v->type.is(Type::Kind::Number) ? ErrorClass::Dimension
-                                                                                             : ErrorClass::Type,
+            check_fail(record->types[at].is(Type::Kind::Number) && v->type.is(Type::Kind::Number) ? Code::FieldDimension
+                                                                                             : Code::FieldType,
                  "field `" + fields.names[i] + "` is " + tname(record->types[at]) + ", not " + tname(v->type),
                  {{fields.args[i]->span, tname(v->type)}});
         record->types[at] = v->type;
@@ -674,7 +673,7 @@ TExprPtr ExprChecker::list(const ast::Expr& e) {
     for (auto& item : e.args) {
         TExprPtr v = check(*item);
         if (!t->kids.empty() && !same_type(t->kids[0]->type, v->type))
-            check_fail(ErrorClass::Type, "list items must have one type: " + tname(t->kids[0]->type) + " and " + tname(v->type),
+            check_fail(Code::ListItemTypes, "list items must have one type: " + tname(t->kids[0]->type) + " and " + tname(v->type),
                  {{t->kids[0]->span, tname(t->kids[0]->type)}, {v->span, tname(v->type)}});
         if (elem.is(Type::Kind::Any)) elem = v->type;
         t->kids.push_back(std::move(v));
@@ -686,7 +685,7 @@ TExprPtr ExprChecker::list(const ast::Expr& e) {
 TExprPtr ExprChecker::comprehension(const ast::Expr& e) {
     TExprPtr source = check(*e.args[1]);
     if (!source->type.is(Type::Kind::List) && !source->type.is(Type::Kind::Any))
-        check_fail(ErrorClass::Type, "`for` needs a list, not " + tname(source->type), {{source->span, tname(source->type)}});
+        check_fail(Code::NotAList, "`for` needs a list, not " + tname(source->type), {{source->span, tname(source->type)}});
     Type elem = source->type.is(Type::Kind::List) ? *source->type.elem : Type::any();
     size_t depth = locals_.size();
     int slot = add_local(e.text, elem);
@@ -708,13 +707,13 @@ TExprPtr ExprChecker::range(const ast::Expr& e) {
         t->index = 1;
         TExprPtr count = check(*e.args[2]);
         if (!count->type.is(Type::Kind::Number) || !count->type.dim.none())
-            check_fail(ErrorClass::Type, "the number of points of a log range must be a Scalar, not " + tname(count->type),
+            check_fail(Code::CountNotScalar, "the number of points of a log range must be a Scalar, not " + tname(count->type),
                        {{count->span, tname(count->type)}});
         for (size_t i = 0; i < 2; ++i) {
             TExprPtr v = check(*e.args[i]);
             expect_number(*v, "a range");
             if (!t->kids.empty() && !same_type(t->kids[0]->type, v->type))
-                check_fail(ErrorClass::Dimension, "range bounds must have one dimension: " + tname(t->kids[0]->type) + " and " + tname(v->type),
+                check_fail(Code::MixedDimensions, "range bounds must have one dimension: " + tname(t->kids[0]->type) + " and " + tname(v->type),
                            {{t->kids[0]->span, tname(t->kids[0]->type)}, {v->span, tname(v->type)}});
             t->kids.push_back(std::move(v));
         }
@@ -726,14 +725,14 @@ TExprPtr ExprChecker::range(const ast::Expr& e) {
         TExprPtr v = check(*a);
         expect_number(*v, "a range");
         if (!t->kids.empty() && !same_type(t->kids[0]->type, v->type))
-            check_fail(ErrorClass::Dimension, "range bounds must have one dimension: " + tname(t->kids[0]->type) + " and " + tname(v->type),
+            check_fail(Code::MixedDimensions, "range bounds must have one dimension: " + tname(t->kids[0]->type) + " and " + tname(v->type),
                  {{t->kids[0]->span, tname(t->kids[0]->type)}, {v->span, tname(v->type)}});
         t->kids.push_back(std::move(v));
     }
     Type elem = t->kids[0]->type;
     if (t->kids.size() == 2) {
         if (elem.is(Type::Kind::Number) && !elem.dim.none())
-            check_fail(ErrorClass::Dimension, "a range of " + tname(elem) + " needs a step", {{e.span, ""}},
+            check_fail(Code::RangeNeedsStep, "a range of " + tname(elem) + " needs a step", {{e.span, ""}},
                  "add one, e.g. `1 GB .. 8 GB step 1 GB`");
         t->kids.push_back(constant(Value(1.0), Type::number(Dim{}), e.span));
     }
@@ -746,7 +745,7 @@ TExprPtr ExprChecker::record(const ast::Expr& e) {
     auto t = node(Op::Record, Type{}, e.span);
     for (size_t i = 0; i < e.names.size(); ++i) {
         if (type->find(e.names[i]) >= 0)
-            check_fail(ErrorClass::Name, "field `" + e.names[i] + "` is given twice", {{e.name_spans[i], "again here"}});
+            check_fail(Code::FieldGivenTwice, "field `" + e.names[i] + "` is given twice", {{e.name_spans[i], "again here"}});
         TExprPtr v = check(*e.args[i]);
         type->names.push_back(e.names[i]);
         type->types.push_back(v->type);
@@ -764,7 +763,7 @@ TExprPtr ExprChecker::conditional(const ast::Expr& e) {
     TExprPtr b = check(*e.args[2]);
     if (!same_type(a->type, b->type)) {
         bool dims = a->type.is(Type::Kind::Number) && b->type.is(Type::Kind::Number);
-        check_fail(dims ? ErrorClass::Dimension : ErrorClass::Type,
+        check_fail(dims ? Code::BranchDimensions : Code::BranchTypes,
              "the branches of `if` differ: " + tname(a->type) + " and " + tname(b->type),
              {{a->span, tname(a->type)}, {b->span, tname(b->type)}});
     }
@@ -801,7 +800,7 @@ TExprPtr ExprChecker::block(const ast::Expr& e) {
         if (s->type) {
             Type want = c_.resolve_type_annotation(*s->type);
             if (!same_type(want, v->type))
-                check_fail(ErrorClass::Dimension, "`" + s->name + "` is declared " + tname(want) + " but is " + tname(v->type),
+                check_fail(Code::DeclaredDimension, "`" + s->name + "` is declared " + tname(want) + " but is " + tname(v->type),
                      {{s->value->span, tname(v->type)}, {s->type->span, tname(want)}});
         }
         t->slots.push_back(add_local(s->name, v->type));

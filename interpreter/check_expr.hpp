@@ -8,7 +8,7 @@
 
 namespace plan {
 
-[[noreturn]] void check_fail(ErrorClass kind, std::string message, std::vector<Label> labels, std::string help = {});
+[[noreturn]] void check_fail(Code code, std::string message, std::vector<Label> labels, std::string help = {});
 // A key naming a type exactly, display hints included: function instances are cached by it.
 std::string type_key(const Type& t, const UnitTable& units);
 // A help line for a sum or comparison of two different dimensions.
@@ -52,11 +52,11 @@ private:
 
     void expect_number(const TExpr& t, const std::string& what) {
         if (t.type.is(Type::Kind::Number) || t.type.is(Type::Kind::Any)) return;
-        check_fail(ErrorClass::Type, what + " needs a number, not " + tname(t.type), {{t.span, tname(t.type)}});
+        check_fail(Code::NeedsNumber, what + " needs a number, not " + tname(t.type), {{t.span, tname(t.type)}});
     }
     void expect_bool(const TExpr& t, const std::string& what) {
         if (t.type.is(Type::Kind::Bool) || t.type.is(Type::Kind::Any)) return;
-        check_fail(ErrorClass::Type, what + " needs a Bool, not " + tname(t.type), {{t.span, tname(t.type)}},
+        check_fail(Code::NeedsBool, what + " needs a Bool, not " + tname(t.type), {{t.span, tname(t.type)}},
              t.type.is(Type::Kind::Number) ? "compare it with something, e.g. `x > 0`" : "");
     }
 

@@ -70,8 +70,7 @@ void Checker::bind(Binding b, const Span& at) {
                            (allow_redefinition_ && (old->kind == Binding::Kind::Value || old->kind == Binding::Kind::Function) &&
                             (b.kind == Binding::Kind::Value || b.kind == Binding::Kind::Function));
         if (!replaceable) {
-            Diagnostic d;
-            d.kind = ErrorClass::Name;
+            Diagnostic d(Code::AlreadyDefined);
             d.message = "`" + b.name + "` is already defined";
             d.labels.push_back({at, "defined again here"});
             if (old->span.end > 0) d.labels.push_back({old->span, "first defined here"});
@@ -98,7 +97,7 @@ Dim Checker::resolve_dimension(const ast::Expr& e) const {
         case ast::ExprKind::Name: {
             if (auto d = units_.find_dimension(e.text)) return *d;
             std::string guess = closest_name(e.text, units_.dimension_names());
-            check_fail(ErrorClass::Name, "unknown dimension `" + e.text + "`", {{e.span, "not a dimension"}},
+            check_fail(Code::UnknownDimension, "unknown dimension `" + e.text + "`", {{e.span, "not a dimension"}},
                  guess.empty() ? "dimensions are: " + fmt::format("{}", fmt::join(units_.dimension_names(), ", "))
                                : "did you mean `" + guess + "`?");
         }
@@ -118,7 +117,7 @@ Dim Checker::resolve_dimension(const ast::Expr& e) const {
         }
         default: break;
     }
-    check_fail(ErrorClass::Type, "expected a dimension such as `Data`, `Time` or `Data/Time`", {{e.span, ""}});
+    check_fail(Code::NotADimension, "expected a dimension such as `Data`, `Time` or `Data/Time`", {{e.span, ""}});
 }
 
 Type Checker::resolve_type_annotation(const ast::Expr& e) const {
@@ -131,13 +130,13 @@ Type Checker::resolve_type_annotation(const ast::Expr& e) const {
 
 void Checker::check_dimension(const ast::Stmt& s) {
     if (units_.find_dimension(s.name))
-        check_fail(ErrorClass::Name, "dimension `" + s.name + "` is already defined", {{s.name_span, "defined again here"}});
+        check_fail(Code::AlreadyDefined, "dimension `" + s.name + "` is already defined", {{s.name_span, "defined again here"}});
     if (s.type) {
         units_.add_derived_dimension(s.name, resolve_dimension(*s.type));
         return;
     }
     if (!units_.add_base_dimension(s.name))
-        check_fail(ErrorClass::Type, fmt::format("too many base dimensions (at most {})", kMaxBaseDimensions),
+        check_fail(Code::TooManyBaseDimensions, fmt::format("too many base dimensions (at most {})", kMaxBaseDimensions),
              {{s.name_span, ""}}, "define it from existing ones: `dimension Energy = Power * Time`");
 }
 
@@ -149,13 +148,13 @@ void Checker::check_unit(const ast::Stmt& s) {
         ExprChecker ec(*this, bindings_.size(), frame);
         TExprPtr v = ec.check(*s.value);
         if (!v->type.is(Type::Kind::Number))
-            check_fail(ErrorClass::Type, "a unit must be a number", {{s.value->span, type_name(v->type, units_)}});
+            check_fail(Code::UnitNotNumber, "a unit must be a number", {{s.value->span, type_name(v->type, units_)}});
         def.dim = v->type.dim;
         def.factor = eval_.evaluate(*v, frame).num();
         if (s.type) {
             Dim want = resolve_dimension(*s.type);
             if (!(want == def.dim))
-                check_fail(ErrorClass::Dimension,
+                check_fail(Code::DeclaredDimension,
                      "unit `" + s.name + "` is declared " + units_.dimension_name(want) + " but is " + units_.dimension_name(def.dim),
                      {{s.value->span, units_.dimension_name(def.dim)}, {s.type->span, units_.dimension_name(want)}});
         }
@@ -167,7 +166,7 @@ void Checker::check_unit(const ast::Stmt& s) {
     int id = units_.add_unit(def);
     for (auto& p : s.prefixes) {
         if (p != "si" && p != "binary")
-            check_fail(ErrorClass::Name, "unknown prefix system `" + p + "`", {{s.span, ""}}, "use `si` or `binary`");
+            check_fail(Code::UnknownPrefixSystem, "unknown prefix system `" + p + "`", {{s.span, ""}}, "use `si` or `binary`");
         units_.add_prefixed(id, p);
     }
     for (size_t u = static_cast<size_t>(id); u < units_.unit_count(); ++u) {
@@ -195,7 +194,7 @@ void Checker::check_fn(const ast::Stmt& s) {
         const ast::Param& p = s.params[i];
         for (size_t j = 0; j < i; ++j)
             if (s.params[j].name == p.name)
-                check_fail(ErrorClass::Name, "parameter `" + p.name + "` is declared twice", {{p.span, "again here"}});
+                check_fail(Code::ParameterDeclaredTwice, "parameter `" + p.name + "` is declared twice", {{p.span, "again here"}});
         Type t = p.type ? resolve_type_annotation(*p.type) : Type::any();
         signature += (i ? ", " : "") + p.name;
         if (p.type) signature += ": " + type_name(t, units_);
@@ -212,7 +211,7 @@ void Checker::check_fn(const ast::Stmt& s) {
             };
             uses_params = uses(*def);
             if (!same_type(t, def->type))
-                check_fail(ErrorClass::Dimension, "the default of `" + p.name + "` is " + type_name(def->type, units_) +
+                check_fail(Code::DeclaredDimension, "the default of `" + p.name + "` is " + type_name(def->type, units_) +
                                                 ", not " + type_name(t, units_),
                      {{p.default_value->span, type_name(def->type, units_)}});
             signature += " = " + std::string(p.default_value->kind == ast::ExprKind::Number ? p.default_value->text : "…");
@@ -233,7 +232,7 @@ void Checker::check_fn(const ast::Stmt& s) {
     for (size_t i = 0; i < s.params.size(); ++i) ec.add_local(s.params[i].name, fn.param_types[i]);
     TExprPtr body = ec.check(*s.value);
     if (fn.result_type && !same_type(*fn.result_type, body->type))
-        check_fail(ErrorClass::Dimension,
+        check_fail(Code::DeclaredDimension,
              "`" + s.name + "` must return " + type_name(*fn.result_type, units_) + ", but its body is " +
                  type_name(body->type, units_),
              {{s.value->span, type_name(body->type, units_)}, {s.type->span, "declared here"}});
@@ -253,13 +252,13 @@ CheckedStmt Checker::check(const ast::Stmt& s) {
             if (s.type) {
                 Type want = resolve_type_annotation(*s.type);
                 if (!same_type(want, v->type))
-                    check_fail(ErrorClass::Dimension,
+                    check_fail(Code::DeclaredDimension,
                          "`" + s.name + "` is declared " + type_name(want, units_) + " but is " + type_name(v->type, units_),
                          {{s.value->span, type_name(v->type, units_)}, {s.type->span, type_name(want, units_)}},
                          dimension_help(v->type.dim, want.dim, units_, true));
             }
             if (s.keyword != "let" && !v->type.is(Type::Kind::Record))
-                check_fail(ErrorClass::Type, "a `" + s.keyword + "` must be a record, not " + type_name(v->type, units_),
+                check_fail(Code::RecordKeywordNotRecord, "a `" + s.keyword + "` must be a record, not " + type_name(v->type, units_),
                      {{s.value->span, type_name(v->type, units_)}}, "write `" + s.keyword + " " + s.name + " = { field = value, ... }`");
             if (s.keyword != "let") {
                 auto r = std::make_shared<RecordType>(*v->type.record);
@@ -280,7 +279,7 @@ CheckedStmt Checker::check(const ast::Stmt& s) {
         case ast::StmtKind::Assert: {
             TExprPtr cond = ec.check(*s.value);
             if (!cond->type.is(Type::Kind::Bool))
-                check_fail(ErrorClass::Type, "`assert` needs a Bool, not " + type_name(cond->type, units_),
+                check_fail(Code::NeedsBool, "`assert` needs a Bool, not " + type_name(cond->type, units_),
                      {{cond->span, type_name(cond->type, units_)}}, "compare two values, e.g. `assert memory <= 80 GB`");
             out.kind = CheckedStmt::Kind::Assert;
             out.exprs.push_back(std::move(cond));
@@ -294,7 +293,7 @@ CheckedStmt Checker::check(const ast::Stmt& s) {
         case ast::StmtKind::Constraint: {
             TExprPtr cond = ec.check(*s.value);
             if (!cond->type.is(Type::Kind::Bool))
-                check_fail(ErrorClass::Type, "`constraint` needs a Bool, not " + type_name(cond->type, units_),
+                check_fail(Code::NeedsBool, "`constraint` needs a Bool, not " + type_name(cond->type, units_),
                      {{cond->span, type_name(cond->type, units_)}}, "compare two values, e.g. `constraint tokens >= 20 * n`");
             out.kind = CheckedStmt::Kind::Constraint;
             out.exprs.push_back(std::move(cond));
@@ -307,7 +306,7 @@ CheckedStmt Checker::check(const ast::Stmt& s) {
                     const ast::BudgetItem& item = s.items[i];
                     for (size_t j = 0; j < i; ++j)
                         if (s.items[j].name == item.name)
-                            check_fail(ErrorClass::Name, "`" + item.name + "` is bounded twice in this budget", {{item.name_span, "again here"}});
+                            check_fail(Code::BoundedTwice, "`" + item.name + "` is bounded twice in this budget", {{item.name_span, "again here"}});
                     out.exprs.push_back(check_budget_bound(item, bindings_.size(), out.frame_size));
                 }
             } catch (DiagnosticError&) {
@@ -341,12 +340,12 @@ TExprPtr Checker::check_budget_bound(const ast::BudgetItem& item, size_t visible
     ExprChecker ec(*this, visible, frame);
     TExprPtr v = ec.check(*item.bound);
     if (!v->type.is(Type::Kind::Number))
-        check_fail(ErrorClass::Type, "a budget bound must be a number", {{v->span, type_name(v->type, units_)}});
+        check_fail(Code::BudgetBoundNotNumber, "a budget bound must be a number", {{v->span, type_name(v->type, units_)}});
     auto k = known.find(item.name);
     if (k != known.end()) {
         auto want = units_.find_dimension(k->second);
         if (want && !(*want == v->type.dim))
-            check_fail(ErrorClass::Dimension,
+            check_fail(Code::BudgetDimension,
                        "a budget on `" + item.name + "` must be " + k->second + ", not " + type_name(v->type, units_),
                        {{item.name_span, k->second}, {v->span, type_name(v->type, units_)}});
     }
@@ -377,12 +376,12 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
             case ast::StmtKind::Axis: {
                 TExprPtr values = ec.check(*item->value);
                 if (!values->type.is(Type::Kind::List) || !is_scalar_like(*values->type.elem))
-                    check_fail(ErrorClass::Type, "an axis needs a list of numbers, Bools or strings, not " + type_name(values->type, units_),
+                    check_fail(Code::AxisNotList, "an axis needs a list of numbers, Bools or strings, not " + type_name(values->type, units_),
                                {{item->value->span, type_name(values->type, units_)}},
                                "write `" + item->name + " in [1, 2, 4]`, `" + item->name + " in 16 .. 80 step 8` or `... log 8`");
                 for (auto& c : sweep->columns)
                     if (c.name == item->name)
-                        check_fail(ErrorClass::Name, "`" + item->name + "` is already defined in this sweep", {{item->name_span, "again here"}});
+                        check_fail(Code::AlreadyDefined, "`" + item->name + "` is already defined in this sweep", {{item->name_span, "again here"}});
                 Type elem = *values->type.elem;
                 int slot = ec.add_local(item->name, elem);
                 sweep->columns.push_back({item->name, elem, slot});
@@ -401,7 +400,7 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
             case ast::StmtKind::Constraint: {
                 TExprPtr v = ec.check(*item->value);
                 if (!v->type.is(Type::Kind::Bool))
-                    check_fail(ErrorClass::Type, "`constraint` needs a Bool, not " + type_name(v->type, units_),
+                    check_fail(Code::NeedsBool, "`constraint` needs a Bool, not " + type_name(v->type, units_),
                                {{v->span, type_name(v->type, units_)}});
                 sweep->items.push_back({Kind::Constraint, "", -1, std::move(v)});
                 break;
@@ -409,7 +408,7 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
             case ast::StmtKind::Objective: {
                 TExprPtr v = ec.check(*item->value);
                 if (!v->type.is(Type::Kind::Number))
-                    check_fail(ErrorClass::Type, "`" + item->keyword + "` needs a number, not " + type_name(v->type, units_),
+                    check_fail(Code::NeedsNumber, "`" + item->keyword + "` needs a number, not " + type_name(v->type, units_),
                                {{v->span, type_name(v->type, units_)}});
                 bool maximize = item->keyword == "maximize";
                 // The name of an axis or let is its column; any other expression gets a hidden let.
@@ -421,7 +420,7 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
                 if (named) {
                     for (auto& o : sweep->objectives)
                         if (o.column == column)
-                            check_fail(ErrorClass::Name, "`" + sweep->columns[column].name + "` is already an objective",
+                            check_fail(Code::ObjectiveTwice, "`" + sweep->columns[column].name + "` is already an objective",
                                        {{item->value->span, "again here"}, {o.span, "first here"}});
                 } else {
                     int n = ++hidden[maximize ? 1 : 0];
@@ -452,7 +451,7 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
     }
     bool has_axis = false;
     for (auto& i : sweep->items) has_axis = has_axis || i.kind == Kind::Axis;
-    if (!has_axis) check_fail(ErrorClass::Type, "a sweep needs at least one axis", {{s.span, ""}}, "add one: `n in [1, 2, 4]`");
+    if (!has_axis) check_fail(Code::SweepWithoutAxis, "a sweep needs at least one axis", {{s.span, ""}}, "add one: `n in [1, 2, 4]`");
 
     // Budgets: each item `name op bound` becomes the constraint `name op bound`, placed right after
     // the item that defines `name` (wherever the budget is written) so that it prunes early. Bounds
@@ -476,15 +475,15 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
                                : lookup(b.name) != nullptr ? "a budget in a sweep bounds the sweep's own axes and lets; `" + b.name +
                                                                  "` is defined outside it"
                                                            : "define it in the sweep (`let " + b.name + " = ...`), or bound an axis or let";
-            check_fail(ErrorClass::Name, "`" + b.name + "` is not an axis or let of this sweep", with({{b.name_span, "not in this sweep"}}),
+            check_fail(Code::NotInSweep, "`" + b.name + "` is not an axis or let of this sweep", with({{b.name_span, "not in this sweep"}}),
                        help);
         }
         if (!local->type.is(Type::Kind::Number) && !local->type.is(Type::Kind::Any))
-            check_fail(ErrorClass::Type, "a budget bounds a number, and `" + b.name + "` is " + type_name(local->type, units_),
+            check_fail(Code::BudgetBoundNotNumber, "a budget bounds a number, and `" + b.name + "` is " + type_name(local->type, units_),
                        with({{b.name_span, type_name(local->type, units_)}}));
         if (local->type.is(Type::Kind::Number) && !(local->type.dim == bound->type.dim)) {
             std::string help = dimension_help(local->type.dim, bound->type.dim, units_);
-            check_fail(ErrorClass::Dimension,
+            check_fail(Code::BudgetDimension,
                        "`" + b.name + "` is " + type_name(local->type, units_) + ", but its budget is " + type_name(bound->type, units_),
                        with({{b.name_span, type_name(local->type, units_)}, {bound->span, type_name(bound->type, units_)}}),
                        help.empty() ? "bound `" + b.name + "` in " + type_name(local->type, units_) + ", or bound another quantity" : help);
@@ -523,16 +522,16 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
     for (const ast::Stmt* b : budgets) {
         if (!b->reference) {
             if (!b->name.empty())
-                check_fail(ErrorClass::Name, "a budget block in a sweep has no name", {{b->name_span, ""}},
+                check_fail(Code::NamedBudgetBlockInSweep, "a budget block in a sweep has no name", {{b->name_span, ""}},
                            "write `budget { ... }` for this sweep's own limits, or `budget " + b->name +
                                "` alone to apply the top-level budget `" + b->name + "`");
             for (size_t i = 0; i < b->items.size(); ++i) {
                 const ast::BudgetItem& item = b->items[i];
                 for (size_t j = 0; j < i; ++j)
                     if (b->items[j].name == item.name)
-                        check_fail(ErrorClass::Name, "`" + item.name + "` is bounded twice in this budget", {{item.name_span, "again here"}});
+                        check_fail(Code::BoundedTwice, "`" + item.name + "` is bounded twice in this budget", {{item.name_span, "again here"}});
                 if (const ast::Expr* use = uses_sweep_name(*item.bound))
-                    check_fail(ErrorClass::Name, "a budget's bound cannot use the sweep's `" + use->text + "`",
+                    check_fail(Code::BoundUsesSweepName, "a budget's bound cannot use the sweep's `" + use->text + "`",
                                {{use->span, "defined in the sweep"}},
                                "a bound is computed once, before the sweep; for a limit that varies, write `constraint " +
                                    item.name + " " + item.op + " " + use->text + "`");
@@ -549,14 +548,14 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
         }
         if (found) continue;
         if (b->name.empty())
-            check_fail(ErrorClass::Name, "there is no unnamed budget before this sweep", {{b->span, ""}},
+            check_fail(Code::UnknownBudget, "there is no unnamed budget before this sweep", {{b->span, ""}},
                        "declare one at the top level before the sweep, or write this sweep's limits here: "
                        "`budget { time <= 30 day }`");
         std::vector<std::string> names;
         for (auto& d : declared_budgets_)
             if (!d.stmt->name.empty()) names.push_back(d.stmt->name);
         std::string guess = closest_name(b->name, names);
-        check_fail(ErrorClass::Name, "there is no budget named `" + b->name + "`", {{b->name_span, "not a budget"}},
+        check_fail(Code::UnknownBudget, "there is no budget named `" + b->name + "`", {{b->name_span, "not a budget"}},
                    !guess.empty() ? "did you mean `" + guess + "`?"
                                   : "declare it before the sweep: `budget " + b->name + " { time <= 30 day }`");
     }
@@ -577,12 +576,12 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
             if (sweep->columns[i].name == e.text && sweep->columns[i].type.is(Type::Kind::Number)) return static_cast<int>(i);
         for (auto& c : sweep->columns)
             if (c.name == e.text)
-                check_fail(ErrorClass::Type, "`" + e.text + "` is " + type_name(c.type, units_) + ": a Pareto frontier needs numbers",
+                check_fail(Code::ParetoColumnNotNumber, "`" + e.text + "` is " + type_name(c.type, units_) + ": a Pareto frontier needs numbers",
                            {{e.span, type_name(c.type, units_)}}, "name numeric axes or lets");
         std::vector<std::string> names;
         for (auto& c : sweep->columns) names.push_back(c.name);
         std::string guess = closest_name(e.text, names);
-        check_fail(ErrorClass::Name, "`" + e.text + "` is not a numeric axis or let of this sweep", {{e.span, ""}},
+        check_fail(Code::NotInSweep, "`" + e.text + "` is not a numeric axis or let of this sweep", {{e.span, ""}},
                    guess.empty() ? "" : "did you mean `" + guess + "`?");
     };
     // A quantity the sweep maximizes is maximized on a frontier too; the others are minimized.
@@ -601,38 +600,38 @@ std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) {
         CheckedSweep::Report report{CheckedSweep::Report::Kind::All, nullptr, {}, {}, "", r->span};
         if (r->message) {
             for (auto& part : r->message->parts) {
-                if (part.expr) check_fail(ErrorClass::Type, "a report file name cannot interpolate", {{r->message->span, ""}});
+                if (part.expr) check_fail(Code::InterpolatedReportFile, "a report file name cannot interpolate", {{r->message->span, ""}});
                 report.file += part.text;
             }
         }
         if (r->keyword == "top") {
             report.kind = CheckedSweep::Report::Kind::Top;
             if (sweep->objectives.empty())
-                check_fail(ErrorClass::Type, "`report top` needs an objective", {{r->span, ""}},
+                check_fail(Code::TopWithoutObjective, "`report top` needs an objective", {{r->span, ""}},
                            "add `minimize EXPR` or `maximize EXPR` to the sweep");
             int frame = 0;
             ExprChecker count_checker(*this, bindings_.size(), frame);
             report.count = count_checker.check(*r->values[0]);
             if (!report.count->type.is(Type::Kind::Number) || !report.count->type.dim.none())
-                check_fail(ErrorClass::Type, "`report top` needs a count", {{r->values[0]->span, type_name(report.count->type, units_)}});
+                check_fail(Code::CountNotScalar, "`report top` needs a count", {{r->values[0]->span, type_name(report.count->type, units_)}});
         } else if (r->keyword == "pareto") {
             report.kind = CheckedSweep::Report::Kind::Pareto;
             if (r->values.empty()) {
                 if (sweep->objectives.size() < 2)
-                    check_fail(ErrorClass::Type,
+                    check_fail(Code::ParetoNeedsTwo,
                                std::string("`report pareto` alone is the frontier of the objectives, and this sweep has ") +
                                    (sweep->objectives.empty() ? "none" : "one"),
                                {{r->span, ""}}, "name two or more columns, `report pareto(cost, loss)`, or add another `minimize` or `maximize`");
                 frontier_of_objectives(report);
             } else {
                 if (r->values.size() < 2)
-                    check_fail(ErrorClass::Type, "a Pareto frontier needs two or more columns", {{r->values[0]->span, "only one"}},
+                    check_fail(Code::ParetoNeedsTwo, "a Pareto frontier needs two or more columns", {{r->values[0]->span, "only one"}},
                                "name another: `report pareto(" + r->values[0]->text + ", y)`, or write `report pareto` for the "
                                "frontier of the objectives");
                 for (size_t i = 0; i < r->values.size(); ++i) {
                     for (size_t j = 0; j < i; ++j)
                         if (r->values[j]->text == r->values[i]->text)
-                            check_fail(ErrorClass::Name, "`" + r->values[i]->text + "` is named twice", {{r->values[i]->span, "again here"}});
+                            check_fail(Code::ColumnNamedTwice, "`" + r->values[i]->text + "` is named twice", {{r->values[i]->span, "again here"}});
                     int c = column(*r->values[i]);
                     report.columns.push_back(c);
                     report.maximize.push_back(maximized(c));

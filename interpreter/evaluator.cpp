@@ -9,9 +9,8 @@
 
 namespace plan {
 
-void runtime_error(const Span& at, std::string message, std::string help) {
-    Diagnostic d;
-    d.kind = ErrorClass::Runtime;
+void runtime_error(Code code, const Span& at, std::string message, std::string help) {
+    Diagnostic d(code);
     d.message = std::move(message);
     d.labels.push_back({at, ""});
     d.help = std::move(help);
@@ -50,19 +49,19 @@ double Evaluator::arithmetic(const TExpr& e, double a, double b) const {
         case Op::Sub: r = a - b; break;
         case Op::Mul: r = a * b; break;
         case Op::Div:
-            if (b == 0) runtime_error(e.kids[1]->span, "division by zero", "this divisor is zero");
+            if (b == 0) runtime_error(Code::DivisionByZero, e.kids[1]->span, "division by zero", "this divisor is zero");
             r = a / b;
             break;
         case Op::Pow:
             if (a < 0 && b != std::round(b))
-                runtime_error(e.span, fmt::format("a negative number ({}) raised to a fractional power", format_number(a, false)));
-            if (a == 0 && b < 0) runtime_error(e.span, "zero raised to a negative power");
+                runtime_error(Code::MathDomain, e.span, fmt::format("a negative number ({}) raised to a fractional power", format_number(a, false)));
+            if (a == 0 && b < 0) runtime_error(Code::MathDomain, e.span, "zero raised to a negative power");
             r = std::pow(a, b);
             break;
         default: break;
     }
     if (!std::isfinite(r))
-        runtime_error(e.span, "the result is not a finite number (overflow)", "the value is beyond ±1.8e308");
+        runtime_error(Code::NotFinite, e.span, "the result is not a finite number (overflow)", "the value is beyond ±1.8e308");
     return r;
 }
 
@@ -104,7 +103,7 @@ Value Evaluator::eval(const TExpr& e, std::vector<Value>& frame) {
             double at = eval(*e.kids[1], frame).num();
             const auto& items = list.list().items;
             if (at != std::floor(at) || at < 0 || at >= static_cast<double>(items.size()))
-                runtime_error(e.kids[1]->span,
+                runtime_error(Code::IndexOutOfRange, e.kids[1]->span,
                               fmt::format("index {} is out of range for a list of {}", format_number(at, true), items.size()),
                               "indices start at 0");
             return items[static_cast<size_t>(at)];
@@ -163,7 +162,7 @@ Value Evaluator::call(const TExpr& e, std::vector<Value>& frame) {
         std::vector<Span>& calls;
         ~Pop() { calls.pop_back(); }
     } guard{calls_};
-    if (calls_.size() > kMaxCallDepth) runtime_error(e.span, "calls nested too deeply");
+    if (calls_.size() > kMaxCallDepth) runtime_error(Code::CallsTooDeep, e.span, "calls nested too deeply");
     try {
         return eval(*fn.body, callee);
     } catch (DiagnosticError& err) {
@@ -194,18 +193,18 @@ Value Evaluator::range(const TExpr& e, std::vector<Value>& frame) {
     if (e.index == 1) {  // log spacing: from, from·r, ..., to
         double n = eval(*e.kids[2], frame).num();
         if (n < 2 || n != std::floor(n) || n > static_cast<double>(kMaxListLength))
-            runtime_error(e.kids[2]->span, fmt::format("a log range needs a whole number of points from 2 to {}", kMaxListLength));
-        if (from <= 0 || to <= 0) runtime_error(e.span, "a log range needs positive bounds");
+            runtime_error(Code::ValueOutOfRange, e.kids[2]->span, fmt::format("a log range needs a whole number of points from 2 to {}", kMaxListLength));
+        if (from <= 0 || to <= 0) runtime_error(Code::ValueOutOfRange, e.span, "a log range needs positive bounds");
         std::vector<Value> items;
         double ratio = std::log(to / from) / (n - 1);
         for (double i = 0; i < n; ++i) items.push_back(Value(i == n - 1 ? to : from * std::exp(ratio * i)));
         return make_list(std::move(items));
     }
     double step = eval(*e.kids[2], frame).num();
-    if (step == 0) runtime_error(e.kids[2]->span, "a range step must not be zero");
+    if (step == 0) runtime_error(Code::ValueOutOfRange, e.kids[2]->span, "a range step must not be zero");
     double count = std::floor((to - from) / step + 1e-9) + 1;
     if (count > static_cast<double>(kMaxListLength))
-        runtime_error(e.span, fmt::format("this range has {} items; the limit is {}", format_number(count, false), kMaxListLength));
+        runtime_error(Code::TooLarge, e.span, fmt::format("this range has {} items; the limit is {}", format_number(count, false), kMaxListLength));
     std::vector<Value> items;
     for (double i = 0; i < count; ++i) items.push_back(Value(from + i * step));
     return make_list(std::move(items));

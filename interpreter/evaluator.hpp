@@ -3,9 +3,10 @@
 #pragma once
 #include <vector>
 
+#include "grammar/codes.hpp"
+#include "grammar/source.hpp"
 #include "interpreter/builtins.hpp"
 #include "interpreter/checked.hpp"
-#include "grammar/source.hpp"
 #include "interpreter/units.hpp"
 
 namespace plan {
@@ -35,7 +36,7 @@ private:
     std::vector<Span> calls_;   // the calls of plan functions being evaluated, outermost first
 };
 
-// Runtime errors: the message, and the expression to point at.
-[[noreturn]] void runtime_error(const Span& at, std::string message, std::string help = {});
+// Runtime errors: the code, the expression to point at, the message.
+[[noreturn]] void runtime_error(Code code, const Span& at, std::string message, std::string help = {});
 
 }  // namespace plan

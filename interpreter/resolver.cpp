@@ -66,8 +66,7 @@ bool Resolver::use(Walk& w, const std::string& name, Label at, bool from_library
         if (w.stack[i].first != key) continue;
         std::string cycle;
         for (size_t j = i; j < w.stack.size(); ++j) cycle += w.stack[j].second + " → ";
-        Diagnostic d;
-        d.kind = ErrorClass::Name;
+        Diagnostic d(Code::ModuleCycle);
         d.message = "module `" + name + "` uses itself: " + cycle + name;
         d.labels.push_back({at.span, "`" + name + "` is already being loaded"});
         d.help = "move what these modules share into another module that each of them uses";
@@ -101,8 +100,7 @@ std::optional<Resolver::Found> Resolver::find(Walk& w, const std::string& name, 
         switch (import.status) {
             case Import::Status::Found: return Found{importer.get(), std::move(import.source)};
             case Import::Status::Unreadable: {
-                Diagnostic d;
-                d.kind = ErrorClass::Io;
+                Diagnostic d(Code::CannotRead);
                 d.message = "cannot read module `" + name + "`: " + import.reason;
                 d.labels.push_back({at, import.looked_for});
                 w.errors.push_back(with_via(std::move(d), via));
@@ -115,8 +113,7 @@ std::optional<Resolver::Found> Resolver::find(Walk& w, const std::string& name, 
                 break;
         }
     }
-    Diagnostic d;
-    d.kind = ErrorClass::Name;
+    Diagnostic d(Code::UnknownModule);
     d.message = "unknown module `" + name + "`";
     d.labels.push_back({at, "no " + fmt::format("{}", fmt::join(looked, " or "))});
     std::string guess = closest_name(name, nearby);

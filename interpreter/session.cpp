@@ -40,7 +40,8 @@ std::ostream& CoreSession::out() const { return options_.out ? *options_.out : s
 
 Message CoreSession::message(const Diagnostic& d) const {
     Message m;
-    m.kind = class_name(d.kind);
+    m.code = code_name(d.code);
+    m.kind = class_name(class_of(d.code));
     m.message = d.message;
     m.help = d.help;
     m.rendered = render(d, sources_, options_.color);
@@ -104,9 +105,8 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
                 return;
             }
             ++result.asserts_failed;
-            Diagnostic d;
-            d.kind = ErrorClass::Assert;
             bool is_assert = s.kind == CheckedStmt::Kind::Assert;
+            Diagnostic d(is_assert ? Code::AssertionFailed : Code::ConstraintFailed);
             d.message = is_assert ? "assertion failed" : "constraint not satisfied";
             if (s.exprs.size() > 1) d.message += ": " + eval_.eval(*s.exprs[1], frame).str();
             std::string values = show_condition_values(cond, frame);
@@ -118,7 +118,7 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
             throw DiagnosticError{std::move(d)};
         }
         case CheckedStmt::Kind::Sweep:
-            if (!sweeps_) runtime_error(s.sweep->span, "this build of plan cannot run sweeps", "link libplan, which installs the sweep layer");
+            if (!sweeps_) runtime_error(Code::SweepsUnavailable, s.sweep->span, "this build of plan cannot run sweeps", "link libplan, which installs the sweep layer");
             sweeps_(*s.sweep, eval_, units_, out(), dir.string(), options_);
             return;
         case CheckedStmt::Kind::Budget:
@@ -138,14 +138,13 @@ Result CoreSession::run_file(const std::string& path, Mode mode) {
     if (!in || std::filesystem::is_directory(path)) {
         Result r;
         r.exit_code = 2;
-        Message m;
-        m.kind = "io";
-        m.message = "cannot read " + path +
+        Diagnostic d(Code::CannotRead);
+        d.message = "cannot read " + path +
                     (!std::filesystem::exists(path)         ? ": no such file"
                      : std::filesystem::is_directory(path) ? ": it is a directory"
                                                            : "");
+        Message m = message(d);
         m.file = path;
-        m.rendered = "error: " + m.message + "\n";
         r.errors.push_back(m);
         return r;
     }
@@ -246,11 +245,9 @@ Result CoreSession::type_of(std::string_view expression) {
         const std::vector<CheckedStmt>& stmts = checked.stmts.back();
         if (stmts.size() != 1 || stmts[0].kind != CheckedStmt::Kind::Expression) {
             result.exit_code = 2;
-            Message msg;
-            msg.kind = "type";
-            msg.message = ":type needs one expression";
-            msg.rendered = "error: " + msg.message + "\n";
-            result.errors.push_back(msg);
+            Diagnostic d(Code::TypeNeedsExpression);
+            d.message = ":type needs one expression";
+            result.errors.push_back(message(d));
         } else {
             ResultValue v;
             v.type = type_name(stmts[0].exprs[0]->type, units_);

@@ -89,8 +89,7 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm, bool quick) {
 }
 
 [[noreturn]] void unsupported(const std::string& what, Span at) {
-    Diagnostic d;
-    d.kind = ErrorClass::Type;
+    Diagnostic d(Code::JitUnsupported);
     d.message = "the JIT cannot compile " + what;
     d.labels.push_back({at, "not supported by the compiled sweep backend"});
     d.help = "run this sweep on the interpreter: `plan run --backend interp`";

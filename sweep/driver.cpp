@@ -125,7 +125,7 @@ bool offer(const CheckedSweep::Report& report, State& state, double key, const A
         }
         case CheckedSweep::Report::Kind::All:
             if (rows.size() >= kMaxRowsKept)
-                runtime_error(report.span, fmt::format("more than {} feasible points to report", kMaxRowsKept),
+                runtime_error(Code::TooLarge, report.span, fmt::format("more than {} feasible points to report", kMaxRowsKept),
                               "add constraints, or report `top N` or `pareto(x, y)`");
             rows.push_back(make());
             return true;
@@ -146,7 +146,7 @@ std::vector<State> initial_states(const CheckedSweep& s, Evaluator& eval) {
         if (report.kind != CheckedSweep::Report::Kind::Top) continue;
         double k = eval.evaluate(*report.count, 0).num();
         if (k < 1 || k != std::floor(k) || k > static_cast<double>(kMaxRowsKept))
-            runtime_error(report.count->span, fmt::format("`report top` needs a whole number from 1 to {}", kMaxRowsKept));
+            runtime_error(Code::ValueOutOfRange, report.count->span, fmt::format("`report top` needs a whole number from 1 to {}", kMaxRowsKept));
         states[r].limit = static_cast<size_t>(k);
     }
     return states;
@@ -319,7 +319,7 @@ void emit_row(void* sink_ptr, const double* row, int64_t order) {
             case Kind::Objective: eval.eval(*item.expr, frame); break;
         }
     }
-    runtime_error(s.items[std::min(failing, s.items.size() - 1)].expr->span,
+    runtime_error(Code::JitMismatch, s.items[std::min(failing, s.items.size() - 1)].expr->span,
                   "the compiled sweep failed here but the interpreter does not (a JIT bug)", "run with `--backend interp`");
 }
 
@@ -426,7 +426,7 @@ Outcome run_compiled(const sweep::Backend& backend, const CheckedSweep& s, Evalu
         if (c.overflow) {
             for (size_t r = 0; r < s.reports.size(); ++r)
                 if (s.reports[r].kind == CheckedSweep::Report::Kind::All)
-                    runtime_error(s.reports[r].span, fmt::format("more than {} feasible points to report", kMaxRowsKept),
+                    runtime_error(Code::TooLarge, s.reports[r].span, fmt::format("more than {} feasible points to report", kMaxRowsKept),
                                   "add constraints, or report `top N` or `pareto(x, y)`");
         }
         if (c.status == sweep::kStopped || c.status < 0) result.interrupted = true;
@@ -498,7 +498,7 @@ const sweep::Backend* chosen_backend(const CheckedSweep& s, const std::string& n
     if (name == "interp") return nullptr;
     if (name == "auto") return sweep::find_backend("jit");
     if (const sweep::Backend* b = sweep::find_backend(name)) return b;
-    runtime_error(s.span, "this build of plan has no sweep backend `" + name + "`",
+    runtime_error(Code::NoSuchBackend, s.span, "this build of plan has no sweep backend `" + name + "`",
                   fmt::format("the backends built in: {}", fmt::join(sweep::backend_names(), ", ")));
 }
 
@@ -510,8 +510,8 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
     std::vector<State> initial = initial_states(s, eval);
     double size = grid_size(s, eval);
     if (size > kMaxPoints)
-        runtime_error(s.span, fmt::format("this sweep has {} points; the limit is {}", format_number(size, true),
-                                          format_number(kMaxPoints, false)),
+        runtime_error(Code::TooLarge, s.span, fmt::format("this sweep has {} points; the limit is {}", format_number(size, true),
+                                                          format_number(kMaxPoints, false)),
                       "narrow an axis, or split the sweep");
     auto start = std::chrono::steady_clock::now();
     Outcome outcome;
@@ -593,7 +593,7 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
         if (!report.file.empty()) {
             std::filesystem::path path = std::filesystem::path(report.file).is_absolute() ? report.file : dir + "/" + report.file;
             std::ofstream f(path);
-            if (!f) runtime_error(report.span, "cannot write " + report.file);
+            if (!f) runtime_error(Code::CannotWrite, report.span, "cannot write " + report.file);
             if (path.extension() == ".json") {
                 nlohmann::ordered_json rows_json = nlohmann::ordered_json::array();
                 for (const Row& row : sorted) rows_json.push_back(to_json(make_record(row.values), row_type, units));
@@ -610,7 +610,7 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
         for (const Row& row : sorted) records.push_back(make_record(row.values));
         out << show_block(make_list(std::move(records)), Type::list(row_type), units) << "\n";
     }
-    if (outcome.interrupted) runtime_error(s.span, "the sweep was interrupted (Ctrl-C)", "the reports above cover the points before it");
+    if (outcome.interrupted) runtime_error(Code::Interrupted, s.span, "the sweep was interrupted (Ctrl-C)", "the reports above cover the points before it");
 }
 
 }  // namespace plan

@@ -18,7 +18,8 @@ namespace plan {
 
 // One error with its position; `rendered` shows the source line with carets under it.
 struct Message {
-    std::string kind;  // parse, name, dimension, type, arity, runtime, assert, io
+    std::string code;  // what kind of mistake: "E0101" (`plan explain E0101` says more)
+    std::string kind;  // its class: parse, name, dimension, type, arity, runtime, assert, io
     std::string message;
     std::string file;
     int line = 0;
@@ -91,5 +92,21 @@ private:
 };
 
 std::string version();
+
+// An error code (docs/language.md §8): every Message has one; `plan explain CODE` prints its entry.
+struct ErrorCode {
+    std::string code;         // "E0101"
+    std::string kind;         // its class: "name"
+    std::string title;        // "unknown name"
+    std::string explanation;  // what is wrong, in a few lines
+    std::string mistake;      // an example of the mistake and the same example fixed; both empty
+    std::string fix;          // for an error that no program is expected to reach
+};
+// Every code, in increasing order.
+std::vector<ErrorCode> error_codes();
+// The entry of a code written "E0101" (in any case); none when there is no such code.
+std::optional<ErrorCode> error_code(std::string_view code);
+// The existing code nearest to a mistyped one, for "did you mean"; "" when none is close.
+std::string closest_error_code(std::string_view code);
 
 }  // namespace plan

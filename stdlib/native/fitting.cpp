@@ -168,8 +168,8 @@ struct Table {
     std::vector<size_t> lines;  // the file line of each row (1-based; the header is line 1)
 };
 
-[[noreturn]] void fail(ErrorClass kind, std::string message, const CallSite& at, std::string help = {}) {
-    builtin_fail(kind, std::move(message), at.span, "", std::move(help));
+[[noreturn]] void fail(Code code, std::string message, const CallSite& at, std::string help = {}) {
+    builtin_fail(code, std::move(message), at.span, "", std::move(help));
 }
 
 std::filesystem::path resolve(const std::string& path, const CallSite& at) {
@@ -186,7 +186,7 @@ Table read_csv(const std::string& path, const CallSite& at) {
     if (!in) {
         std::error_code ec;
         std::string where = full.lexically_normal().string();
-        fail(ErrorClass::Io,
+        fail(Code::CannotRead,
              fmt::format("cannot read {}{}: {}", path, where == path ? "" : " (" + where + ")",
                          std::filesystem::exists(full, ec) ? "not readable" : "no such file"),
              at, "a relative path is found beside the file that calls this (the current directory for plan eval and the REPL)");
@@ -249,9 +249,9 @@ Table read_csv(const std::string& path, const CallSite& at) {
             field_started = any = true;
         }
     }
-    if (quoted) fail(ErrorClass::Io, fmt::format("{}: a quoted field that starts on line {} never ends", path, record_line), at);
+    if (quoted) fail(Code::MalformedFile, fmt::format("{}: a quoted field that starts on line {} never ends", path, record_line), at);
     if (!field.empty() || !record.empty() || any) end_record();
-    if (records.empty()) fail(ErrorClass::Io, fmt::format("{} is empty: it needs a header line and rows", path), at);
+    if (records.empty()) fail(Code::MalformedFile, fmt::format("{} is empty: it needs a header line and rows", path), at);
     t.header = std::move(records[0]);
     for (auto& h : t.header) {
         while (!h.empty() && std::isspace(static_cast<unsigned char>(h.back()))) h.pop_back();
@@ -259,7 +259,7 @@ Table read_csv(const std::string& path, const CallSite& at) {
     }
     for (size_t r = 1; r < records.size(); ++r) {
         if (records[r].size() != t.header.size())
-            fail(ErrorClass::Io,
+            fail(Code::MalformedFile,
                  fmt::format("{}, line {}: {} fields, but the header has {}", path, record_lines[r], records[r].size(), t.header.size()),
                  at);
         t.rows.push_back(std::move(records[r]));
@@ -273,7 +273,7 @@ size_t column(const Table& t, const std::string& name, const CallSite& at) {
         if (t.header[i] == name) return i;
     std::string names;
     for (auto& h : t.header) names += (names.empty() ? "`" : ", `") + h + "`";
-    fail(ErrorClass::Io, fmt::format("{} has no column `{}`", t.shown, name), at, "its columns are " + names);
+    fail(Code::MissingColumn, fmt::format("{} has no column `{}`", t.shown, name), at, "its columns are " + names);
 }
 
 // A positive finite number in every row of a column.
@@ -288,10 +288,10 @@ std::vector<double> positive_column(const Table& t, size_t col, const CallSite& 
         char* end = nullptr;
         double v = cell.empty() ? 0 : std::strtod(cell.c_str(), &end);
         if (cell.empty() || end != cell.c_str() + cell.size() || !std::isfinite(v))
-            fail(ErrorClass::Runtime,
+            fail(Code::BadDataValue,
                  fmt::format("{}, line {}, column `{}`: `{}` is not a number", t.shown, t.lines[r], t.header[col], t.rows[r][col]), at);
         if (v <= 0)
-            fail(ErrorClass::Runtime,
+            fail(Code::BadDataValue,
                  fmt::format("{}, line {}, column `{}`: {} is not positive (the fit takes logarithms)", t.shown, t.lines[r],
                              t.header[col], t.rows[r][col]),
                  at);
@@ -329,19 +329,19 @@ std::string arg_name(const BuiltinCall& c, size_t i) { return type_name(c.args[i
 
 void expect_string(const BuiltinCall& c, size_t i, const char* fn, const char* what) {
     if (!c.args[i].is(Type::Kind::String))
-        builtin_fail(ErrorClass::Type, fmt::format("`{}` needs {} as a String, not {}", fn, what, arg_name(c, i)), c.arg_spans[i],
+        builtin_fail(Code::NeedsString, fmt::format("`{}` needs {} as a String, not {}", fn, what, arg_name(c, i)), c.arg_spans[i],
                      arg_name(c, i));
 }
 void expect_scalar(const BuiltinCall& c, size_t i, const char* fn, const char* what) {
     if (!c.args[i].is(Type::Kind::Number) || !c.args[i].dim.none())
-        builtin_fail(c.args[i].is(Type::Kind::Number) ? ErrorClass::Dimension : ErrorClass::Type,
+        builtin_fail(c.args[i].is(Type::Kind::Number) ? Code::NeedsScalar : Code::NeedsNumber,
                      fmt::format("`{}` needs {} as a Scalar, not {}", fn, what, arg_name(c, i)), c.arg_spans[i], arg_name(c, i));
 }
 
 size_t count_arg(const Value& v, const CallSite& at, const char* what, double max) {
     double x = v.num();
     if (x < 0 || x != std::floor(x) || x > max)
-        fail(ErrorClass::Runtime, fmt::format("{} must be a whole number from 0 to {}, not {}", what, format_number(max, true), format_number(x, false)),
+        fail(Code::ValueOutOfRange, fmt::format("{} must be a whole number from 0 to {}, not {}", what, format_number(max, true), format_number(x, false)),
              at);
     return static_cast<size_t>(x);
 }
@@ -377,7 +377,7 @@ Value fit_chinchilla_data(const std::vector<double>& n, const std::vector<double
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return l[x] < l[y]; });
     if (drop >= order.size() || order.size() - drop < 6)
-        fail(ErrorClass::Runtime,
+        fail(Code::FitFailed,
              fmt::format("{} has {} rows; after dropping {} there are too few to fit 5 constants (at least 6 are needed)", path,
                          order.size(), drop),
              at);
@@ -437,7 +437,7 @@ Value fit_chinchilla_data(const std::vector<double>& n, const std::vector<double
     }
     for (auto& f : fields)
         if (std::holds_alternative<double>(f.v) && !std::isfinite(f.num()))
-            fail(ErrorClass::Runtime, "the fit did not converge to finite constants", at);
+            fail(Code::FitFailed, "the fit did not converge to finite constants", at);
     return make_record(std::move(fields));
 }
 
@@ -542,10 +542,10 @@ Value fit_frontier(const std::vector<Value>& a, const CallSite& at) {
 
 Value fit_frontier_data(const std::vector<double>& n, const std::vector<double>& d, const std::vector<double>& l, double bins,
                         const std::string& path, const CallSite& at) {
-    if (bins < 0 || !std::isfinite(bins)) fail(ErrorClass::Runtime, "bins_per_decade must be 0 (equal compute) or positive", at);
+    if (bins < 0 || !std::isfinite(bins)) fail(Code::ValueOutOfRange, "bins_per_decade must be 0 (equal compute) or positive", at);
     std::vector<size_t> best = frontier_indices(n, d, l, bins);
     if (best.size() < 3)
-        fail(ErrorClass::Runtime,
+        fail(Code::FitFailed,
              fmt::format("{}: the frontier has {} compute levels; a regression with intervals needs at least 3", path, best.size()), at);
     std::vector<double> lc, ln, ld;
     for (size_t i : best) {
@@ -563,7 +563,7 @@ Value fit_frontier_data(const std::vector<double>& n, const std::vector<double>&
         Value(rn.r2), Value(rd.r2),
     };
     for (auto& f : fields)
-        if (!std::isfinite(f.num())) fail(ErrorClass::Runtime, fmt::format("{}: the frontier regression is degenerate", path), at);
+        if (!std::isfinite(f.num())) fail(Code::FitFailed, fmt::format("{}: the frontier regression is degenerate", path), at);
     return make_record(std::move(fields));
 }
 

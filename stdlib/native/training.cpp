@@ -57,16 +57,16 @@ Type run_type(const UnitTable& units) {
 
 std::string tname(const BuiltinCall& c, size_t i) { return type_name(c.args[i], c.units); }
 
-[[noreturn]] void type_fail(const BuiltinCall& c, size_t i, const std::string& msg, std::string help = {}) {
-    builtin_fail(ErrorClass::Type, msg, c.arg_spans[i], tname(c, i), std::move(help));
+[[noreturn]] void type_fail(Code code, const BuiltinCall& c, size_t i, const std::string& msg, std::string help = {}) {
+    builtin_fail(code, msg, c.arg_spans[i], tname(c, i), std::move(help));
 }
 
 void want_string(const BuiltinCall& c, size_t i, const char* fn, const char* what) {
-    if (!c.args[i].is(Type::Kind::String)) type_fail(c, i, fmt::format("`{}` needs {} as a String, not {}", fn, what, tname(c, i)));
+    if (!c.args[i].is(Type::Kind::String)) type_fail(Code::NeedsString, c, i, fmt::format("`{}` needs {} as a String, not {}", fn, what, tname(c, i)));
 }
 void want_scalar(const BuiltinCall& c, size_t i, const char* fn, const char* what) {
     if (!c.args[i].is(Type::Kind::Number) || !c.args[i].dim.none())
-        builtin_fail(c.args[i].is(Type::Kind::Number) ? ErrorClass::Dimension : ErrorClass::Type,
+        builtin_fail(c.args[i].is(Type::Kind::Number) ? Code::NeedsScalar : Code::NeedsNumber,
                      fmt::format("`{}` needs {} as a Scalar, not {}", fn, what, tname(c, i)), c.arg_spans[i], tname(c, i));
 }
 
@@ -84,7 +84,7 @@ void want_runs(const BuiltinCall& c, size_t i, const char* fn) {
     const Type& t = c.args[i];
     std::vector<std::string> names(std::begin(kRunFields), std::end(kRunFields));
     if (!t.is(Type::Kind::List) || !t.elem || !record_starts_with(*t.elem, names, 0))
-        type_fail(c, i, fmt::format("`{}` needs the runs returned by train_runs, not {}", fn, tname(c, i)));
+        type_fail(Code::ArgumentType, c, i, fmt::format("`{}` needs the runs returned by train_runs, not {}", fn, tname(c, i)));
 }
 
 std::filesystem::path resolve(const std::string& path, const CallSite& at) {
@@ -93,14 +93,14 @@ std::filesystem::path resolve(const std::string& path, const CallSite& at) {
     return std::filesystem::path(std::string(at.file)).parent_path() / p;
 }
 
-[[noreturn]] void fail(ErrorClass kind, const std::string& msg, const CallSite& at, std::string help = {}) {
-    builtin_fail(kind, msg, at.span, "", std::move(help));
+[[noreturn]] void fail(Code code, const std::string& msg, const CallSite& at, std::string help = {}) {
+    builtin_fail(code, msg, at.span, "", std::move(help));
 }
 
 double whole(const Value& v, const char* what, double lo, double hi, const CallSite& at) {
     double x = v.num();
     if (!std::isfinite(x) || x != std::floor(x) || x < lo || x > hi)
-        fail(ErrorClass::Runtime, fmt::format("{} must be a whole number from {} to {}, not {}", what, format_number(lo, true),
+        fail(Code::ValueOutOfRange, fmt::format("{} must be a whole number from {} to {}, not {}", what, format_number(lo, true),
                                               format_number(hi, true), format_number(x, false)),
              at);
     return x;
@@ -114,20 +114,20 @@ Type check_train_runs(const BuiltinCall& c) {
     const Type& m = c.args[1];
     if (!m.is(Type::Kind::List) || !m.elem || !record_starts_with(*m.elem, {"d_model", "d_mlp", "layers"}, 1) ||
         (m.elem->record->names.size() == 4 && m.elem->record->names[3] != "heads"))
-        type_fail(c, 1, fmt::format("`{}` needs the models as a list of records {{ d_model, d_mlp, layers }} (fields in this order, "
-                                    "optionally then heads), not {}",
-                                    fn, tname(c, 1)),
+        type_fail(Code::ArgumentType, c, 1, fmt::format("`{}` needs the models as a list of records {{ d_model, d_mlp, layers }} (fields in this order, "
+                                                        "optionally then heads), not {}",
+                                                        fn, tname(c, 1)),
                   "use validation; tiny_model(d_model, layers) builds one");
     for (const Type& f : m.elem->record->types)
-        if (!f.is(Type::Kind::Number) || !f.dim.none()) type_fail(c, 1, fmt::format("`{}`: the model fields must be Scalars", fn));
+        if (!f.is(Type::Kind::Number) || !f.dim.none()) type_fail(Code::ArgumentType, c, 1, fmt::format("`{}`: the model fields must be Scalars", fn));
     const Type& t = c.args[2];
     if (!t.is(Type::Kind::List) || !t.elem || !t.elem->is(Type::Kind::Number) || !t.elem->dim.none())
-        type_fail(c, 2, fmt::format("`{}` needs the token budgets as a list of Scalars, not {}", fn, tname(c, 2)));
+        type_fail(Code::ArgumentType, c, 2, fmt::format("`{}` needs the token budgets as a list of Scalars, not {}", fn, tname(c, 2)));
     want_string(c, 3, fn, "the run store path (\"\" for NAME.runs.sqlite beside the script)");
     if (c.args.size() > 4) {
         std::vector<std::string> names(std::begin(kOptionFields), std::end(kOptionFields));
         if (!record_starts_with(c.args[4], names, 0))
-            type_fail(c, 4, fmt::format("`{}` needs the options record of training_options(...), not {}", fn, tname(c, 4)),
+            type_fail(Code::ArgumentType, c, 4, fmt::format("`{}` needs the options record of training_options(...), not {}", fn, tname(c, 4)),
                       "use validation; training_options(seq = 64, batch = 16, ...)");
     }
     return Type::list(run_type(c.units));
@@ -180,7 +180,7 @@ Value eval_train_runs(const std::vector<Value>& a, const CallSite& at) {
         try {
             base.corpus_format = v::parse_corpus_format(o[11].str());
         } catch (const std::exception& e) {
-            fail(ErrorClass::Runtime, e.what(), at);
+            fail(Code::ValueOutOfRange, e.what(), at);
         }
     }
     std::vector<v::TrainConfig> runs;
@@ -218,13 +218,13 @@ Value eval_train_runs(const std::vector<Value>& a, const CallSite& at) {
         for (const auto& r : out) items.push_back(run_value(r));
         return make_list(std::move(items));
     } catch (const v::CorpusError& e) {
-        fail(ErrorClass::Io, e.what(), at, "a relative corpus path is found beside the calling file");
+        fail(Code::CorpusUnusable, e.what(), at, "a relative corpus path is found beside the calling file");
     } catch (const v::StoreError& e) {
-        fail(ErrorClass::Io, e.what(), at, "the store is an SQLite file; \"\" puts NAME.runs.sqlite beside the script");
+        fail(Code::RunStoreUnusable, e.what(), at, "the store is an SQLite file; \"\" puts NAME.runs.sqlite beside the script");
     } catch (const std::invalid_argument& e) {
-        fail(ErrorClass::Runtime, e.what(), at);
+        fail(Code::TrainingConfigInvalid, e.what(), at);
     } catch (const std::exception& e) {
-        fail(ErrorClass::Runtime, std::string("training failed: ") + e.what(), at);
+        fail(Code::TrainingFailed, std::string("training failed: ") + e.what(), at);
     }
 }
 
@@ -244,14 +244,14 @@ Columns columns(const Value& runs, const CallSite& at, const char* fn) {
     }
     for (size_t i = 0; i < c.n.size(); ++i)
         if (!(c.n[i] > 0 && c.d[i] > 0 && c.l[i] > 0 && std::isfinite(c.l[i])))
-            fail(ErrorClass::Runtime, fmt::format("`{}`: run {} has a non-positive or non-finite params, tokens or val_loss", fn, i + 1), at);
-    if (c.n.empty()) fail(ErrorClass::Runtime, fmt::format("`{}`: there are no runs", fn), at);
+            fail(Code::BadDataValue, fmt::format("`{}`: run {} has a non-positive or non-finite params, tokens or val_loss", fn, i + 1), at);
+    if (c.n.empty()) fail(Code::FitFailed, fmt::format("`{}`: there are no runs", fn), at);
     return c;
 }
 
 double bins_arg(const std::vector<Value>& a, size_t i, const CallSite& at) {
     double b = a.size() > i ? a[i].num() : 4;
-    if (b < 0 || !std::isfinite(b)) fail(ErrorClass::Runtime, "bins_per_decade must be 0 (equal compute) or positive", at);
+    if (b < 0 || !std::isfinite(b)) fail(Code::ValueOutOfRange, "bins_per_decade must be 0 (equal compute) or positive", at);
     return b;
 }
 
@@ -281,7 +281,7 @@ Value eval_plot(const std::vector<Value>& a, const CallSite& at) {
     Columns c = columns(a[0], at, "plot_runs");
     double bins = bins_arg(a, 2, at);
     const std::string prefix = a[1].str();
-    if (prefix.empty()) fail(ErrorClass::Runtime, "plot_runs needs a path prefix for the SVG files", at);
+    if (prefix.empty()) fail(Code::ValueOutOfRange, "plot_runs needs a path prefix for the SVG files", at);
 
     // Loss vs compute: every run by model shape, and the frontier as a line.
     v::Plot pc;
@@ -345,7 +345,7 @@ Value eval_plot(const std::vector<Value>& a, const CallSite& at) {
         v::write_svg(pc, resolve(f1, at).string());
         v::write_svg(pn, resolve(f2, at).string());
     } catch (const std::exception& e) {
-        fail(ErrorClass::Io, e.what(), at, "a relative prefix is found beside the calling file");
+        fail(Code::CannotWrite, e.what(), at, "a relative prefix is found beside the calling file");
     }
     return make_list({Value::string(f1), Value::string(f2)});
 }

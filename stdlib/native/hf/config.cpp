@@ -11,7 +11,7 @@
 namespace plan::hf {
 
 void Config::bad_key(const std::string& key, const std::string& what) const {
-    builtin_fail(ErrorClass::Runtime, fmt::format("key `{}` of {} {}", key, shown_, what), at_.origin, "this config",
+    builtin_fail(Code::BadConfigKey, fmt::format("key `{}` of {} {}", key, shown_, what), at_.origin, "this config",
                  "hf_model reads the Hugging Face config.json of a " + model_types_text("or") + " model");
 }
 

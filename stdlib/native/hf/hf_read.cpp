@@ -38,7 +38,7 @@ std::filesystem::path resolve(const std::string& written, const CallSite& at) {
 json load(const std::filesystem::path& path, const std::string& shown, const CallSite& at) {
     std::ifstream in(path);
     if (!in || std::filesystem::is_directory(path))
-        builtin_fail(ErrorClass::Io, fmt::format("cannot read {}: no such file", shown), at.origin, "this config",
+        builtin_fail(Code::CannotRead, fmt::format("cannot read {}: no such file", shown), at.origin, "this config",
                      "a relative path is read beside the file that calls hf_model");
     std::stringstream text;
     text << in.rdbuf();
@@ -48,9 +48,9 @@ json load(const std::filesystem::path& path, const std::string& shown, const Cal
     } catch (const json::parse_error& e) {
         std::string why = e.what();
         if (auto colon = why.find("parse error"); colon != std::string::npos) why = why.substr(colon);
-        builtin_fail(ErrorClass::Io, fmt::format("{} is not valid JSON: {}", shown, why), at.origin, "this config");
+        builtin_fail(Code::MalformedFile, fmt::format("{} is not valid JSON: {}", shown, why), at.origin, "this config");
     }
-    if (!j.is_object()) builtin_fail(ErrorClass::Io, fmt::format("{} is not a JSON object", shown), at.origin, "this config");
+    if (!j.is_object()) builtin_fail(Code::MalformedFile, fmt::format("{} is not a JSON object", shown), at.origin, "this config");
     return j;
 }
 
@@ -80,10 +80,10 @@ Value record_of(const hf::Fields& m, const Type& t, const std::string& model_typ
     for (size_t i = 0; i < r.names.size(); ++i) {
         auto f = std::find_if(set.begin(), set.end(), [&](const auto& s) { return s.first == r.names[i]; });
         if (f == set.end())
-            builtin_fail(ErrorClass::Runtime, fmt::format("the record's field `{}` is not set by the {} reader", r.names[i], model_type),
+            builtin_fail(Code::RecordReaderMismatch, fmt::format("the record's field `{}` is not set by the {} reader", r.names[i], model_type),
                          at.origin, "", help);
         if (std::string_view(kind_of(f->second)) != kind_of(r.types[i]))
-            builtin_fail(ErrorClass::Runtime,
+            builtin_fail(Code::RecordReaderMismatch,
                          fmt::format("field `{}` of the record is {}, but the {} reader sets {}", r.names[i], kind_of(r.types[i]),
                                      model_type, kind_of(f->second)),
                          at.origin, "", help);
@@ -91,14 +91,14 @@ Value record_of(const hf::Fields& m, const Type& t, const std::string& model_typ
     }
     for (const auto& [name, value] : set)
         if (r.find(name) < 0)
-            builtin_fail(ErrorClass::Runtime, fmt::format("the {} reader sets `{}`, a field the record lacks", model_type, name),
+            builtin_fail(Code::RecordReaderMismatch, fmt::format("the {} reader sets `{}`, a field the record lacks", model_type, name),
                          at.origin, "", help);
     return make_record(std::move(fields));
 }
 
 Value hf_read_eval(const std::vector<Value>& args, const CallSite& at) {
     if (!at.result || !at.result->is(Type::Kind::Record))
-        builtin_fail(ErrorClass::Runtime, "`hf_read` needs a record of a known type to fill", at.origin, "");
+        builtin_fail(Code::RecordReaderMismatch, "`hf_read` needs a record of a known type to fill", at.origin, "");
     std::filesystem::path path = resolve(args[0].str(), at);
     std::string shown = shown_path(path);
     json j = load(path, shown, at);
@@ -106,7 +106,7 @@ Value hf_read_eval(const std::vector<Value>& args, const CallSite& at) {
     std::string model_type = c.text("model_type");
     const hf::Reader* reader = hf::find_reader(model_type);
     if (!reader)
-        builtin_fail(ErrorClass::Runtime, fmt::format("unsupported model_type \"{}\" in {}", model_type, shown), at.origin,
+        builtin_fail(Code::UnsupportedModelType, fmt::format("unsupported model_type \"{}\" in {}", model_type, shown), at.origin,
                      "this config", "supported model types: " + hf::model_types_text());
     hf::Fields m;
     // The name: the checkpoint's own if the config records it, else the folder holding the file.
@@ -119,10 +119,10 @@ Value hf_read_eval(const std::vector<Value>& args, const CallSite& at) {
 
 Type hf_read_check(const BuiltinCall& c) {
     if (!c.args[0].is(Type::Kind::String))
-        builtin_fail(ErrorClass::Type, "`hf_read` needs the path of a config.json as a String, not " + type_name(c.args[0], c.units),
+        builtin_fail(Code::NeedsString, "`hf_read` needs the path of a config.json as a String, not " + type_name(c.args[0], c.units),
                      c.arg_spans[0], type_name(c.args[0], c.units), "write hf_model(\"path/to/config.json\") (use models)");
     if (!c.args[1].is(Type::Kind::Record))
-        builtin_fail(ErrorClass::Type, "`hf_read` fills a record of its second argument's type, not " + type_name(c.args[1], c.units),
+        builtin_fail(Code::NotARecord, "`hf_read` fills a record of its second argument's type, not " + type_name(c.args[1], c.units),
                      c.arg_spans[1], type_name(c.args[1], c.units), "pass the model record: hf_read(path, transformer) (use models)");
     return c.args[1];
 }
