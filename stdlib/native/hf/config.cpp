@@ -11,8 +11,27 @@
 namespace plan::hf {
 
 void Config::bad_key(const std::string& key, const std::string& what) const {
-    builtin_fail(Code::BadConfigKey, fmt::format("key `{}` of {} {}", key, shown_, what), at_.origin, "this config",
+    builtin_fail(Code::BadConfigKey, fmt::format("key `{}` of {} {}", named(key), shown_, what), at_.origin, "this config",
                  "hf_model reads the Hugging Face config.json of a " + model_types_text("or") + " model");
+}
+
+void Config::unmodelled(const std::string& key, const std::string& feature) const {
+    builtin_fail(Code::UnmodelledFeature,
+                 fmt::format("key `{}` of {} is {}: {} is not counted", named(key), shown_, j_.at(key).dump(), feature),
+                 at_.origin, "this config",
+                 "hf_model counts a model exactly or not at all; this architecture feature is not modelled (docs/sizing.md, 1.4)");
+}
+
+Config Config::sub(const std::string& key) const {
+    if (!has(key) || !j_.at(key).is_object()) bad_key(key, "must be an object");
+    return Config(j_.at(key), shown_, at_, named(key));
+}
+
+double Config::count_or_zero(const std::string& key) const {
+    if (!has(key)) return 0;
+    const nlohmann::json& v = j_.at(key);
+    if ((v.is_number_integer() || v.is_number_unsigned()) && v.get<double>() == 0) return 0;
+    return count_value(key, v);
 }
 
 double Config::count(const std::string& key) const {
@@ -68,18 +87,73 @@ double Fields::number(const std::string& name) const {
     throw std::logic_error("hf reader reads `" + name + "` before setting it");
 }
 
-void attention_shape(const Config& c, Fields& m, const std::string& heads_key) {
+void attention_shape(const Config& c, Fields& m, const std::string& heads_key, const std::string& kv_key,
+                     double default_head_dim) {
     double d_model = m.number("d_model"), heads = m.number("heads"), kv_heads = m.number("kv_heads");
     // head_dim: explicit in some configs (Mistral NeMo, Qwen3); otherwise d_model / heads.
     if (c.has("head_dim")) {
         m.count("head_dim", c.count("head_dim"));
+    } else if (default_head_dim > 0) {
+        m.count("head_dim", default_head_dim);
     } else {
         if (std::fmod(d_model, heads) != 0)
             c.bad_key(heads_key, fmt::format("is {}, which does not divide the model width {}", heads, d_model));
         m.count("head_dim", d_model / heads);
     }
     if (std::fmod(heads, kv_heads) != 0)
-        c.bad_key("num_key_value_heads", fmt::format("is {}, which does not divide the {} attention heads", kv_heads, heads));
+        c.bad_key(kv_key, fmt::format("is {}, which does not divide the {} attention heads", kv_heads, heads));
+}
+
+void no_qk_norm(Fields& m) {
+    m.count("q_norm_width", 0);
+    m.count("k_norm_width", 0);
+}
+
+void no_latent_attention(Fields& m) {
+    m.count("q_lora_rank", 0);
+    m.count("kv_lora_rank", 0);
+    m.count("rope_head_dim", 0);
+    m.count("v_head_dim", 0);
+}
+
+void no_ssm(Fields& m) {
+    m.count("ssm_state", 0);
+    m.count("ssm_inner", 0);
+    m.count("ssm_conv", 0);
+    m.count("ssm_dt_rank", 0);
+}
+
+void no_head_bias(Fields& m) { m.flag("head_bias", false); }
+
+void routed_experts(const Config& c, Fields& m, double experts, double top_k, const std::string& top_k_key,
+                    double dense_layers, double dense_d_ff) {
+    if (top_k > experts) c.bad_key(top_k_key, fmt::format("is {}, more than the {} experts", top_k, experts));
+    m.count("experts", experts);
+    m.count("experts_per_token", top_k);
+    m.count("dense_layers", dense_layers);
+    m.count("dense_d_ff", dense_d_ff);
+}
+
+void dense_mlp(Fields& m) {
+    m.count("experts", 1);
+    m.count("experts_per_token", 1);
+    m.count("dense_layers", 0);
+    m.count("dense_d_ff", 0);
+    shared_experts(m, 0, 0, false, false);
+}
+
+void shared_experts(Fields& m, double count, double d_ff, bool gate, bool router_bias) {
+    m.count("shared_experts", count);
+    m.count("shared_d_ff", d_ff);
+    m.flag("shared_expert_gate", gate);
+    m.flag("router_bias", router_bias);
+}
+
+void no_window(Fields& m) { window(m, 0, 0); }
+
+void window(Fields& m, double tokens, double layers) {
+    m.count("window", tokens);
+    m.count("window_layers", tokens > 0 ? layers : 0);
 }
 
 }  // namespace plan::hf

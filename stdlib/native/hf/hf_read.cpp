@@ -96,10 +96,23 @@ Value record_of(const hf::Fields& m, const Type& t, const std::string& model_typ
     return make_record(std::move(fields));
 }
 
+// A model folder (a downloaded checkpoint) is read for its config.json; the folder names the model.
+struct ModelFiles {
+    std::filesystem::path config, folder;
+};
+
+ModelFiles model_files(const std::string& written, const CallSite& at) {
+    std::filesystem::path path = resolve(written, at);
+    if (path.filename().empty()) path = path.parent_path();  // "folder/"
+    if (std::filesystem::is_directory(path)) return {path / "config.json", path};
+    return {path, path.parent_path()};
+}
+
 Value hf_read_eval(const std::vector<Value>& args, const CallSite& at) {
     if (!at.result || !at.result->is(Type::Kind::Record))
         builtin_fail(Code::RecordReaderMismatch, "`hf_read` needs a record of a known type to fill", at.origin, "");
-    std::filesystem::path path = resolve(args[0].str(), at);
+    ModelFiles files = model_files(args[0].str(), at);
+    std::filesystem::path path = files.config;
     std::string shown = shown_path(path);
     json j = load(path, shown, at);
     hf::Config c(j, shown, at);
@@ -110,11 +123,75 @@ Value hf_read_eval(const std::vector<Value>& args, const CallSite& at) {
                      "this config", "supported model types: " + hf::model_types_text());
     hf::Fields m;
     // The name: the checkpoint's own if the config records it, else the folder holding the file.
-    std::string folder = path.parent_path().filename().string();
+    std::string folder = files.folder.filename().string();
     m.text("name", c.text_or("_name_or_path", folder.empty() ? model_type : folder));
     m.text("family", model_type);
     reader->read(c, m);
     return record_of(m, *at.result, model_type, at);
+}
+
+// Bytes per parameter of a checkpoint's dtype (the config's torch_dtype, or dtype in newer files).
+double dtype_bytes(const std::string& dtype) {
+    static const std::pair<const char*, double> sizes[] = {
+        {"float64", 8}, {"float32", 4}, {"bfloat16", 2}, {"float16", 2}, {"float8_e4m3fn", 1}, {"float8_e5m2", 1},
+    };
+    for (auto [name, bytes] : sizes)
+        if (dtype == name) return bytes;
+    return 0;
+}
+
+std::string grouped(double n) {
+    std::string digits = fmt::format("{:.0f}", n), out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+// hf_check_weights(path, model, count): the model, once the count agrees with the model folder's
+// model.safetensors.index.json (metadata.total_size bytes in the config's dtype) when it has one.
+Value hf_check_weights_eval(const std::vector<Value>& args, const CallSite& at) {
+    ModelFiles files = model_files(args[0].str(), at);
+    std::filesystem::path index_path = files.folder / "model.safetensors.index.json";
+    if (!std::filesystem::is_regular_file(index_path)) return args[1];
+    std::string shown = shown_path(index_path);
+    json index = load(index_path, shown, at);
+    const json* total = nullptr;
+    if (index.contains("metadata") && index["metadata"].is_object() && index["metadata"].contains("total_size"))
+        total = &index["metadata"]["total_size"];
+    if (!total || !total->is_number() || total->get<double>() <= 0)
+        builtin_fail(Code::MalformedFile, fmt::format("{} has no metadata.total_size to check the count against", shown), at.origin,
+                     "this model");
+    json config = load(files.config, shown_path(files.config), at);
+    std::string dtype_key = config.contains("torch_dtype") ? "torch_dtype" : "dtype";
+    std::string dtype = config.contains(dtype_key) && config[dtype_key].is_string() ? config[dtype_key].get<std::string>() : "";
+    double bytes = dtype_bytes(dtype);
+    if (bytes == 0)
+        builtin_fail(Code::BadConfigKey,
+                     fmt::format("cannot check the count against {}: the config's torch_dtype is {}", shown,
+                                 dtype.empty() ? "missing" : "\"" + dtype + "\", not a dtype of whole bytes"),
+                     at.origin, "this model", "the check needs the bytes per parameter of the weights (float32, bfloat16, float16, ...)");
+    double size = total->get<double>(), count = args[2].num();
+    if (count * bytes != size)
+        builtin_fail(Code::WeightsDisagree,
+                     fmt::format("the weights disagree with the count: {} says {} bytes, {} parameters in {}, but hf_model "
+                                 "counts {} ({} bytes)",
+                                 shown, grouped(size), grouped(size / bytes), dtype, grouped(count), grouped(count * bytes)),
+                     at.origin, "this model",
+                     "the checkpoint holds tensors the count does not model (extra buffers, quantization scales, another "
+                     "module), or the config does not describe these weights");
+    return args[1];
+}
+
+Type hf_check_weights_check(const BuiltinCall& c) {
+    if (!c.args[0].is(Type::Kind::String))
+        builtin_fail(Code::NeedsString, "`hf_check_weights` needs the path of a model as a String, not " + type_name(c.args[0], c.units),
+                     c.arg_spans[0], type_name(c.args[0], c.units));
+    if (!c.args[2].is(Type::Kind::Number) || !c.args[2].dim.none())
+        builtin_fail(Code::NeedsNumber, "`hf_check_weights` needs the parameter count as a number, not " + type_name(c.args[2], c.units),
+                     c.arg_spans[2], type_name(c.args[2], c.units));
+    return c.args[1];
 }
 
 Type hf_read_check(const BuiltinCall& c) {
@@ -136,6 +213,11 @@ std::vector<Builtin> hf_natives() {
          "reader of its model_type (stdlib/native/hf/). `hf_model(path)` of `use models` calls it with the\n"
          "model record `transformer`. A relative path is read beside the file of the user's call.",
          2, 2, hf_read_check, hf_read_eval},
+        {"hf_check_weights", "hf_check_weights(path, model, count)",
+         "`model` as it is, once `count` parameters agree with the weights of the model folder `path` (or the\n"
+         "folder holding the config.json `path`): its model.safetensors.index.json's metadata.total_size\n"
+         "over the bytes of the config's torch_dtype. A folder without that file is not checked.",
+         3, 3, hf_check_weights_check, hf_check_weights_eval},
     };
 }
 

@@ -16,13 +16,22 @@ namespace plan::hf {
 // The keys of one config, read with errors that name the key and the file.
 class Config {
 public:
-    Config(const nlohmann::json& j, std::string shown, const CallSite& at) : j_(j), shown_(std::move(shown)), at_(at) {}
+    Config(const nlohmann::json& j, std::string shown, const CallSite& at, std::string prefix = "")
+        : j_(j), shown_(std::move(shown)), at_(at), prefix_(std::move(prefix)) {}
 
     [[noreturn]] void bad_key(const std::string& key, const std::string& what) const;
+    // A key whose value asks for an architecture feature the count does not model: refused, never
+    // ignored.
+    [[noreturn]] void unmodelled(const std::string& key, const std::string& feature) const;
+    // The object under `key` (Gemma 3's text_config), its keys named "key.sub" in errors.
+    Config sub(const std::string& key) const;
 
     bool has(const std::string& key) const { return j_.contains(key) && !j_.at(key).is_null(); }
+    bool present(const std::string& key) const { return j_.contains(key); }  // null included
+    const nlohmann::json& raw(const std::string& key) const { return j_.at(key); }
     double count(const std::string& key) const;  // a positive whole number
     double count_or(const std::string& key, double fallback) const;
+    double count_or_zero(const std::string& key) const;  // a whole number ≥ 0; 0 when absent or null
     bool flag_or(const std::string& key, bool fallback) const;
     std::string text(const std::string& key) const;
     std::string text_or(const std::string& key, const std::string& fallback) const;  // also for "" and non-strings
@@ -30,9 +39,12 @@ public:
 private:
     double count_value(const std::string& key, const nlohmann::json& v) const;
 
+    std::string named(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
+
     const nlohmann::json& j_;
     std::string shown_;
     const CallSite& at_;
+    std::string prefix_;
 };
 
 // The fields a reader sets, by name. hf_read lays them out in the order of the record's type, and
@@ -56,13 +68,40 @@ struct Reader {
     void (*read)(const Config& c, Fields& m);
 };
 
-// Shared by the readers: head_dim (the key if the config has it, else d_model / heads) and the
+// Groups of fields for the architectures that lack them, set together so that no reader forgets
+// one: no QK norms, no latent attention, no state-space layers, a dense MLP in every layer (no
+// shared experts, no router bias), no output-head bias.
+void no_qk_norm(Fields& m);
+void no_latent_attention(Fields& m);
+void no_ssm(Fields& m);
+void no_head_bias(Fields& m);
+// A mixture of `experts` routed MLPs of width d_ff (set by the reader), top `top_k`, in every
+// layer but `dense_layers` (of width dense_d_ff); no shared experts unless set after it by
+// shared_experts().
+void routed_experts(const Config& c, Fields& m, double experts, double top_k, const std::string& top_k_key,
+                    double dense_layers = 0, double dense_d_ff = 0);
+void dense_mlp(Fields& m);
+void shared_experts(Fields& m, double count, double d_ff, bool gate, bool router_bias);
+// Sliding windows: none, or `window` tokens in `layers` of the layers.
+void no_window(Fields& m);
+void window(Fields& m, double tokens, double layers);
+
+// Shared by the readers: head_dim (the key if the config has it, else the config class's default
+// `default_head_dim` when not 0, else d_model / heads) and the
 // checks that the heads divide the width and the key/value heads divide the heads; `heads_key`
-// is the family's name for the number of attention heads.
-void attention_shape(const Config& c, Fields& m, const std::string& heads_key);
+// and `kv_key` are the family's names for the numbers of attention and key/value heads.
+void attention_shape(const Config& c, Fields& m, const std::string& heads_key,
+                     const std::string& kv_key = "num_key_value_heads", double default_head_dim = 0);
 
 // The families, one file each; hf/registry.cpp lists them.
-std::vector<Reader> gpt2_readers();   // hf/gpt2.cpp
-std::vector<Reader> llama_readers();  // hf/llama.cpp: llama, mistral, mixtral, qwen2
+std::vector<Reader> gpt2_readers();      // hf/gpt2.cpp: gpt2, gpt_bigcode
+std::vector<Reader> llama_readers();     // hf/llama.cpp: llama, mistral, mixtral, qwen2, qwen3, olmo, olmo2, starcoder2
+std::vector<Reader> moe_readers();       // hf/moe.cpp: qwen2_moe, qwen3_moe, granitemoe
+std::vector<Reader> gemma_readers();     // hf/gemma.cpp: gemma, gemma2, gemma3, gemma3_text
+std::vector<Reader> phi_readers();       // hf/phi.cpp: phi, phi3, phimoe
+std::vector<Reader> falcon_readers();    // hf/falcon.cpp: falcon (and the old RefinedWeb types)
+std::vector<Reader> neox_readers();      // hf/neox.cpp: gpt_neox, bloom
+std::vector<Reader> deepseek_readers();  // hf/deepseek.cpp: deepseek_v2, deepseek_v3
+std::vector<Reader> mamba_readers();     // hf/mamba.cpp: mamba
 
 }  // namespace plan::hf

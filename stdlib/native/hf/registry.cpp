@@ -9,7 +9,8 @@ namespace plan::hf {
 const std::vector<Reader>& readers() {
     static const std::vector<Reader> all = [] {
         std::vector<Reader> r;
-        for (auto family : {gpt2_readers, llama_readers})
+        for (auto family : {gpt2_readers, llama_readers, moe_readers, gemma_readers, phi_readers, falcon_readers,
+                            neox_readers, deepseek_readers, mamba_readers})
             for (const Reader& x : family()) r.push_back(x);
         std::sort(r.begin(), r.end(), [](const Reader& a, const Reader& b) { return std::string_view(a.model_type) < b.model_type; });
         auto twice = std::adjacent_find(r.begin(), r.end(), [](const Reader& a, const Reader& b) {
