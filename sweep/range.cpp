@@ -1,6 +1,7 @@
 #include "sweep/range.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "interpreter/sweep_items.hpp"
 
@@ -13,7 +14,9 @@ constexpr int64_t kMaxRowsPerCall = 4096;
 
 // Rows a call may write: for top-K reports about twice the largest K, so that the bound is known
 // after a few rows (while it is +inf every point is written); for the others, a buffer's worth.
+// PLAN_SWEEP_ROWS=N says N instead (the tests use 1 to resume after every row).
 int64_t row_capacity(const std::vector<ReportState>& reports) {
+    if (const char* rows = std::getenv("PLAN_SWEEP_ROWS"); rows && std::atoll(rows) > 0) return std::atoll(rows);
     int64_t k = 0;
     for (const ReportState& r : reports) {
         if (r.report().kind != CheckedSweep::Report::Kind::Top) return kMaxRowsPerCall;
