@@ -121,7 +121,6 @@ std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eva
     optimize(*m, *h.tm, quick && !always_o3);
     // PLAN_JIT_DUMP=1 prints the optimized IR (e.g. to see that a loop calls libmvec's _ZGVdN4vv_pow).
     if (const char* dump = std::getenv("PLAN_JIT_DUMP"); dump && *dump && *dump != '0') m->print(llvm::errs(), nullptr);
-    for (auto& f : *m) out->ir_instructions += f.getInstructionCount();
     auto& jd = h.jit->getMainJITDylib();
     auto tracker = jd.createResourceTracker();
     if (auto e = h.jit->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(m), std::move(ctx))))

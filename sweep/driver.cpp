@@ -74,7 +74,8 @@ double grid_size(const CheckedSweep& s, Evaluator& eval) {
 // The backend `--backend NAME` asks for: "auto" is the JIT when this build has it, else the
 // interpreter; a name this build lacks is an error.
 const Backend& chosen_backend(const CheckedSweep& s, const std::string& name) {
-    if (name == "auto") return find_backend("jit") ? *find_backend("jit") : *find_backend("interp");
+    const Backend* jit = find_backend("jit");
+    if (name == "auto") return jit ? *jit : *find_backend("interp");
     if (const Backend* b = find_backend(name)) return *b;
     runtime_error(s.span, "this build of plan has no sweep backend `" + name + "`",
                   fmt::format("the backends built in: {}", fmt::join(backend_names(), ", ")));

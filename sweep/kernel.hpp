@@ -92,7 +92,6 @@ struct CompiledSweep {
     StringTable strings;
     size_t cursor_size = 0;       // numbers in KernelCall::cursor
     double compile_ms = -1;       // lowering + optimization + code generation; -1 when nothing is compiled
-    size_t ir_instructions = 0;
 };
 
 }  // namespace plan::sweep
