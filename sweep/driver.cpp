@@ -95,8 +95,9 @@ std::vector<RangeResult> run_ranges(const RangeJob& job, const std::vector<Range
     std::exception_ptr failure;
     auto work = [&](int worker) {
         try {
+            CallBuffers buffers(job);
             for (size_t i; (i = next.fetch_add(1)) < ranges.size() && i <= first_error.load();) {
-                results[i] = run_range(job, ranges[i], bar.counter(worker));
+                results[i] = run_range(job, ranges[i], buffers, bar.counter(worker));
                 if (results[i].status == kError) {
                     size_t e = first_error.load();
                     while (i < e && !first_error.compare_exchange_weak(e, i)) {

@@ -37,23 +37,23 @@ bool offer_rows(const KernelCall& call, size_t columns, std::vector<ReportState>
 
 }  // namespace
 
-RangeResult run_range(const RangeJob& job, Range range, int64_t* progress) {
+CallBuffers::CallBuffers(const RangeJob& job)
+    : capacity(row_capacity(job.reports)), rows(static_cast<size_t>(capacity) * (job.sweep.columns.size() + 1)),
+      error(1 + axis_items(job.sweep).size()), orders(static_cast<size_t>(capacity)), cursor(std::max<size_t>(job.code.cursor_size, 1)) {}
+
+RangeResult run_range(const RangeJob& job, Range range, CallBuffers& buffers, int64_t* progress) {
     const size_t columns = job.sweep.columns.size();
-    const size_t axes = axis_items(job.sweep).size();
     std::vector<ReportState> reports = job.reports;
-    const int64_t capacity = row_capacity(reports);
-    std::vector<double> rows(static_cast<size_t>(capacity) * (columns + 1)), error(1 + axes);
-    std::vector<int64_t> orders(static_cast<size_t>(capacity)), cursor(std::max<size_t>(job.code.cursor_size, 1));
     KernelCall call;
     call.lo = range.lo;
     call.hi = range.hi;
-    call.capacity = capacity;
+    call.capacity = buffers.capacity;
     call.stop = job.stop;
     call.progress = progress;
-    call.rows = rows.data();
-    call.orders = orders.data();
-    call.cursor = cursor.data();
-    call.error = error.data();
+    call.rows = buffers.rows.data();
+    call.orders = buffers.orders.data();
+    call.cursor = buffers.cursor.data();
+    call.error = buffers.error.data();
     RangeResult result;
     result.lo = range.lo;
     result.hi = range.hi;
@@ -72,7 +72,7 @@ RangeResult run_range(const RangeJob& job, Range range, int64_t* progress) {
     }
     result.status = call.status;
     result.feasible = static_cast<uint64_t>(call.feasible);
-    if (call.status == kError) result.error = std::move(error);
+    if (call.status == kError) result.error = buffers.error;
     for (ReportState& r : reports) result.reports.push_back(r.take_rows());
     return result;
 }

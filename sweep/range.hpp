@@ -37,7 +37,15 @@ struct RangeJob {
     const int32_t* stop;                      // the kernel's stop word (may be null)
 };
 
+// The buffers a worker's kernel calls write into, kept from one range to the next.
+struct CallBuffers {
+    explicit CallBuffers(const RangeJob& job);
+    int64_t capacity;              // rows
+    std::vector<double> rows, error;
+    std::vector<int64_t> orders, cursor;
+};
+
 // `progress`: the worker's counter (may be null).
-RangeResult run_range(const RangeJob& job, Range range, int64_t* progress);
+RangeResult run_range(const RangeJob& job, Range range, CallBuffers& buffers, int64_t* progress);
 
 }  // namespace plan::sweep
