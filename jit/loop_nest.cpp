@@ -81,8 +81,7 @@ void LoopNest::enter() {
     b_.CreateStore(b_.getInt64(0), count_);
     key_ = b_.CreateAlloca(f64_, nullptr, "key");
     b_.CreateStore(x_->f64(0), key_);
-    resuming_ = b_.CreateAlloca(i1_, nullptr, "resuming");
-    b_.CreateStore(b_.CreateICmpNE(field(offsetof(KernelCall, resume), i32_, "resume"), b_.getInt32(0)), resuming_);
+    on_cursor_path_ = b_.CreateICmpNE(field(offsetof(KernelCall, resume), i32_, "resume"), b_.getInt32(0));
 }
 
 void LoopNest::finish(sweep::Status status) {
@@ -224,7 +223,7 @@ void LoopNest::axis(int item, const std::function<void()>& rest) {
     const size_t depth = axis_values_.size();
     const bool innermost = item == innermost_loop();
     Sequence seq = !group_.empty() && item == group_.front() ? flattened() : sequence(*s_.items[item].expr, item);
-    Bounds bounds = covered(depth, seq, innermost);
+    Bounds bounds = covered(depth, seq);
     const bool counts_progress = static_cast<int>(depth) == space_.progress_depth;
     if (blocked_ && innermost) {
         blocked_axis(item, seq, bounds, counts_progress, rest);
@@ -239,9 +238,9 @@ void LoopNest::axis(int item, const std::function<void()>& rest) {
 }
 
 // The items [start, end) of the axis loop at `depth` that the call covers: its range's part of
-// the outer axis (sweep::Space), then every item; a call that resumes starts each loop at the
-// cursor, up to the innermost.
-LoopNest::Bounds LoopNest::covered(size_t depth, const Sequence& seq, bool innermost) {
+// the outer axis (sweep::Space), then every item; a call that resumes starts the loops on the
+// cursor's path at the cursor.
+LoopNest::Bounds LoopNest::covered(size_t depth, const Sequence& seq) {
     llvm::Value* start = b_.getInt64(0);
     llvm::Value* end = seq.count;
     const int64_t pairs = space_.pairs;
@@ -258,12 +257,11 @@ LoopNest::Bounds LoopNest::covered(size_t depth, const Sequence& seq, bool inner
         start = b_.CreateSelect(b_.CreateICmpEQ(outer_index_, b_.CreateSDiv(lo_, n)), b_.CreateSRem(lo_, n), b_.getInt64(0));
         end = b_.CreateSelect(b_.CreateICmpEQ(outer_index_, b_.CreateSDiv(last, n)), b_.CreateAdd(b_.CreateSRem(last, n), b_.getInt64(1)), n);
     }
-    llvm::Value* resuming = b_.CreateLoad(i1_, resuming_);
-    llvm::Value* resume_at = b_.CreateLoad(i64_, b_.CreateConstGEP1_64(i64_, cursor_, loop_indices_.size()));
-    start = b_.CreateSelect(resuming, resume_at, start);
-    if (innermost) b_.CreateStore(b_.getFalse(), resuming_);
+    start = b_.CreateSelect(on_cursor_path_, cursor_at(loop_indices_.size()), start);
     return {start, end};
 }
+
+llvm::Value* LoopNest::cursor_at(size_t loop) { return b_.CreateLoad(i64_, b_.CreateConstGEP1_64(i64_, cursor_, loop)); }
 
 int LoopNest::innermost_loop() const { return group_.empty() ? axes_.back() : group_.front(); }
 
@@ -303,12 +301,15 @@ void LoopNest::axis_body(int item, const Sequence& seq, llvm::Value* i, llvm::Ba
     }
     const size_t mark = axis_values_.size();
     for (llvm::Value* x : bind_point(item, seq, i, innermost)) axis_values_.push_back(x);
-    loop_indices_.push_back(i);
     llvm::BasicBlock* outside = cont_;
+    llvm::Value* on_path = on_cursor_path_;
     cont_ = next;
+    if (!innermost) on_cursor_path_ = b_.CreateAnd(on_path, b_.CreateICmpEQ(i, cursor_at(loop_indices_.size())));
+    loop_indices_.push_back(i);
     rest();
-    cont_ = outside;
     loop_indices_.pop_back();
+    on_cursor_path_ = on_path;
+    cont_ = outside;
     axis_values_.resize(mark);
 }
 

@@ -60,7 +60,8 @@ private:
     llvm::Value* key_of(int item, llvm::Value* objective);
     void write_row(llvm::Value* key, llvm::Value* order, llvm::BasicBlock* done);
 
-    Bounds covered(size_t depth, const Sequence& seq, bool innermost);
+    Bounds covered(size_t depth, const Sequence& seq);
+    llvm::Value* cursor_at(size_t loop);
     int innermost_loop() const;
     bool in_group_tail(int item) const;
     llvm::Value* bind_axis(const CheckedSweep::Item& item, llvm::Value* x, Interval range);
@@ -92,7 +93,10 @@ private:
     // The call's inputs, read once at entry.
     llvm::Value *lo_ = nullptr, *hi_ = nullptr, *bound_ = nullptr, *capacity_ = nullptr;
     llvm::Value *stop_ = nullptr, *progress_ = nullptr, *rows_ = nullptr, *orders_ = nullptr, *cursor_ = nullptr, *error_ = nullptr;
-    llvm::AllocaInst *feasible_ = nullptr, *count_ = nullptr, *key_ = nullptr, *resuming_ = nullptr;
+    llvm::AllocaInst *feasible_ = nullptr, *count_ = nullptr, *key_ = nullptr;
+    // Whether the loops around the point being lowered are at the cursor of a call that resumes:
+    // each loop starts at the cursor on that path alone (it is taken once per call).
+    llvm::Value* on_cursor_path_ = nullptr;
     llvm::BasicBlock* cont_ = nullptr;         // where a point that fails a constraint goes on
     std::vector<llvm::Value*> axis_values_;    // of the axes bound at the point being lowered
     std::vector<llvm::Value*> loop_indices_;   // of the loops around it: where it is, for the cursor
