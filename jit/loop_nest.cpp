@@ -216,6 +216,7 @@ void LoopNest::write_row(llvm::Value* key, llvm::Value* order, llvm::BasicBlock*
 
 // One loop over an axis (or a flattened group of axes); the items after it form its body.
 void LoopNest::axis(int item, const std::function<void()>& rest) {
+    x_->clear_error();  // as every item
     if (in_group_tail(item)) {  // bound with the flattened group
         rest();
         return;
