@@ -81,8 +81,9 @@ const Backend& chosen_backend(const CheckedSweep& s, const std::string& name) {
                   fmt::format("the backends built in: {}", fmt::join(backend_names(), ", ")));
 }
 
-// Runs the ranges on `threads` workers, each taking the next range not yet taken. A range that
-// fails, overflows or is stopped ends the workers' taking: no range after a failed one is started.
+// Runs the ranges on `threads` workers, each taking the next range not yet taken. No range after
+// the first one with a failing point is started; a range whose `report all` overflows stops the
+// others through the stop word (the merge reports it).
 std::vector<RangeResult> run_ranges(const RangeJob& job, const std::vector<Range>& ranges, int threads, ProgressBar& bar) {
     std::vector<RangeResult> results(ranges.size());
     for (size_t i = 0; i < ranges.size(); ++i) {
@@ -103,7 +104,7 @@ std::vector<RangeResult> run_ranges(const RangeJob& job, const std::vector<Range
                     while (i < e && !first_error.compare_exchange_weak(e, i)) {
                     }
                 }
-                if (results[i].overflow) g_halt.store(2);  // the merge reports it; the others need not go on
+                if (results[i].overflow) g_halt.store(2);
                 if (results[i].status == kStopped) return;
             }
         } catch (...) {
