@@ -155,7 +155,7 @@ void LoopNest::blocked_axis(int item, const Sequence& seq, Bounds bounds, bool c
         b_.CreateBr(next);
         b_.SetInsertPoint(walk);
         counted_loop("walk." + name, base, b_.CreateAdd(base, n), b_.getInt64(1),
-                     [&](llvm::Value* i, llvm::BasicBlock* latch) { axis_body(item, seq, i, latch, true, rest); });
+                     [&](llvm::Value* i, llvm::BasicBlock* latch) { axis_body(item, seq, i, bounds.on_cursor_path, latch, true, rest); });
         b_.CreateBr(next);
     };
     llvm::BranchInst* block_back = counted_loop("block." + name, bounds.start, end, b_.getInt64(kBlock), block);

@@ -81,7 +81,7 @@ void LoopNest::enter() {
     b_.CreateStore(b_.getInt64(0), count_);
     key_ = b_.CreateAlloca(f64_, nullptr, "key");
     b_.CreateStore(x_->f64(0), key_);
-    on_cursor_path_ = b_.CreateICmpNE(field(offsetof(KernelCall, resume), i32_, "resume"), b_.getInt32(0));
+    resume_ = b_.CreateICmpNE(field(offsetof(KernelCall, resume), i32_, "resume"), b_.getInt32(0));
 }
 
 void LoopNest::finish(sweep::Status status) {
@@ -178,7 +178,7 @@ void LoopNest::key(int item, const LV& objective) {
 
 // A feasible point: counted, and written as a row when its key is within the bound.
 void LoopNest::feasible() {
-    cursor_size_ = loop_indices_.size();
+    cursor_size_ = loops_.size();
     llvm::Value* order = b_.CreateLoad(i64_, feasible_);
     llvm::Value* key = b_.CreateLoad(f64_, key_);
     auto* take = llvm::BasicBlock::Create(ctx_, "take", fn_);
@@ -199,7 +199,7 @@ void LoopNest::write_row(llvm::Value* key, llvm::Value* order, llvm::BasicBlock*
     auto* room = llvm::BasicBlock::Create(ctx_, "room", fn_);
     b_.CreateCondBr(b_.CreateICmpEQ(n, capacity_), full, room, weights_unlikely());
     b_.SetInsertPoint(full);
-    for (size_t d = 0; d < loop_indices_.size(); ++d) b_.CreateStore(loop_indices_[d], b_.CreateConstGEP1_64(i64_, cursor_, d));
+    for (size_t d = 0; d < loops_.size(); ++d) b_.CreateStore(loops_[d].index, b_.CreateConstGEP1_64(i64_, cursor_, d));
     finish(sweep::kFull);
     b_.SetInsertPoint(room);
     const size_t columns = s_.columns.size();
@@ -232,7 +232,7 @@ void LoopNest::axis(int item, const std::function<void()>& rest) {
         counted_loop(s_.items[item].name, bounds.start, bounds.end, b_.getInt64(1), [&](llvm::Value* i, llvm::BasicBlock* next) {
             if (depth == 0) outer_index_ = i;
             if (counts_progress) progress(b_.getInt64(1));
-            axis_body(item, seq, i, next, innermost, rest);
+            axis_body(item, seq, i, bounds.on_cursor_path, next, innermost, rest);
         });
     }
     b_.CreateBr(cont_);
@@ -258,8 +258,13 @@ LoopNest::Bounds LoopNest::covered(size_t depth, const Sequence& seq) {
         start = b_.CreateSelect(b_.CreateICmpEQ(outer_index_, b_.CreateSDiv(lo_, n)), b_.CreateSRem(lo_, n), b_.getInt64(0));
         end = b_.CreateSelect(b_.CreateICmpEQ(outer_index_, b_.CreateSDiv(last, n)), b_.CreateAdd(b_.CreateSRem(last, n), b_.getInt64(1)), n);
     }
-    start = b_.CreateSelect(on_cursor_path_, cursor_at(loop_indices_.size()), start);
-    return {start, end};
+    llvm::Value* on_path = resume_;
+    if (!loops_.empty()) {
+        const Loop& around = loops_.back();
+        on_path = b_.CreateAnd(around.on_cursor_path, b_.CreateICmpEQ(around.index, cursor_at(loops_.size() - 1)));
+    }
+    start = b_.CreateSelect(on_path, cursor_at(loops_.size()), start);
+    return {start, end, on_path};
 }
 
 llvm::Value* LoopNest::cursor_at(size_t loop) { return b_.CreateLoad(i64_, b_.CreateConstGEP1_64(i64_, cursor_, loop)); }
@@ -293,7 +298,7 @@ std::vector<llvm::Value*> LoopNest::bind_point(int item, const Sequence& seq, ll
 }
 
 // The body of an axis loop for its item i: skip it unless valid, bind the axis, walk the rest.
-void LoopNest::axis_body(int item, const Sequence& seq, llvm::Value* i, llvm::BasicBlock* next, bool innermost,
+void LoopNest::axis_body(int item, const Sequence& seq, llvm::Value* i, llvm::Value* on_cursor_path, llvm::BasicBlock* next, bool innermost,
                          const std::function<void()>& rest) {
     if (seq.valid) {
         auto* take = llvm::BasicBlock::Create(ctx_, "item." + s_.items[item].name, fn_);
@@ -303,13 +308,10 @@ void LoopNest::axis_body(int item, const Sequence& seq, llvm::Value* i, llvm::Ba
     const size_t mark = axis_values_.size();
     for (llvm::Value* x : bind_point(item, seq, i, innermost)) axis_values_.push_back(x);
     llvm::BasicBlock* outside = cont_;
-    llvm::Value* on_path = on_cursor_path_;
     cont_ = next;
-    if (!innermost) on_cursor_path_ = b_.CreateAnd(on_path, b_.CreateICmpEQ(i, cursor_at(loop_indices_.size())));
-    loop_indices_.push_back(i);
+    loops_.push_back({i, on_cursor_path});
     rest();
-    loop_indices_.pop_back();
-    on_cursor_path_ = on_path;
+    loops_.pop_back();
     cont_ = outside;
     axis_values_.resize(mark);
 }

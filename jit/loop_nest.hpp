@@ -47,6 +47,13 @@ private:
     struct Bounds {  // of an axis loop
         llvm::Value* start;
         llvm::Value* end;
+        llvm::Value* on_cursor_path;  // whether it starts at the cursor (see Loop)
+    };
+    struct Loop {  // around the point being lowered
+        llvm::Value* index;
+        // Whether the loops from the outermost to this one started at the cursor of a call that
+        // resumes: on that path alone (taken once per call) the next loop starts at the cursor too.
+        llvm::Value* on_cursor_path;
     };
 
     void enter();
@@ -66,7 +73,7 @@ private:
     bool in_group_tail(int item) const;
     llvm::Value* bind_axis(const CheckedSweep::Item& item, llvm::Value* x, Interval range);
     std::vector<llvm::Value*> bind_point(int item, const Sequence& seq, llvm::Value* i, bool innermost);
-    void axis_body(int item, const Sequence& seq, llvm::Value* i, llvm::BasicBlock* next, bool innermost,
+    void axis_body(int item, const Sequence& seq, llvm::Value* i, llvm::Value* on_cursor_path, llvm::BasicBlock* next, bool innermost,
                    const std::function<void()>& rest);
     static Interval number_range(const TExpr& list, const std::vector<double>& xs);
     Sequence sequence(const TExpr& e, int item);
@@ -94,12 +101,10 @@ private:
     llvm::Value *lo_ = nullptr, *hi_ = nullptr, *bound_ = nullptr, *capacity_ = nullptr;
     llvm::Value *stop_ = nullptr, *progress_ = nullptr, *rows_ = nullptr, *orders_ = nullptr, *cursor_ = nullptr, *error_ = nullptr;
     llvm::AllocaInst *feasible_ = nullptr, *count_ = nullptr, *key_ = nullptr;
-    // Whether the loops around the point being lowered are at the cursor of a call that resumes:
-    // each loop starts at the cursor on that path alone (it is taken once per call).
-    llvm::Value* on_cursor_path_ = nullptr;
+    llvm::Value* resume_ = nullptr;             // the call resumes from the cursor (i1)
     llvm::BasicBlock* cont_ = nullptr;         // where a point that fails a constraint goes on
     std::vector<llvm::Value*> axis_values_;    // of the axes bound at the point being lowered
-    std::vector<llvm::Value*> loop_indices_;   // of the loops around it: where it is, for the cursor
+    std::vector<Loop> loops_;                  // around it: where it is, for the cursor
     llvm::Value* outer_index_ = nullptr;
     size_t cursor_size_ = 0;
     std::vector<InnerLoad> inner_loads_;
