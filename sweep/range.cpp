@@ -58,7 +58,7 @@ RangeResult run_range(const RangeJob& job, Range range, CallBuffers& buffers, in
     result.lo = range.lo;
     result.hi = range.hi;
     for (;;) {
-        call.bound = std::min(range_bound(reports), job.shared.get());
+        call.bound = std::min(range_bound(reports), job.shared.for_range(range.lo));
         call.count = 0;
         job.code.launch(call);
         if (!offer_rows(call, columns, reports)) {
@@ -66,7 +66,7 @@ RangeResult run_range(const RangeJob& job, Range range, CallBuffers& buffers, in
             call.status = kStopped;
             break;
         }
-        job.shared.lower(shared_bound(reports));
+        job.shared.publish(kth_bound(reports), range.lo);
         if (call.status != kFull) break;
         call.resume = 1;
     }

@@ -2,7 +2,7 @@
 // into the range's own reports, and called again from where its row buffer filled, with the bound
 // those reports (and the other ranges) give.
 #pragma once
-#include <atomic>
+#include <mutex>
 #include <limits>
 #include <vector>
 
@@ -13,19 +13,28 @@
 
 namespace plan::sweep {
 
-// The lowest bound any range has published (sweep/report.hpp's shared_bound): a range earlier in
-// enumeration order may use it too, so ties with it pass.
+// The tightest bound any range has published (its reports' kth_bound), with the first range in
+// enumeration order that published it. A range after that one may make it strict; a range
+// before it lets ties with it through (they come first: they may enter).
 class SharedBound {
 public:
-    double get() const { return value_.load(std::memory_order_relaxed); }
-    void lower(double bound) {
-        double now = value_.load(std::memory_order_relaxed);
-        while (bound < now && !value_.compare_exchange_weak(now, bound, std::memory_order_relaxed)) {
+    // For the range that starts at unit `lo`.
+    double for_range(int64_t lo) const {
+        std::lock_guard lock(mutex_);
+        return publisher_ < lo ? strictly_below(value_) : value_;
+    }
+    void publish(double bound, int64_t lo) {
+        std::lock_guard lock(mutex_);
+        if (bound < value_ || (bound == value_ && lo < publisher_)) {
+            value_ = bound;
+            publisher_ = lo;
         }
     }
 
 private:
-    std::atomic<double> value_{std::numeric_limits<double>::infinity()};
+    mutable std::mutex mutex_;
+    double value_ = std::numeric_limits<double>::infinity();
+    int64_t publisher_ = std::numeric_limits<int64_t>::max();  // its range's first unit
 };
 
 // What every range of one run shares.

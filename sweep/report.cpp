@@ -137,21 +137,13 @@ std::vector<ReportState> initial_reports(const CheckedSweep& sweep, Evaluator& e
     return reports;
 }
 
-double range_bound(const std::vector<ReportState>& reports) {
-    double bound = -kInfinity;
-    for (const ReportState& r : reports) {
-        double k = r.kth_key();
-        if (k == kInfinity) return kInfinity;
-        bound = std::max(bound, std::nextafter(k, -kInfinity));
-    }
-    return bound;
-}
-
-double shared_bound(const std::vector<ReportState>& reports) {
+double kth_bound(const std::vector<ReportState>& reports) {
     double bound = -kInfinity;
     for (const ReportState& r : reports) bound = std::max(bound, r.kth_key());
     return bound;
 }
+
+double strictly_below(double bound) { return bound == kInfinity ? bound : std::nextafter(bound, -kInfinity); }
 
 void too_many_rows(const CheckedSweep::Report& report) {
     runtime_error(report.span, fmt::format("more than {} feasible points to report", kMaxRowsKept),

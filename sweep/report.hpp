@@ -67,13 +67,14 @@ private:
 // The empty reports of a sweep, with the K of each `report top` (evaluated here).
 std::vector<ReportState> initial_reports(const CheckedSweep& sweep, Evaluator& eval);
 
-// The bound of the next kernel call on a range from the range's own reports: +inf unless every
-// report is a top K holding K rows; then the largest K-th key, lowered to the double just below
-// it: those rows came earlier in enumeration order, so a later point with the same key cannot enter.
-double range_bound(const std::vector<ReportState>& reports);
-// What a range's reports tell the other ranges, which may come before it: the largest K-th key
-// (ties must pass), or +inf.
-double shared_bound(const std::vector<ReportState>& reports);
+// The largest K-th key of the reports: a point with a larger key enters none of them. +inf unless
+// every report is a top K that holds K rows.
+double kth_bound(const std::vector<ReportState>& reports);
+// A bound for points that come after the rows it was taken from, in enumeration order: a tie with
+// the K-th key cannot enter either (the double just below it; +inf stays).
+double strictly_below(double bound);
+// The bound of the next kernel call on a range from the range's own reports.
+inline double range_bound(const std::vector<ReportState>& reports) { return strictly_below(kth_bound(reports)); }
 
 [[noreturn]] void too_many_rows(const CheckedSweep::Report& report);
 

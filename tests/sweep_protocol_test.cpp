@@ -251,7 +251,7 @@ TEST_CASE("a range's bound is strict for its own rows, the shared one lets ties 
     reports[0].offer(7, 2, cells, 1);
     CHECK(reports[0].kth_key() == 5);
     CHECK(plan::sweep::range_bound(reports) == std::nextafter(5.0, -inf));
-    CHECK(plan::sweep::shared_bound(reports) == 5);
+    CHECK(plan::sweep::kth_bound(reports) == 5);
     reports[0].offer(5, 3, cells, 1);  // a tie comes later: it stays out
     auto rows = reports[0].take_rows();
     REQUIRE(rows.size() == 2);
