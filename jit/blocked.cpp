@@ -112,7 +112,10 @@ Sequence LoopNest::flattened() {
 }
 
 // The innermost axis in blocks: a survey of each block (counting its feasible points), then a
-// walk point by point through the blocks that have an error or a row to write.
+// walk point by point through the blocks that have an error or a row to write. The blocks start
+// where the range's part of the axis does (so that a short axis's survey has a trip count known
+// at compile time); in a call that resumes, the blocks up to the cursor's are walked from the
+// cursor on (the blocks before it: not at all).
 void LoopNest::blocked_axis(int item, const Sequence& seq, Bounds bounds, bool counts_progress, const std::function<void()>& rest) {
     const std::string& name = s_.items[item].name;
     llvm::AllocaInst* count = nullptr;
@@ -128,10 +131,12 @@ void LoopNest::blocked_axis(int item, const Sequence& seq, Bounds bounds, bool c
     auto block = [&](llvm::Value* base, llvm::BasicBlock* next) {
         llvm::Value* left = b_.CreateSub(end, base);
         llvm::Value* n = b_.CreateSelect(b_.CreateICmpSLT(left, b_.getInt64(kBlock)), left, b_.getInt64(kBlock));
+        llvm::Value* after = b_.CreateAdd(base, n);
         if (counts_progress) progress(n);
         auto* survey = llvm::BasicBlock::Create(ctx_, "survey", fn_);
         auto* walk = llvm::BasicBlock::Create(ctx_, "walk", fn_);
-        b_.CreateCondBr(b_.CreateFCmpOEQ(bound_, llvm::ConstantFP::getInfinity(f64_)), walk, survey);
+        llvm::Value* unbounded = b_.CreateFCmpOEQ(bound_, llvm::ConstantFP::getInfinity(f64_));
+        b_.CreateCondBr(b_.CreateOr(unbounded, b_.CreateICmpSLT(base, bounds.first)), walk, survey);
         b_.SetInsertPoint(survey);
         b_.CreateStore(b_.getInt64(0), count);
         b_.CreateStore(b_.getFalse(), notable);
@@ -154,7 +159,8 @@ void LoopNest::blocked_axis(int item, const Sequence& seq, Bounds bounds, bool c
         b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, feasible_), b_.CreateLoad(i64_, count)), feasible_);
         b_.CreateBr(next);
         b_.SetInsertPoint(walk);
-        counted_loop("walk." + name, base, b_.CreateAdd(base, n), b_.getInt64(1),
+        llvm::Value* from = b_.CreateSelect(b_.CreateICmpSLT(base, bounds.first), bounds.first, base);
+        counted_loop("walk." + name, from, after, b_.getInt64(1),
                      [&](llvm::Value* i, llvm::BasicBlock* latch) { axis_body(item, seq, i, bounds.on_cursor_path, latch, true, rest); });
         b_.CreateBr(next);
     };

@@ -229,7 +229,7 @@ void LoopNest::axis(int item, const std::function<void()>& rest) {
     if (blocked_ && innermost) {
         blocked_axis(item, seq, bounds, counts_progress, rest);
     } else {
-        counted_loop(s_.items[item].name, bounds.start, bounds.end, b_.getInt64(1), [&](llvm::Value* i, llvm::BasicBlock* next) {
+        counted_loop(s_.items[item].name, bounds.first, bounds.end, b_.getInt64(1), [&](llvm::Value* i, llvm::BasicBlock* next) {
             if (depth == 0) outer_index_ = i;
             if (counts_progress) progress(b_.getInt64(1));
             axis_body(item, seq, i, bounds.on_cursor_path, next, innermost, rest);
@@ -240,7 +240,7 @@ void LoopNest::axis(int item, const std::function<void()>& rest) {
 
 // The items [start, end) of the axis loop at `depth` that the call covers: its range's part of
 // the outer axis (sweep::Space), then every item; a call that resumes starts the loops on the
-// cursor's path at the cursor.
+// cursor's path at the cursor (`first`).
 LoopNest::Bounds LoopNest::covered(size_t depth, const Sequence& seq) {
     llvm::Value* start = b_.getInt64(0);
     llvm::Value* end = seq.count;
@@ -263,8 +263,7 @@ LoopNest::Bounds LoopNest::covered(size_t depth, const Sequence& seq) {
         const Loop& around = loops_.back();
         on_path = b_.CreateAnd(around.on_cursor_path, b_.CreateICmpEQ(around.index, cursor_at(loops_.size() - 1)));
     }
-    start = b_.CreateSelect(on_path, cursor_at(loops_.size()), start);
-    return {start, end, on_path};
+    return {start, end, on_path, b_.CreateSelect(on_path, cursor_at(loops_.size()), start)};
 }
 
 llvm::Value* LoopNest::cursor_at(size_t loop) { return b_.CreateLoad(i64_, b_.CreateConstGEP1_64(i64_, cursor_, loop)); }

@@ -45,9 +45,10 @@ public:
 
 private:
     struct Bounds {  // of an axis loop
-        llvm::Value* start;
+        llvm::Value* start;           // of the range's part of the axis
         llvm::Value* end;
-        llvm::Value* on_cursor_path;  // whether it starts at the cursor (see Loop)
+        llvm::Value* on_cursor_path;  // whether it resumes at the cursor (see Loop)
+        llvm::Value* first;           // the first item to evaluate: the cursor's there, else start
     };
     struct Loop {  // around the point being lowered
         llvm::Value* index;

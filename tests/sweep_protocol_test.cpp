@@ -176,6 +176,26 @@ TEST_CASE("ranges of (outer, second) pairs cover the grid, flattened inner axes 
     });
 }
 
+TEST_CASE("a call resumes in any block of a long innermost axis, with or without a bound", "[protocol]") {
+    const std::string code = "sweep s {\n    x in [1, 2]\n    y in 1 .. 300 step 1\n    constraint floor(y / 7) * 7 != y\n"
+                             "    minimize x * y\n}\n";
+    on_each_backend(code, [&](const std::string& backend, const CheckedSweep& s, Evaluator&, const plan::sweep::Space& space,
+                              const plan::sweep::CompiledSweep& compiled) {
+        INFO(backend);
+        for (double bound : {std::numeric_limits<double>::infinity(), 150.0}) {
+            Written whole = call_range(compiled, s, 0, space.units, 1000, bound);
+            CHECK(whole.feasible == 2 * (300 - 42));
+            for (int64_t capacity : {1, 7, 50}) {
+                INFO("bound " << bound << ", capacity " << capacity);
+                Written w = call_range(compiled, s, 0, space.units, capacity, bound);
+                CHECK(w.rows == whole.rows);
+                CHECK(w.orders == whole.orders);
+                CHECK(w.feasible == whole.feasible);
+            }
+        }
+    });
+}
+
 TEST_CASE("a bound drops the rows above it, keeps its ties, and counts every feasible point", "[protocol]") {
     const auto expected = grid_rows();
     on_each_backend(kGrid, [&](const std::string& backend, const CheckedSweep& s, Evaluator&, const plan::sweep::Space& space,
