@@ -77,6 +77,7 @@ public:
 
 private:
     friend class ExprChecker;
+    friend class SweepChecker;  // check_sweep.cpp
     void bind(Binding b, const Span& at);
     Type resolve_type_annotation(const ast::Expr& e) const;
     Dim resolve_dimension(const ast::Expr& e) const;

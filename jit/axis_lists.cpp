@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "interpreter/builtins.hpp"
+#include "interpreter/sweep_items.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -193,7 +194,7 @@ Sequence AxisLists::comprehension(const TExpr& e, int index) {
 
 // The source of a comprehension may be a constant list even when the comprehension is not.
 Sequence AxisLists::computed_or_constant(const TExpr& e, int index) {
-    if (depends(e)) return computed(e, index);
+    if (reads_sweep_locals(e)) return computed(e, index);
     std::optional<Value> list = x_.fold(e);
     std::vector<double> xs;
     if (list) {

@@ -98,7 +98,7 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm, bool quick) {
 
 }  // namespace
 
-std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eval, bool quick) {
+std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eval, const sweep::Space& space, bool quick) {
     auto start = std::chrono::steady_clock::now();
     Host& h = host();
     std::lock_guard lock(h.mutex);
@@ -108,7 +108,7 @@ std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eva
     std::string name = fmt::format("plan_sweep_{}", h.next++);
     std::unique_ptr<llvm::Module> m;
     try {
-        m = lower(sweep, eval, *ctx, name, *out);
+        m = lower(sweep, eval, space, *ctx, name, *out);
     } catch (const Unsupported& u) {
         unsupported(u.what, u.span);
     }
@@ -120,27 +120,32 @@ std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eva
     optimize(*m, *h.tm, quick && !always_o3);
     // PLAN_JIT_DUMP=1 prints the optimized IR (e.g. to see that a loop calls libmvec's _ZGVdN4vv_pow).
     if (const char* dump = std::getenv("PLAN_JIT_DUMP"); dump && *dump && *dump != '0') m->print(llvm::errs(), nullptr);
-    for (auto& f : *m) out->ir_instructions += f.getInstructionCount();
     auto& jd = h.jit->getMainJITDylib();
     auto tracker = jd.createResourceTracker();
     if (auto e = h.jit->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(m), std::move(ctx))))
         unsupported("this sweep (" + llvm::toString(std::move(e)) + ")", sweep.span);
     auto sym = h.jit->lookup(name);
     if (!sym) unsupported("this sweep (" + llvm::toString(sym.takeError()) + ")", sweep.span);
-    out->fn = sym->toPtr<KernelFn>();
     // The init function fills the tables the kernel reads (once, before any thread runs it).
     auto init = h.jit->lookup(name + ".init");
     if (!init) unsupported("this sweep (" + llvm::toString(init.takeError()) + ")", sweep.span);
     init->toPtr<void (*)()>()();
-    out->code = std::shared_ptr<void>(nullptr, [tracker](void*) {
+    // The machine code goes when the last copy of the launch function does.
+    std::shared_ptr<void> code(nullptr, [tracker](void*) {
         Host& h = host();
         std::lock_guard lock(h.mutex);
         llvm::consumeError(tracker->remove());
     });
+    auto* kernel = sym->toPtr<void (*)(sweep::KernelCall*)>();
+    out->launch = [kernel, code](sweep::KernelCall& call) { kernel(&call); };
     out->compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return out;
 }
 
-sweep::Backend host_backend() { return {"jit", compile}; }
+sweep::Backend host_backend() {
+    return {"jit", [](const CheckedSweep& sweep, Evaluator& eval, const sweep::Space& space, bool quick) {
+                return compile(sweep, eval, space, quick);
+            }};
+}
 
 }  // namespace plan::jit

@@ -1,5 +1,6 @@
 // The JIT backend of sweeps: a CheckedSweep lowered to one LLVM loop nest (lower.cpp), optimized
-// and compiled by ORC for the host (host.cpp). No LLVM header leaks out of this interface.
+// and compiled by ORC for the host (host.cpp) into a kernel of sweep/kernel.hpp's protocol. No
+// LLVM header leaks out of this interface.
 #pragma once
 #include <memory>
 
@@ -12,15 +13,10 @@
 namespace plan::jit {
 
 using sweep::CompiledSweep;
-using sweep::EmitFn;
-using sweep::KernelFn;
-using sweep::kDone;
-using sweep::kError;
-using sweep::kStopped;
 
 // Throws DiagnosticError for a construct that does not lower (suggesting `--backend interp`).
 // `quick`: a small grid, where compile time matters more than code speed (the O1 pipeline, not O3).
-std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eval, bool quick = false);
+std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eval, const sweep::Space& space, bool quick = false);
 
 // The backend "jit" for the sweep layer's registry (compile, for this machine's CPU).
 sweep::Backend host_backend();

@@ -17,8 +17,9 @@ struct Unsupported {
     Span span;
 };
 
-// Fills `out` (all but fn, compile_ms, code); the kernel is named `name`. Throws Unsupported.
-std::unique_ptr<llvm::Module> lower(const CheckedSweep& sweep, Evaluator& eval, llvm::LLVMContext& ctx,
+// The module of the kernel `name` (sweep/kernel.hpp's protocol) and of `name.init`, which fills
+// its tables; fills out's strings and cursor size. Throws Unsupported.
+std::unique_ptr<llvm::Module> lower(const CheckedSweep& sweep, Evaluator& eval, const sweep::Space& space, llvm::LLVMContext& ctx,
                                     const std::string& name, CompiledSweep& out);
 
 }  // namespace plan::jit

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "interpreter/sweep_items.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -15,28 +16,7 @@ namespace {
 
 constexpr int kMaxInlineDepth = 64;
 
-bool depends(const TExpr& e, std::vector<int>& bound) {
-    if (e.op == Op::Local) return std::find(bound.begin(), bound.end(), e.slot) == bound.end();
-    size_t mark = bound.size();
-    if (e.op == Op::Comprehension) {
-        if (depends(*e.kids[1], bound)) return true;
-        bound.push_back(e.slot);
-        bool d = depends(*e.kids[0], bound) || (e.kids.size() > 2 && depends(*e.kids[2], bound));
-        bound.resize(mark);
-        return d;
-    }
-    if (e.op == Op::Block) bound.insert(bound.end(), e.slots.begin(), e.slots.end());
-    bool d = std::any_of(e.kids.begin(), e.kids.end(), [&](auto& k) { return depends(*k, bound); });
-    bound.resize(mark);
-    return d;
-}
-
 }  // namespace
-
-bool depends(const TExpr& e) {
-    std::vector<int> bound;
-    return depends(e, bound);
-}
 
 // Whether every local `e` reads (apart from those bound inside it) holds a constant in `frame`.
 static bool constant_locals(const TExpr& e, const std::vector<LV>& frame, std::vector<int>& bound) {
@@ -214,7 +194,7 @@ LV ExprLowering::select(llvm::Value* c, const LV& a, const LV& b, const TExpr& a
 // ---- expressions --------------------------------------------------------------------------------
 
 LV ExprLowering::lower(const TExpr& e) {
-    if (!depends(e)) {
+    if (!reads_sweep_locals(e)) {
         if (auto v = fold(e)) return LV::constant(std::move(*v));
         flag(b_.getTrue());
         return dummy(e.type);

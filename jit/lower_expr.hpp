@@ -44,9 +44,6 @@ struct LV {
     static LV record(std::vector<LV> fields = {}) { return LV{K::Record, nullptr, std::move(fields), {}, {}}; }
 };
 
-// Whether `e` reads a sweep local (slots bound inside it, by comprehensions and blocks, do not count).
-bool depends(const TExpr& e);
-
 class ExprLowering {
 public:
     ExprLowering(Evaluator& eval, llvm::Module& m, llvm::IRBuilder<>& b, llvm::Function* fn, int frame_size);

@@ -1,10 +1,12 @@
 #include "sweep/backend.hpp"
 
+#include "sweep/interp_backend.hpp"
+
 namespace plan::sweep {
 
 namespace {
 std::vector<Backend>& registry() {
-    static std::vector<Backend> all;
+    static std::vector<Backend> all{interpreter_backend()};
     return all;
 }
 }  // namespace
@@ -20,7 +22,7 @@ const Backend* find_backend(const std::string& name) {
 }
 
 std::vector<std::string> backend_names() {
-    std::vector<std::string> names{"interp"};
+    std::vector<std::string> names;
     for (const Backend& b : registry()) names.push_back(b.name);
     return names;
 }

@@ -1,9 +1,9 @@
-// Runs a checked sweep: one loop per axis, items evaluated at the depth where they stand, streaming
-// top-K, Pareto frontier and all-points reports. The backends run the same CheckedSweep and report
-// the same points in the same order: a compiled one from the registry (sweep/backend.hpp; the JIT
-// is the default: one LLVM loop nest, the outer axis split across threads, per-chunk reports merged
-// in enumeration order) or the tree-walking evaluator (`interp`). Ctrl-C stops either and prints
-// the best found so far.
+// Runs a checked sweep: picks the backend (a compiled one from the registry, sweep/backend.hpp,
+// the JIT by default; or the interpreter), cuts the iteration space into ranges
+// (sweep/partition.hpp), runs them on threads with a progress bar and Ctrl-C (which stops the
+// kernels and prints the best found so far), merges the ranges' reports in enumeration order
+// (sweep/report.hpp), prints statistics, and writes the reports (sweep/output.hpp). Every backend
+// reports the same points in the same order.
 #pragma once
 #include <iosfwd>
 #include <string>

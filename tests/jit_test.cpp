@@ -223,11 +223,17 @@ TEST_CASE("random well-typed sweeps give the same output on both backends", "[ji
         Run interp = run_source("interp", 1, code);
         setenv("PLAN_JIT_O3", i % 10 == 0 ? "1" : "0", 1);  // small grids use O1; cover O3 too
         setenv("PLAN_JIT_VECTOR", i % 3 == 0 ? "0" : "1", 1);  // and the point-by-point innermost loop
+        // Kernel calls whose row buffer fills after 1 or 3 rows, each resuming where the last stopped.
+        if (i % 4 != 0) setenv("PLAN_SWEEP_ROWS", i % 4 == 1 ? "1" : "3", 1);
         Run jit = run_source("jit", 1 + i % 2, code);
+        Run small = i % 5 == 0 ? run_source("interp", 2, code) : interp;  // the interpreter's calls resume too
         unsetenv("PLAN_JIT_O3");
         unsetenv("PLAN_JIT_VECTOR");
+        unsetenv("PLAN_SWEEP_ROWS");
         REQUIRE(jit.text == interp.text);
         REQUIRE(jit.exit_code == interp.exit_code);
+        REQUIRE(small.text == interp.text);
+        REQUIRE(small.exit_code == interp.exit_code);
         if (interp.exit_code != 0) ++errors;
         if (interp.text.find(" 0 feasible") == std::string::npos && interp.exit_code == 0) ++feasible;
         if (interp.exit_code == 0 && interp.text.find("Pareto frontier of ") != std::string::npos &&

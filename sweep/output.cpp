@@ -1,0 +1,145 @@
+#include "sweep/output.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "interpreter/display.hpp"
+
+namespace plan::sweep {
+
+namespace {
+
+std::vector<Value> values_of(const CheckedSweep& s, const Row& row, const StringTable& strings) {
+    std::vector<Value> values;
+    values.reserve(s.columns.size());
+    for (size_t c = 0; c < s.columns.size(); ++c) values.push_back(value_of_cell(s.columns[c].type, row.cells[c], strings));
+    return values;
+}
+
+// A frontier by its first coordinate, then in enumeration order; the others as kept.
+std::vector<const Row*> in_print_order(const CheckedSweep::Report& report, const std::vector<Row>& rows) {
+    std::vector<const Row*> sorted;
+    for (const Row& row : rows) sorted.push_back(&row);
+    if (report.kind == CheckedSweep::Report::Kind::Pareto) {
+        size_t first = static_cast<size_t>(report.columns[0]);
+        std::sort(sorted.begin(), sorted.end(), [&](const Row* a, const Row* b) {
+            double ax = a->cells[first], bx = b->cells[first];
+            return ax != bx ? ax < bx : a->order < b->order;
+        });
+    }
+    return sorted;
+}
+
+std::string title(const CheckedSweep& s, const CheckedSweep::Report& report, size_t rows) {
+    switch (report.kind) {
+        case CheckedSweep::Report::Kind::Top: {
+            // Several objectives: `top` ranks by the first.
+            const auto& first = s.objectives.at(0);
+            const std::string& name = s.columns[first.column].name;
+            const char* which = first.maximize ? "largest" : "smallest";
+            bool hidden = s.items[s.objective].name.empty();  // not an axis or let: no name to show
+            if (s.objectives.size() == 1) return fmt::format("top {} by {} objective", rows, which);
+            if (hidden) return fmt::format("top {} by {} first objective", rows, which);
+            return fmt::format("top {} by {} {} (the first objective)", rows, which, name);
+        }
+        case CheckedSweep::Report::Kind::Pareto: {
+            std::string names;
+            for (size_t i = 0; i < report.columns.size(); ++i)
+                names += (i == 0 ? "" : i + 1 == report.columns.size() ? " and " : ", ") + s.columns[report.columns[i]].name;
+            return fmt::format("Pareto frontier of {} ({} points)", names, rows);
+        }
+        case CheckedSweep::Report::Kind::All: return fmt::format("all {} feasible points", rows);
+    }
+    return {};
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+// Numbers in the column's own unit (as written, not rescaled), named in the header.
+void write_csv(std::ostream& f, const CheckedSweep& s, const std::vector<std::vector<Value>>& rows, const UnitTable& units) {
+    std::vector<UnitTerm> terms;
+    for (size_t i = 0; i < s.columns.size(); ++i) {
+        const Type& t = s.columns[i].type;
+        UnitTerm term = t.is(Type::Kind::Number) ? (t.hint.empty() ? units.default_term(t.dim) : t.hint) : UnitTerm{};
+        std::string unit = units.text(term);
+        f << (i ? "," : "") << csv_field(unit.empty() ? s.columns[i].name : s.columns[i].name + " [" + unit + "]");
+        terms.push_back(term);
+    }
+    f << "\n";
+    for (const auto& row : rows) {
+        for (size_t i = 0; i < s.columns.size(); ++i) {
+            const Type& t = s.columns[i].type;
+            const Value& v = row[i];
+            std::string cell = t.is(Type::Kind::Number) ? fmt::format("{}", v.num() / units.factor(terms[i]))
+                               : t.is(Type::Kind::Bool) ? (v.truth() ? "true" : "false")
+                                                        : csv_field(v.str());
+            f << (i ? "," : "") << cell;
+        }
+        f << "\n";
+    }
+}
+
+Type row_type(const CheckedSweep& s) {
+    auto record = std::make_shared<RecordType>();
+    for (auto& c : s.columns) {
+        record->names.push_back(c.name);
+        record->types.push_back(c.type);
+    }
+    Type t;
+    t.kind = Type::Kind::Record;
+    t.record = record;
+    return t;
+}
+
+// A report to its file: JSON for a .json name, CSV for any other.
+void write_file(const CheckedSweep& s, const CheckedSweep::Report& report, const std::vector<std::vector<Value>>& rows,
+                const UnitTable& units, const std::string& dir) {
+    std::filesystem::path path = std::filesystem::path(report.file).is_absolute() ? report.file : dir + "/" + report.file;
+    std::ofstream f(path);
+    if (!f) runtime_error(Code::CannotWrite, report.span, "cannot write " + report.file);
+    if (path.extension() != ".json") {
+        write_csv(f, s, rows, units);
+        return;
+    }
+    Type type = row_type(s);
+    nlohmann::ordered_json json = nlohmann::ordered_json::array();
+    for (const auto& row : rows) json.push_back(to_json(make_record(row), type, units));
+    f << json.dump(2) << "\n";
+}
+
+}  // namespace
+
+void write_reports(std::ostream& out, const CheckedSweep& s, const Merged& merged, const StringTable& strings, const UnitTable& units,
+                   const std::string& dir, double grid) {
+    out << (s.name.empty() ? "sweep" : "sweep " + s.name) << ": " << merged.feasible << " feasible point"
+        << (merged.feasible == 1 ? "" : "s");
+    if (grid > 0) out << " of " << format_number(grid, true);
+    out << "\n";
+    for (size_t r = 0; r < s.reports.size(); ++r) {
+        const auto& report = s.reports[r];
+        std::vector<std::vector<Value>> rows;
+        for (const Row* row : in_print_order(report, merged.reports[r])) rows.push_back(values_of(s, *row, strings));
+        std::string what = title(s, report, rows.size());
+        if (!report.file.empty()) {
+            write_file(s, report, rows, units, dir);
+            out << what << ": written to " << report.file << "\n";
+            continue;
+        }
+        out << what << ":\n";
+        if (rows.empty()) continue;
+        std::vector<Value> records;
+        for (auto& row : rows) records.push_back(make_record(std::move(row)));
+        out << show_block(make_list(std::move(records)), Type::list(row_type(s)), units) << "\n";
+    }
+}
+
+}  // namespace plan::sweep

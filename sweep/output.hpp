@@ -1,0 +1,19 @@
+// A sweep's answer as the user sees it: the line with its feasible points, then each report as a
+// table, or written to its CSV or JSON file.
+#pragma once
+#include <iosfwd>
+#include <string>
+
+#include "interpreter/checked.hpp"
+#include "interpreter/units.hpp"
+#include "sweep/kernel.hpp"
+#include "sweep/report.hpp"
+
+namespace plan::sweep {
+
+// `grid`: the number of points, 0 when not known before the sweep ran. Report files go relative
+// to `dir`.
+void write_reports(std::ostream& out, const CheckedSweep& sweep, const Merged& merged, const StringTable& strings,
+                   const UnitTable& units, const std::string& dir, double grid);
+
+}  // namespace plan::sweep

@@ -1,0 +1,60 @@
+// One range of a sweep run to its end on a backend: the kernel called, each call's rows merged
+// into the range's own reports, and called again from where its row buffer filled, with the bound
+// those reports (and the other ranges) give.
+#pragma once
+#include <mutex>
+#include <limits>
+#include <vector>
+
+#include "interpreter/checked.hpp"
+#include "sweep/kernel.hpp"
+#include "sweep/partition.hpp"
+#include "sweep/report.hpp"
+
+namespace plan::sweep {
+
+// The tightest bound any range has published (its reports' kth_bound), with the first range in
+// enumeration order that published it. A range after that one may make it strict; a range
+// before it lets ties with it through (they come first: they may enter).
+class SharedBound {
+public:
+    // For the range that starts at unit `lo`.
+    double for_range(int64_t lo) const {
+        std::lock_guard lock(mutex_);
+        return publisher_ < lo ? strictly_below(value_) : value_;
+    }
+    void publish(double bound, int64_t lo) {
+        std::lock_guard lock(mutex_);
+        if (bound < value_ || (bound == value_ && lo < publisher_)) {
+            value_ = bound;
+            publisher_ = lo;
+        }
+    }
+
+private:
+    mutable std::mutex mutex_;
+    double value_ = std::numeric_limits<double>::infinity();
+    int64_t publisher_ = std::numeric_limits<int64_t>::max();  // its range's first unit
+};
+
+// What every range of one run shares.
+struct RangeJob {
+    const CheckedSweep& sweep;
+    const CompiledSweep& code;
+    const std::vector<ReportState>& reports;  // empty, with their limits
+    SharedBound& shared;
+    const int32_t* stop;                      // the kernel's stop word (may be null)
+};
+
+// The buffers a worker's kernel calls write into, kept from one range to the next.
+struct CallBuffers {
+    explicit CallBuffers(const RangeJob& job);
+    int64_t capacity;              // rows
+    std::vector<double> rows, error;
+    std::vector<int64_t> orders, cursor;
+};
+
+// `progress`: the worker's counter (may be null).
+RangeResult run_range(const RangeJob& job, Range range, CallBuffers& buffers, int64_t* progress);
+
+}  // namespace plan::sweep
