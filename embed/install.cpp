@@ -7,6 +7,9 @@
 #if PLAN_HAVE_JIT
 #include "jit/jit.hpp"
 #endif
+#if PLAN_HAVE_MPI
+#include "cluster/mpi_team.hpp"
+#endif
 
 namespace plan {
 
@@ -20,6 +23,9 @@ void install_extensions() {
 #endif
 #if PLAN_HAVE_JIT
         sweep::register_backend(jit::host_backend());
+#endif
+#if PLAN_HAVE_MPI
+        cluster::install_mpi_team();
 #endif
     });
 }

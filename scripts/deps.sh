@@ -7,6 +7,7 @@ plan_packages=(
   catch2                                  # tests
   libopenblas-dev libsqlite3-dev          # validation trainer: sgemm, run store
   liblbfgs-dev                            # L-BFGS for scaling-law fits
+  libopenmpi-dev openmpi-bin              # sweeps over the ranks of an MPI job (cluster/)
   llvm-19-dev libzstd-dev                 # the JIT of sweeps (ORC), linked statically
   python3-torch python3-numpy             # reference checks of the trainer (/usr/bin/python3)
   hyperfine time                          # bench/: start-up timing, peak memory (GNU time)

@@ -22,6 +22,8 @@
 #include "sweep/progress.hpp"
 #include "sweep/range.hpp"
 #include "sweep/report.hpp"
+#include "sweep/team.hpp"
+#include "sweep/wire.hpp"
 
 namespace plan {
 
@@ -129,7 +131,63 @@ struct Outcome {
     std::unique_ptr<CompiledSweep> code;
     Merged merged;
     int threads = 1;
+    int ranks = 1;             // the processes of the team (MPI ranks) that shared the sweep
+    bool mine_to_show = true;  // false on the ranks of a team other than 0: rank 0 prints and writes
 };
+
+// The ranges of the cut that rank `rank` of `ranks` runs: every ranks-th, so that each rank's
+// share spreads over the whole space (axes computed from earlier axes make ranges uneven).
+std::vector<Range> share_of(const std::vector<Range>& ranges, int rank, int ranks) {
+    std::vector<Range> mine;
+    for (size_t i = static_cast<size_t>(rank); i < ranges.size(); i += static_cast<size_t>(ranks)) mine.push_back(ranges[i]);
+    return mine;
+}
+
+std::string message_of(const std::exception_ptr& failure) {
+    try {
+        std::rethrow_exception(failure);
+    } catch (const DiagnosticError& e) {
+        return e.diagnostic.message;
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "an unknown error";
+    }
+}
+
+// Rank 0 gathers every rank's results (or the error that stopped a rank) and merges them; then
+// every rank learns whether the sweep ended well, so that a failure stops the program on all ranks.
+void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code, const std::vector<ReportState>& reports,
+                   std::vector<RangeResult> results, std::exception_ptr failure, Outcome& outcome) {
+    // The first byte says whether this rank ran its share (0) or failed (1, then the message).
+    std::string bytes(1, failure ? '\1' : '\0');
+    bytes += failure ? message_of(failure) : encode_ranges(results, code.strings);
+    std::vector<std::string> all = team.gather(bytes);
+    int verdict = 0;
+    std::exception_ptr error;
+    if (team.rank() == 0) {
+        try {
+            if (failure) std::rethrow_exception(failure);
+            std::vector<RangeResult> gathered;
+            for (size_t rank = 0; rank < all.size(); ++rank) {
+                if (all[rank].at(0) != '\0')
+                    runtime_error(Code::RankFailed, s.span, fmt::format("rank {} of the MPI job failed: {}", rank, all[rank].substr(1)));
+                decode_ranges(all[rank].substr(1), s, code.strings, gathered);
+            }
+            std::sort(gathered.begin(), gathered.end(), [](auto& a, auto& b) { return a.lo < b.lo; });
+            outcome.merged = merge_ranges(reports, gathered);
+            verdict = outcome.merged.failure.empty() && !outcome.merged.interrupted ? 0 : 1;
+        } catch (...) {
+            error = std::current_exception();
+            verdict = 1;
+        }
+    }
+    verdict = team.broadcast(verdict);
+    if (error) std::rethrow_exception(error);
+    outcome.mine_to_show = team.rank() == 0;
+    if (team.rank() != 0 && verdict != 0)  // rank 0 shows the error; this one stops as it does
+        runtime_error(Code::RankFailed, s.span, "rank 0 stopped the sweep with an error");
+}
 
 Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& eval, const std::vector<ReportState>& reports,
                     double grid, const SessionOptions& options) {
@@ -137,17 +195,27 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     const Space space = space_of(s, eval);
     outcome.code = backend.compile(s, eval, space, grid > 0 && grid <= kQuickGrid);
     int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const std::vector<Range> ranges = cut(space, threads);
+    const Team* ranks = team();
+    const int rank = ranks ? ranks->rank() : 0, size = ranks ? ranks->size() : 1;
+    const std::vector<Range> ranges = share_of(cut(space, threads * size), rank, size);
     outcome.threads = std::max(1, std::min<int>(threads, static_cast<int>(ranges.size())));
+    outcome.ranks = size;
     SharedBound shared;
     RangeJob job{s, *outcome.code, reports, shared, reinterpret_cast<const int32_t*>(&g_halt)};
     double per = space.progress_total > 0 && grid > 0 ? grid / space.progress_total : 1;
     std::vector<RangeResult> results;
-    {
-        ProgressBar bar(options.progress && isatty(STDERR_FILENO), outcome.threads, space.progress_total, per);
+    std::exception_ptr failure;
+    try {
+        ProgressBar bar(options.progress && rank == 0 && isatty(STDERR_FILENO), outcome.threads, space.progress_total / size, per);
         results = run_ranges(job, ranges, outcome.threads, bar);
+    } catch (...) {
+        if (size == 1) throw;
+        failure = std::current_exception();
     }
-    outcome.merged = merge_ranges(reports, results);
+    if (size > 1)
+        merge_on_team(*ranks, s, *outcome.code, reports, std::move(results), failure, outcome);
+    else
+        outcome.merged = merge_ranges(reports, results);
     return outcome;
 }
 
@@ -156,6 +224,7 @@ void print_stats(const CheckedSweep& s, const Backend& backend, const Outcome& o
     double run = seconds - std::max(0.0, compile_ms) / 1000;
     std::string line = fmt::format("{}: backend {}", s.name.empty() ? "sweep" : "sweep " + s.name, backend.name);
     if (compile_ms >= 0) line += fmt::format(", JIT compile {:.1f} ms", compile_ms);
+    if (outcome.ranks > 1) line += fmt::format(", {} ranks", outcome.ranks);
     line += fmt::format(", {} threads, run {:.5f} s", outcome.threads, run);
     if (grid > 0 && !outcome.merged.interrupted)
         line += fmt::format(", {} points, {} points/s", format_number(grid, true), human_rate(grid / std::max(run, 1e-9)));
@@ -180,6 +249,7 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
         InterruptScope interrupt;
         outcome = run_backend(backend, s, eval, reports, grid, options);
     }
+    if (!outcome.mine_to_show) return;
     if (!outcome.merged.failure.empty()) replay_failure(s, eval, outcome.code->strings, outcome.merged.failure);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.stats) print_stats(s, backend, outcome, seconds, grid);

@@ -80,6 +80,10 @@ public:
         std::lock_guard lock(mutex_);
         return texts_.at(static_cast<size_t>(id));
     }
+    size_t size() const {
+        std::lock_guard lock(mutex_);
+        return texts_.size();
+    }
 
 private:
     mutable std::mutex mutex_;

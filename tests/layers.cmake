@@ -9,12 +9,13 @@ set(layers
   "sweep/=grammar/ interpreter/ sweep/ plan/plan.hpp"
   "jit/=grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/"
   "gpu/=grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/ gpu/"
+  "cluster/=grammar/ interpreter/ sweep/ cluster/"
   "validation/=validation/"
-  "embed/=grammar/ interpreter/ stdlib/ sweep/ jit/ gpu/ validation/ embed/ plan/"
+  "embed/=grammar/ interpreter/ stdlib/ sweep/ jit/ gpu/ cluster/ validation/ embed/ plan/"
   "cli/=plan/ cli/ grammar/formatter.hpp validation/"
   "include/=plan/")
 set(patterns "")
-foreach(folder grammar interpreter stdlib sweep jit gpu validation embed cli include)
+foreach(folder grammar interpreter stdlib sweep jit gpu cluster validation embed cli include)
   list(APPEND patterns "${ROOT}/${folder}/*.cpp" "${ROOT}/${folder}/*.hpp" "${ROOT}/${folder}/*.h" "${ROOT}/${folder}/*.cu")
 endforeach()
 file(GLOB_RECURSE sources RELATIVE "${ROOT}" ${patterns})

@@ -15,6 +15,7 @@
 #include "sweep/backend.hpp"
 #include "sweep/partition.hpp"
 #include "sweep/report.hpp"
+#include "sweep/wire.hpp"
 
 namespace {
 
@@ -315,5 +316,54 @@ TEST_CASE("ranges merged in enumeration order give the reports of one range, how
                 }
             }
         }
+    });
+}
+
+// What the ranks of an MPI job send rank 0 (sweep/wire.hpp): every field of a range comes back,
+// and strings come back as the same texts under the receiver's own numbering.
+TEST_CASE("range results travel as bytes; strings are renumbered by text", "[sweep][protocol][mpi]") {
+    using namespace plan::sweep;
+    on_each_backend("sweep s {\n    p in [\"fp8\", \"bf16\"]\n    n in [1, 2]\n    minimize n\n}\n",
+                    [](const std::string&, const CheckedSweep& s, Evaluator&, const Space&, const CompiledSweep&) {
+        REQUIRE(s.columns.size() == 2);
+        REQUIRE(s.columns[0].name == "p");
+        StringTable sender;
+        sender.id("unrelated");
+        const double fp8 = sender.id("fp8"), bf16 = sender.id("bf16");
+        RangeResult range;
+        range.lo = 4;
+        range.hi = 9;
+        range.status = kError;
+        range.feasible = 3;
+        range.overflow = true;
+        range.error = {1, bf16, 2};
+        range.reports = {{Row{-1.5, 2, {fp8, 1}}, Row{0.5, 7, {bf16, 2}}}};
+        const std::string bytes = encode_ranges({range}, sender);
+
+        StringTable receiver;
+        receiver.id("bf16");
+        std::vector<RangeResult> got;
+        decode_ranges(bytes, s, receiver, got);
+        REQUIRE(got.size() == 1);
+        const RangeResult& r = got[0];
+        CHECK(r.lo == 4);
+        CHECK(r.hi == 9);
+        CHECK(r.status == kError);
+        CHECK(r.feasible == 3);
+        CHECK(r.overflow);
+        REQUIRE(r.error.size() == 3);
+        CHECK(receiver.text(r.error[1]) == "bf16");
+        CHECK(r.error[2] == 2);
+        REQUIRE(r.reports.size() == 1);
+        REQUIRE(r.reports[0].size() == 2);
+        CHECK(receiver.text(r.reports[0][0].cells[0]) == "fp8");
+        CHECK(receiver.text(r.reports[0][1].cells[0]) == "bf16");
+        CHECK(r.reports[0][0].cells[0] != fp8);  // the receiver numbers its strings its own way
+        CHECK(r.reports[0][1].cells[1] == 2);
+        CHECK(r.reports[0][0].key == -1.5);
+        CHECK(r.reports[0][1].order == 7);
+
+        std::vector<RangeResult> cut_short;
+        CHECK_THROWS(decode_ranges(bytes.substr(0, bytes.size() - 3), s, receiver, cut_short));
     });
 }

@@ -1,0 +1,95 @@
+#include "cluster/mpi_team.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <mpi.h>
+
+#include "sweep/team.hpp"
+
+namespace plan::cluster {
+
+namespace {
+
+// Open MPI's mpirun, MPICH/Hydra and Slurm (PMI, PMIx) each set one of these in the ranks.
+bool started_by_launcher() {
+    for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE", "PMI_RANK"})
+        if (std::getenv(name)) return true;
+    return false;
+}
+
+void check(int status, const char* what) {
+    if (status != MPI_SUCCESS) throw std::runtime_error(std::string("MPI: ") + what + " failed");
+}
+
+class MpiTeam : public sweep::Team {
+public:
+    MpiTeam(int rank, int size) : rank_(rank), size_(size) {}
+    int rank() const override { return rank_; }
+    int size() const override { return size_; }
+
+    std::vector<std::string> gather(const std::string& mine) const override {
+        if (mine.size() > INT_MAX) throw std::runtime_error("a rank's sweep results exceed 2 GiB");
+        int length = static_cast<int>(mine.size());
+        std::vector<int> lengths(rank_ == 0 ? size_ : 0), offsets(lengths.size());
+        check(MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+        std::string all;
+        if (rank_ == 0) {
+            long long total = 0;
+            for (int r = 0; r < size_; ++r) {
+                offsets[static_cast<size_t>(r)] = static_cast<int>(total);
+                total += lengths[static_cast<size_t>(r)];
+            }
+            if (total > INT_MAX) throw std::runtime_error("the ranks' sweep results exceed 2 GiB");
+            all.resize(static_cast<size_t>(total));
+        }
+        check(MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD),
+              "MPI_Gatherv");
+        std::vector<std::string> parts;
+        for (size_t r = 0; r < lengths.size(); ++r)
+            parts.push_back(all.substr(static_cast<size_t>(offsets[r]), static_cast<size_t>(lengths[r])));
+        return parts;
+    }
+
+    int broadcast(int value) const override {
+        check(MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+        return value;
+    }
+
+private:
+    int rank_, size_;
+};
+
+void finalize_at_exit() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Finalize();
+}
+
+}  // namespace
+
+void install_mpi_team() {
+    if (!started_by_launcher()) return;
+    int provided = 0, rank = 0, size = 1;
+    // Only the thread that calls plan's API talks to MPI; the sweep's worker threads never do.
+    check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    std::atexit(finalize_at_exit);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (size < 2) return;
+    if (rank != 0) {
+        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (null >= 0) {
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+            close(null);
+        }
+    }
+    sweep::set_team(std::make_unique<MpiTeam>(rank, size));
+}
+
+}  // namespace plan::cluster

@@ -1,0 +1,36 @@
+# MPI: ranks share every sweep and rank 0 prints exactly what one process prints. Every example
+# with a sweep runs on two ranks, every sweep case on three ranks and both backends, and a sweep
+# whose point fails gives the same error and exit status. One thread per rank makes each rank's
+# share several ranges. Not in the sanitizer build (Open MPI's own allocations are reported there).
+if(NOT PLAN_MPI OR PLAN_SANITIZE)
+  return()
+endif()
+set(mpi_env "NO_COLOR=1;HOME=${PROJECT_BINARY_DIR};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+set(mpirun ${MPIEXEC_EXECUTABLE} --oversubscribe -q)
+
+function(plan_mpi_test name expected exit ranks)
+  plan_golden_test(${name} EXPECTED ${expected} EXIT ${exit} COMMAND ${mpirun} -np ${ranks} plan run --threads 1 ${ARGN})
+  set_tests_properties(${name} PROPERTIES ENVIRONMENT "${mpi_env}")
+endfunction()
+
+file(GLOB examples CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/examples/*.plan)
+foreach(example IN LISTS examples)
+  get_filename_component(name ${example} NAME_WE)
+  file(STRINGS ${example} sweeps REGEX "^sweep ")
+  if(sweeps AND EXISTS ${PROJECT_SOURCE_DIR}/examples/${name}.out)
+    plan_mpi_test(mpi.example.${name} ${PROJECT_SOURCE_DIR}/examples/${name}.out 0 2 examples/${name}.plan)
+  endif()
+endforeach()
+
+file(GLOB sweep_cases CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/sweeps/*.plan)
+foreach(case IN LISTS sweep_cases)
+  get_filename_component(name ${case} NAME_WE)
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/sweeps/${name}.out)
+    plan_mpi_test(mpi.sweep.${name} ${CMAKE_CURRENT_SOURCE_DIR}/sweeps/${name}.out 0 3 tests/sweeps/${name}.plan)
+    plan_mpi_test(mpi.sweep.${name}.interp ${CMAKE_CURRENT_SOURCE_DIR}/sweeps/${name}.out 0 3 --backend interp
+                  tests/sweeps/${name}.plan)
+  endif()
+endforeach()
+
+plan_mpi_test(mpi.failing_point ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/runtime_divisors.out 1 2
+              tests/diagnostics/runtime_divisors.plan)
