@@ -1,0 +1,115 @@
+// hf_model over real config.json files of the model types beyond LLaMA's shape (tests/configs,
+// each cited in tests/configs/README.md): the exact parameter count against the checkpoint's
+// weights index (metadata.total_size over the bytes of its dtype) or the published figure, the
+// active parameters of the mixtures of experts, and the KV cache each architecture keeps.
+// Where a folder holds the index's metadata, hf_model itself checks the count against it too.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "plan/plan.hpp"
+
+namespace {
+
+const std::string kConfigs = std::string(PLAN_SOURCE_DIR) + "/tests/configs/";
+
+// A session with `use models` loaded.
+struct Models {
+    plan::Session s{[] {
+        plan::SessionOptions o;
+        o.print_expressions = false;
+        return o;
+    }()};
+    Models() { REQUIRE(s.eval("use models").ok()); }
+
+    double number(const std::string& code) {
+        plan::Result r = s.eval(code, "<test>");
+        INFO(code);
+        if (!r.ok()) FAIL(r.errors.at(0).rendered);
+        REQUIRE(r.value);
+        REQUIRE(r.value->number);
+        return *r.value->number;
+    }
+};
+
+std::string config(const std::string& name) { return "hf_model(\"" + kConfigs + name + "/config.json\")"; }
+
+}  // namespace
+
+TEST_CASE("real configs: the count is the checkpoint's, tensor for tensor", "[models][configs]") {
+    Models p;
+    struct Case {
+        const char* dir;
+        double total, active;
+    };
+    const Case cases[] = {
+        // bigscience/bloom: index total_size 352,494,542,848 bytes of bfloat16; the model card's
+        // "176,247,271,424 parameters". n_embed, n_layer (BLOOM's old keys), the embedding's LayerNorm.
+        {"bloom_176b", 176'247'271'424, 176'247'271'424},
+        // GraniteMoE 3.1 1B-A400M: index total_size 5,338,513,408 bytes of float32; 32 experts of
+        // 512 (input_linear holds gate and up), top 8, router without bias, tied embedding.
+        {"granite_3_1_1b_a400m", 1'334'628'352, 428'658'688},
+    };
+    for (const Case& c : cases) {
+        INFO(c.dir);
+        CHECK(p.number("params(" + config(c.dir) + ")") == c.total);
+        CHECK(p.number("active_params(" + config(c.dir) + ")") == c.active);
+    }
+    // The active parameters of GraniteMoE: everything but 24 of the 32 experts in each of the 24
+    // layers (an expert: 3 · 1024 · 512).
+    CHECK(p.number("active_params(" + config("granite_3_1_1b_a400m") + ")") == 1'334'628'352.0 - 24 * 24 * 3 * 1024 * 512.0);
+}
+
+TEST_CASE("Gemma: the Gemma report's non-embedding count of Gemma 2B", "[models][configs]") {
+    Models p;
+    // Gemma Team 2024, "Gemma: Open Models Based on Gemini Research and Technology", Table 2: 2B has
+    // 1,981,884,416 non-embedding parameters. Its embedding there is 256,128 × 2048 (the tokenizer's
+    // padded size); the Hugging Face checkpoint's vocab_size is 256,000, and the head is tied.
+    CHECK(p.number("non_embedding_params(" + config("gemma_2b") + ")") == 1'981'884'416);
+    CHECK(p.number("params(" + config("gemma_2b") + ")") == 1'981'884'416.0 + 256'000.0 * 2048);
+    // Multi-query attention: one key/value head of 256 in each of the 18 layers.
+    CHECK(p.number("kv_cache_values(" + config("gemma_2b") + ", 8192)") == 2.0 * 18 * 1 * 256 * 8192);
+}
+
+TEST_CASE("Gemma 3: the language model of a Gemma3ForConditionalGeneration checkpoint", "[models][configs]") {
+    Models p;
+    // google/medgemma-27b-it (a Gemma 3 27B): index total_size 54,864,813,280 bytes of bfloat16,
+    // 27,432,406,640 parameters with the vision tower and its projector, which hf_model does not
+    // count (the text_config only). The vision part, from vision_config as transformers builds it
+    // (SiglipVisionModel without head; Gemma3MultiModalProjector): patch embedding 3·14·14·1152 +
+    // 1152, positions (896/14)² · 1152, 27 layers of attention 4·(1152² + 1152), MLP 2·1152·4304 +
+    // 4304 + 1152 and two LayerNorms 4·1152, the post LayerNorm 2·1152; the projector 1152·5376 +
+    // its RMSNorm 1152.
+    const double layer = 4 * (1152.0 * 1152 + 1152) + (2 * 1152.0 * 4304 + 4304 + 1152) + 4 * 1152;
+    const double vision = (3 * 14 * 14 * 1152.0 + 1152) + 64 * 64 * 1152.0 + 27 * layer + 2 * 1152;
+    const double projector = 1152.0 * 5376 + 1152;
+    CHECK(vision + projector == 423'060'336);
+    CHECK(p.number("params(" + config("medgemma_27b") + ")") == 54'864'813'280.0 / 2 - vision - projector);
+    // The index's own metadata.total_parameters (28,842,036,848) counts the tied embedding twice:
+    // it is the sum above plus 262,208 · 5376.
+    CHECK(54'864'813'280.0 / 2 + 262'208.0 * 5376 == 28'842'036'848);
+    // The KV cache: 52 of the 62 layers (five of six) attend to the last 1024 tokens only; 16
+    // key/value heads of 128.
+    CHECK(p.number("kv_cache_values(" + config("medgemma_27b") + ", 131072)") ==
+          2.0 * 16 * 128 * (52 * 1024 + 10 * 131072.0));
+}
+
+TEST_CASE("Falcon-40B in its original keys (RefinedWeb)", "[models][configs]") {
+    Models p;
+    // tiiuae/falcon-40b's pytorch_model.bin.index.json: total_size 83,671,941,120 bytes of
+    // bfloat16, which lists lm_head.weight besides the word embedding it is tied to (the .bin
+    // files hold both); transformers ties them, so the model has one V·h matrix fewer.
+    CHECK(p.number("params(" + config("falcon_40b") + ")") == 83'671'941'120.0 / 2 - 65'024.0 * 8192);
+    // New decoder: 8 key/value heads (n_head_kv) of 64 for the 128 query heads, two LayerNorms per
+    // layer (ln_attn, ln_mlp), no biases.
+    CHECK(p.number("kv_cache_values(" + config("falcon_40b") + ", 2048)") == 2.0 * 60 * 8 * 64 * 2048);
+}
+
+TEST_CASE("BLOOM: ALiBi and full multi-head attention in the KV cache", "[models][configs]") {
+    Models p;
+    // 112 heads of 128, every one cached, in 70 layers; no position table.
+    CHECK(p.number("kv_cache_values(" + config("bloom_176b") + ", 2048)") == 2.0 * 70 * 14336 * 2048);
+    CHECK(p.number("params_breakdown(" + config("bloom_176b") + ").positions") == 0);
+    // word_embeddings_layernorm and ln_f besides two per layer: (2·70 + 2) LayerNorms of 2·14336.
+    CHECK(p.number("params_breakdown(" + config("bloom_176b") + ").norms") == (2.0 * 70 + 2) * 2 * 14336);
+}
