@@ -49,6 +49,16 @@ TEST_CASE("real configs: the count is the checkpoint's, tensor for tensor", "[mo
         // GraniteMoE 3.1 1B-A400M: index total_size 5,338,513,408 bytes of float32; 32 experts of
         // 512 (input_linear holds gate and up), top 8, router without bias, tied embedding.
         {"granite_3_1_1b_a400m", 1'334'628'352, 428'658'688},
+        // A merge of two Phi-3-mini fine-tunes (mergekit): index total_size 7,642,159,104 bytes of
+        // bfloat16. Fused qkv_proj and gate_up_proj hold the same weights as three and two.
+        {"phi3_mini_merge", 3'821'079'552, 3'821'079'552},
+        // microsoft/Phi-tiny-MoE-instruct (SlimMoE): index total_size 7,510,440,576 bytes of
+        // bfloat16. head_dim 128 given apart from 4096 / 16; attention and head biases; 16 experts
+        // of 448, top 2; LayerNorms with bias.
+        {"phi_tiny_moe", 3'755'220'288, 1'288'969'536},
+        // The language model of Gemma 3 4B saved alone (Gemma3ForCausalLM, model_type gemma3_text):
+        // index total_size 7,760,526,336 bytes of bfloat16.
+        {"gemma3_4b_text", 3'880'263'168, 3'880'263'168},
     };
     for (const Case& c : cases) {
         INFO(c.dir);
@@ -58,6 +68,15 @@ TEST_CASE("real configs: the count is the checkpoint's, tensor for tensor", "[mo
     // The active parameters of GraniteMoE: everything but 24 of the 32 experts in each of the 24
     // layers (an expert: 3 · 1024 · 512).
     CHECK(p.number("active_params(" + config("granite_3_1_1b_a400m") + ")") == 1'334'628'352.0 - 24 * 24 * 3 * 1024 * 512.0);
+}
+
+TEST_CASE("Phi-tiny-MoE: what a token uses", "[models][configs]") {
+    Models p;
+    // All but 14 of the 16 experts in each of the 32 layers (an expert: 3 · 4096 · 448); the
+    // embeddings, the head and its bias, the attention and the routers count in full.
+    CHECK(p.number("active_params(" + config("phi_tiny_moe") + ")") == 3'755'220'288.0 - 32 * 14 * 3 * 4096 * 448.0);
+    CHECK(p.number("params_breakdown(" + config("phi_tiny_moe") + ").router") == 32 * 4096 * 16.0);
+    CHECK(p.number("params_breakdown(" + config("phi_tiny_moe") + ").head") == 32'064 * 4096.0 + 32'064);
 }
 
 TEST_CASE("Gemma: the Gemma report's non-embedding count of Gemma 2B", "[models][configs]") {
@@ -92,6 +111,15 @@ TEST_CASE("Gemma 3: the language model of a Gemma3ForConditionalGeneration check
     // key/value heads of 128.
     CHECK(p.number("kv_cache_values(" + config("medgemma_27b") + ", 131072)") ==
           2.0 * 16 * 128 * (52 * 1024 + 10 * 131072.0));
+}
+
+TEST_CASE("Gemma 3 4B: five local layers of 1024 tokens for each global one", "[models][configs]") {
+    Models p;
+    // 34 layers, sliding_window_pattern 6: layers 5, 11, 17, 23 and 29 are global, the other 29
+    // keep the last 1024 tokens; 4 key/value heads of 256.
+    CHECK(p.number("kv_cache_values(" + config("gemma3_4b_text") + ", 131072)") ==
+          2.0 * 4 * 256 * (29 * 1024 + 5 * 131072.0));
+    CHECK(p.number("kv_cache_values(" + config("gemma3_4b_text") + ", 1000)") == 2.0 * 4 * 256 * 34 * 1000);
 }
 
 TEST_CASE("Falcon-40B in its original keys (RefinedWeb)", "[models][configs]") {
