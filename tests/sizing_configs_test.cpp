@@ -59,6 +59,27 @@ TEST_CASE("real configs: the count is the checkpoint's, tensor for tensor", "[mo
         // The language model of Gemma 3 4B saved alone (Gemma3ForCausalLM, model_type gemma3_text):
         // index total_size 7,760,526,336 bytes of bfloat16.
         {"gemma3_4b_text", 3'880'263'168, 3'880'263'168},
+        // Qwen/Qwen3-8B and Qwen3-4B: index total_size 16,381,470,720 and 8,044,936,192 bytes of
+        // bfloat16. RMSNorms of head_dim 128 on the queries and keys; the 4B ties its embedding.
+        {"qwen3_8b", 8'190'735'360, 8'190'735'360},
+        {"qwen3_4b", 4'022'468'096, 4'022'468'096},
+        // Qwen/Qwen3-30B-A3B: index total_size 61,064,245,248 bytes of bfloat16; 128 experts of
+        // 768, top 8, no shared expert. Qwen: "30.5B in total and 3.3B activated".
+        {"qwen3_30b_a3b", 30'532'122'624, 3'353'032'704},
+        // Qwen/Qwen1.5-MoE-A2.7B (qwen2_moe): index total_size 28,631,568,384 bytes of bfloat16;
+        // 60 experts of 1408, top 4, a shared expert of 5632 behind its sigmoid gate. Qwen: "14.3B
+        // parameters in total and 2.7B activated".
+        {"qwen1_5_moe_a2_7b", 14'315'784'192, 2'689'173'504},
+        // deepseek-ai/DeepSeek-V2-Lite: index total_size 31,412,968,448 bytes of bfloat16; latent
+        // attention without a query latent (q_lora_rank null), the first layer dense, 64 routed
+        // experts of 1408, top 6, and 2 shared.
+        {"deepseek_v2_lite", 15'706'484'224, 2'661'150'208},
+        // allenai/OLMo-2-1124-7B: the Hub's safetensors total, 7,298,617,344 float32 parameters.
+        // RMSNorm after attention and after the MLP; QK norms over all heads.
+        {"olmo2_7b", 7'298'617'344, 7'298'617'344},
+        // togethercomputer/RedPajama-INCITE-3B-v1 (gpt_neox, sequential residual): 2,775,864,320 in
+        // Together's client (together/finetune.py, model_param_count).
+        {"redpajama_incite_3b", 2'775'864'320, 2'775'864'320},
     };
     for (const Case& c : cases) {
         INFO(c.dir);
@@ -77,6 +98,25 @@ TEST_CASE("Phi-tiny-MoE: what a token uses", "[models][configs]") {
     CHECK(p.number("active_params(" + config("phi_tiny_moe") + ")") == 3'755'220'288.0 - 32 * 14 * 3 * 4096 * 448.0);
     CHECK(p.number("params_breakdown(" + config("phi_tiny_moe") + ").router") == 32 * 4096 * 16.0);
     CHECK(p.number("params_breakdown(" + config("phi_tiny_moe") + ").head") == 32'064 * 4096.0 + 32'064);
+}
+
+TEST_CASE("DeepSeek-V2-Lite: the paper's activated count leaves the token embedding out", "[models][configs]") {
+    Models p;
+    // DeepSeek-AI 2024, "DeepSeek-V2", appendix B: V2-Lite has 15.7B parameters, 2.4B of them
+    // activated for each token. active_params counts the token embedding (102,400 · 2048) as used;
+    // without it the count is the paper's 2.4B.
+    CHECK(p.number("active_params(" + config("deepseek_v2_lite") + ") - params_breakdown(" + config("deepseek_v2_lite") +
+                   ").embedding") == 2'451'435'008);
+    // The KV cache is the latent (512) and the rotary key (64) of each of the 27 layers.
+    CHECK(p.number("kv_cache_values(" + config("deepseek_v2_lite") + ", 4096)") == 27.0 * (512 + 64) * 4096);
+}
+
+TEST_CASE("the KV cache per token of grouped-query models, as their deployments state it", "[models][configs]") {
+    Models p;
+    // Two bytes a value (bfloat16): Qwen3-8B 2 · 36 layers · 8 heads · 128 = 147,456 bytes a token;
+    // Qwen3-30B-A3B 2 · 48 · 4 · 128 · 2 = 98,304.
+    CHECK(2 * p.number("kv_cache_values(" + config("qwen3_8b") + ", 1)") == 147'456);
+    CHECK(2 * p.number("kv_cache_values(" + config("qwen3_30b_a3b") + ", 1)") == 98'304);
 }
 
 TEST_CASE("Gemma: the Gemma report's non-embedding count of Gemma 2B", "[models][configs]") {
