@@ -80,6 +80,9 @@ TEST_CASE("real configs: the count is the checkpoint's, tensor for tensor", "[mo
         // togethercomputer/RedPajama-INCITE-3B-v1 (gpt_neox, sequential residual): 2,775,864,320 in
         // Together's client (together/finetune.py, model_param_count).
         {"redpajama_incite_3b", 2'775'864'320, 2'775'864'320},
+        // allenai/OLMo-1B-hf: 1,176,764,416, the sum of the module's parameters as public code
+        // measures it. Its LayerNorms hold no parameters; the embedding is tied.
+        {"olmo_1b", 1'176'764'416, 1'176'764'416},
     };
     for (const Case& c : cases) {
         INFO(c.dir);
