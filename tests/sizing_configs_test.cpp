@@ -83,6 +83,11 @@ TEST_CASE("real configs: the count is the checkpoint's, tensor for tensor", "[mo
         // allenai/OLMo-1B-hf: 1,176,764,416, the sum of the module's parameters as public code
         // measures it. Its LayerNorms hold no parameters; the embedding is tied.
         {"olmo_1b", 1'176'764'416, 1'176'764'416},
+        // deepseek-ai/DeepSeek-R1 (deepseek_v3, DeepSeek-V3's architecture): 671,026,419,200 main-model
+        // tensors, as public audits of the checkpoint's headers count them (the fp8 scales and the
+        // multi-token-prediction layer 61 left out). 256 routed experts of 2048, top 8, one shared,
+        // the first 3 layers dense, a router bias per expert.
+        {"deepseek_r1", 671'026'419'200, 37'552'297'472},
     };
     for (const Case& c : cases) {
         INFO(c.dir);
@@ -112,6 +117,20 @@ TEST_CASE("DeepSeek-V2-Lite: the paper's activated count leaves the token embedd
                    ").embedding") == 2'451'435'008);
     // The KV cache is the latent (512) and the rotary key (64) of each of the 27 layers.
     CHECK(p.number("kv_cache_values(" + config("deepseek_v2_lite") + ", 4096)") == 27.0 * (512 + 64) * 4096);
+}
+
+TEST_CASE("DeepSeek-V3's architecture: what a token uses, and the latent it caches", "[models][configs]") {
+    Models p;
+    const std::string r1 = config("deepseek_r1");
+    // All but 248 of the 256 routed experts in each of the 58 sparse layers (an expert: 3 · 7168 ·
+    // 2048) are unused by a token; without the token embedding (129,280 · 7168) the count is
+    // 36,625,618,432, the "37B activated" of DeepSeek-AI 2024, "DeepSeek-V3", abstract.
+    CHECK(p.number("active_params(" + r1 + ")") == 671'026'419'200.0 - 58 * 248 * 3 * 7168 * 2048.0);
+    CHECK(p.number("active_params(" + r1 + ") - params_breakdown(" + r1 + ").embedding") == 36'625'618'432);
+    // The routers: 58 · (7168 · 256 + 256), e_score_correction_bias included.
+    CHECK(p.number("params_breakdown(" + r1 + ").router") == 58 * (7168 * 256.0 + 256));
+    // Per token and layer, the 512-value latent and the 64-value rotary key: 61 · 576.
+    CHECK(p.number("kv_cache_values(" + r1 + ", 1)") == 61 * 576);
 }
 
 TEST_CASE("the KV cache per token of grouped-query models, as their deployments state it", "[models][configs]") {
