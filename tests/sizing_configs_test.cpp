@@ -195,6 +195,20 @@ TEST_CASE("Falcon-40B in its original keys (RefinedWeb)", "[models][configs]") {
     CHECK(p.number("kv_cache_values(" + config("falcon_40b") + ", 2048)") == 2.0 * 60 * 8 * 64 * 2048);
 }
 
+TEST_CASE("Falcon-7B in the new keys (falcon, the old decoder)", "[models][configs]") {
+    Models p;
+    const std::string f7 = config("falcon_7b_instruct");
+    // tiiuae/falcon-7b's checkpoint holds 7,217,189,760 values (a public table of Hub model sizes),
+    // lm_head.weight among them besides the word embedding it is tied to: one 65,024 × 4544
+    // matrix fewer in the model.
+    CHECK(p.number("params(" + f7 + ")") == 7'217'189'760.0 - 65'024.0 * 4544);
+    // multi_query: one key/value head (FalconConfig's num_kv_heads, 71 here, counts only with the
+    // new decoder); parallel_attn: one LayerNorm per layer.
+    CHECK(p.number(f7 + ".kv_heads") == 1);
+    CHECK(p.number(f7 + ".norms_per_layer") == 1);
+    CHECK(p.number("kv_cache_values(" + f7 + ", 2048)") == 2.0 * 32 * 1 * 64 * 2048);
+}
+
 TEST_CASE("BLOOM: ALiBi and full multi-head attention in the KV cache", "[models][configs]") {
     Models p;
     // 112 heads of 128, every one cached, in 70 layers; no position table.
