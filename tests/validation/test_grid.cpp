@@ -266,3 +266,32 @@ TEST_CASE("SVG plots have axes, series and a legend", "[grid][svg]") {
     CHECK_THROWS_WITH(render_svg(bad), Contains("not positive"));
     CHECK_THROWS_WITH(write_svg(p, "/nonexistent-dir/plot.svg"), Contains("cannot write plot"));
 }
+
+// The y axis of a tiny grid's loss plot spans 4.3 to 5.5: too narrow for decade ticks (it had one
+// tick, "5"); it gets evenly spaced ones instead. Wide ranges keep their decades.
+TEST_CASE("a narrow log axis gets several evenly spaced ticks", "[grid][svg]") {
+    auto y_ticks = [](const std::vector<double>& y) {
+        Plot p;
+        p.series.push_back({"runs", {1e9, 1e10, 1e11}, y, false, true, -1});
+        std::string svg = render_svg(p);
+        std::vector<std::string> labels;
+        const std::string mark = "text-anchor=\"end\">";
+        for (size_t at = svg.find(mark); at != std::string::npos; at = svg.find(mark, at + 1)) {
+            size_t from = at + mark.size();
+            labels.push_back(svg.substr(from, svg.find('<', from) - from));
+        }
+        return labels;
+    };
+    CHECK(y_ticks({4.3, 4.9, 5.5}) == std::vector<std::string>{"4.4", "4.6", "4.8", "5", "5.2", "5.4"});
+    CHECK(y_ticks({1.0, 10.0, 1000.0}) == std::vector<std::string>{"1", "10", "100", "1000"});
+}
+
+TEST_CASE("a linear axis through zero labels its ticks plainly", "[grid][svg]") {
+    Plot p;
+    p.log_x = p.log_y = false;
+    p.series.push_back({"line", {-2e4, 0, 3e4}, {-1, 0, 1}, true, true, -1});
+    std::string svg = render_svg(p);
+    CHECK_THAT(svg, Contains(">0</text>"));
+    CHECK_THAT(svg, Contains(">-2e4</text>"));
+    CHECK_THAT(svg, Contains(">-0.5</text>"));
+}

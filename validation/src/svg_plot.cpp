@@ -34,15 +34,15 @@ std::string escape(const std::string& s) {
     return out;
 }
 
-// A tick label: 10^k as "1e5"-style text, other values with 3 significant digits.
+// A tick label: from 1e4 up (and below 1e-4) as "1.5e5"-style text, other values as plain numbers.
 std::string tick_label(double v) {
     char buf[32];
-    double l = std::log10(v);
-    if (std::abs(l) >= 4 - 1e-9) {
+    double l = std::log10(std::abs(v));
+    if (v != 0 && std::abs(l) >= 4 - 1e-9) {
         int k = static_cast<int>(std::floor(l + 1e-9));
-        std::snprintf(buf, sizeof buf, "%.2ge%d", v / std::pow(10.0, k), k);  // 2e4, 1.5e5
+        std::snprintf(buf, sizeof buf, "%.3ge%d", v / std::pow(10.0, k), k);  // 2e4, 1.5e5, 1.25e9
     } else {
-        std::snprintf(buf, sizeof buf, "%.3g", v);
+        std::snprintf(buf, sizeof buf, "%.4g", v);  // 4.6, 1500: no exponent below 1e4
     }
     return buf;
 }
@@ -51,24 +51,36 @@ struct Axis {
     bool log;
     double lo, hi;  // in axis units (log10 when log)
     double to_unit(double v) const { return log ? std::log10(v) : v; }
-    // Ticks in data units: decades (and 2, 5 when the range is under two decades) on a log axis.
+    // Ticks in data units: decades (and 2, 5 when the range is under two decades) on a log axis;
+    // on a log axis too narrow for three of those (a loss from 4.3 to 5.5), evenly spaced values.
     std::vector<double> ticks() const {
-        std::vector<double> t;
         if (log) {
-            double span = hi - lo;
-            for (int k = static_cast<int>(std::floor(lo)); k <= static_cast<int>(std::ceil(hi)); ++k)
-                for (double m : span < 1.0   ? std::vector<double>{1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9}
-                                : span < 2.5 ? std::vector<double>{1, 2, 5}
-                                             : std::vector<double>{1}) {
-                    double v = m * std::pow(10.0, k);
-                    double u = std::log10(v);
-                    if (u >= lo - 1e-9 && u <= hi + 1e-9) t.push_back(v);
-                }
-        } else {
-            double span = hi - lo, step = std::pow(10.0, std::floor(std::log10(span / 5)));
-            if (span / step > 10) step *= 2;
-            for (double v = std::ceil(lo / step) * step; v <= hi + 1e-12; v += step) t.push_back(v);
+            std::vector<double> t = log_ticks();
+            if (t.size() >= 3) return t;
+            return linear_ticks(std::pow(10.0, lo), std::pow(10.0, hi));
         }
+        return linear_ticks(lo, hi);
+    }
+    std::vector<double> log_ticks() const {
+        std::vector<double> t;
+        double span = hi - lo;
+        for (int k = static_cast<int>(std::floor(lo)); k <= static_cast<int>(std::ceil(hi)); ++k)
+            for (double m : span < 1.0   ? std::vector<double>{1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9}
+                            : span < 2.5 ? std::vector<double>{1, 2, 5}
+                                         : std::vector<double>{1}) {
+                double v = m * std::pow(10.0, k);
+                double u = std::log10(v);
+                if (u >= lo - 1e-9 && u <= hi + 1e-9) t.push_back(v);
+            }
+        return t;
+    }
+    // Steps of 1, 2 or 5 times a power of ten, four to ten of them over [a, b].
+    static std::vector<double> linear_ticks(double a, double b) {
+        std::vector<double> t;
+        double span = b - a, step = std::pow(10.0, std::floor(std::log10(span / 5)));
+        if (span / step > 10) step *= 2;
+        if (span / step > 10) step *= 2.5;
+        for (double k = std::ceil(a / step); k * step <= b + 1e-12 * std::abs(b); ++k) t.push_back(k * step);
         return t;
     }
 };
