@@ -350,7 +350,7 @@ TEST_CASE("every sizing function has a doc comment", "[hardware]") {
           "stage_params", "activation_per_layer", "activation_memory", "memory_per_gpu", "fits", "max_micro_batch",
           "min_gpus", "quant_formats", "quantized_weights", "block_linears", "lora_params", "finetune_memory",
           "max_batch", "max_context", "max_concurrent_sequences", "cache_tokens", "min_gpus_to_serve",
-          "max_train_seq", "model_card", "moe_memory_per_gpu", "expert_stage_params", "all_to_all_bytes",
+          "max_train_seq", "max_finetune_batch", "model_card", "moe_memory_per_gpu", "expert_stage_params", "all_to_all_bytes",
           "weight_precisions", "bytes_per_weight", "weights_memory", "kv_cache", "inference_memory",
           "prefill_flops", "decode_flops", "prefill_time", "decode_time", "serving", "training_time",
           "training_gpu_hours", "training_cost", "training_energy", "training_run", "devices_for_deadline"}) {
