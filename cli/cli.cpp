@@ -11,6 +11,7 @@
 
 #include "grammar/formatter.hpp"
 #include "plan/plan.hpp"
+#include "cli/inspect.hpp"
 #include "cli/repl.hpp"
 #if PLAN_HAVE_TRAINING
 #include "validation/train_command.hpp"
@@ -166,6 +167,12 @@ int main(int argc, char** argv) {
     fmt_cmd->add_flag("--check", fmt_check, "Exit 1 and name the files that are not formatted");
     fmt_cmd->add_flag("-w,--write", fmt_write, "Rewrite the files in place");
 
+    auto* inspect = app.add_subcommand("inspect", "Print a model's card: parameters, FLOPs, memory to serve and fine-tune, GPUs that fit");
+    std::string inspect_path;
+    bool inspect_json = false;
+    inspect->add_option("PATH", inspect_path, "A config.json, a model folder, or a stdlib model name (llama3_8b)")->required();
+    inspect->add_flag("--json", inspect_json, "Print the card as one JSON object");
+
     app.add_subcommand("repl", "Start the interactive session (also: plan with no command)");
 
     auto* explain_cmd = app.add_subcommand("explain", "Explain an error code such as E0101; alone, list the codes");
@@ -190,6 +197,7 @@ int main(int argc, char** argv) {
         if (*check) return run_files(plan_files(paths), plan::Mode::Check);
         if (*test) return run_files(plan_files(paths), plan::Mode::Test);
         if (*fmt_cmd) return format_files(plan_files(paths), fmt_check, fmt_write);
+        if (*inspect) return plan::inspect_model(inspect_path, inspect_json, options());
         if (*explain_cmd) return code.empty() ? list_codes() : explain(code);
 #if PLAN_HAVE_TRAINING
         if (*train) return plan::validation::run_train_command(train_options);

@@ -17,7 +17,7 @@ plan::SessionOptions quiet() {
     return o;
 }
 
-const char* kModules = "use models\nuse hardware\nuse memory\nuse inference\nuse cost\n";
+const char* kModules = "use models\nuse hardware\nuse memory\nuse inference\nuse cost\nuse quantization\nuse finetune\nuse capacity\nuse card\nuse parallelism::experts\n";
 
 // A session with the four modules (and models) loaded.
 struct Sizing {
@@ -136,7 +136,9 @@ TEST_CASE("optimizer and weight bytes per parameter", "[hardware]") {
     CHECK(z.show("bytes_per_weight(\"fp6\")").rfind("error:", 0) == 0);
     // Llama-2-7B: 6,738,415,616 parameters × 2 B.
     CHECK(z.si("weights_memory(llama2_7b)") == 2.0 * 6738415616);
-    CHECK(z.si("weights_memory(llama2_7b, \"int4\")") == 0.5 * 6738415616);
+    // int4 as deployed (AWQ g128): the 6,476,005,376 block-linear weights at 4 + 20/128 bits, the
+    // embedding, head and norms (262,410,240) in bf16.
+    CHECK(z.si("weights_memory(llama2_7b, \"int4\")") == 6476005376.0 * (4 + 20.0 / 128) / 8 + 262410240.0 * 2);
 }
 
 TEST_CASE("memory per GPU: components by hand", "[hardware]") {
@@ -346,7 +348,10 @@ TEST_CASE("every sizing function has a doc comment", "[hardware]") {
     for (const char* name :
          {"accelerator", "accelerators", "peak", "cluster", "H100_SXM", "TPU_v5p", "optimizers", "optimizer_bytes",
           "stage_params", "activation_per_layer", "activation_memory", "memory_per_gpu", "fits", "max_micro_batch",
-          "min_gpus", "weight_precisions", "bytes_per_weight", "weights_memory", "kv_cache", "inference_memory",
+          "min_gpus", "quant_formats", "quantized_weights", "block_linears", "lora_params", "finetune_memory",
+          "max_batch", "max_context", "max_concurrent_sequences", "cache_tokens", "min_gpus_to_serve",
+          "max_train_seq", "max_finetune_batch", "model_card", "moe_memory_per_gpu", "expert_stage_params", "all_to_all_bytes",
+          "weight_precisions", "bytes_per_weight", "weights_memory", "kv_cache", "inference_memory",
           "prefill_flops", "decode_flops", "prefill_time", "decode_time", "serving", "training_time",
           "training_gpu_hours", "training_cost", "training_energy", "training_run", "devices_for_deadline"}) {
         INFO(name);
