@@ -256,6 +256,6 @@ TEST_CASE("the REPL completes and describes stdlib names before their module is 
     plan::Session s(quiet());
     auto names = s.completions("H100_");
     CHECK(names == std::vector<std::string>{"H100_PCIe", "H100_SXM"});
-    CHECK(s.help("cluster").rfind("fn cluster(gpu, count, mfu = 40%, ", 0) == 0);
+    CHECK(s.help("cluster").rfind("fn cluster(gpu, count: Count, mfu = 40%, ", 0) == 0);
     CHECK(s.fields_of("MI300X").at(0) == "name");
 }
