@@ -32,6 +32,7 @@ const std::map<std::string, std::string> kRequired = {
     {"micro_batch", "1"},      {"tp", "1"},                {"pp", "1"},
     {"cp", "1"},               {"ep", "1"},                {"interleave", "1"},
     {"zero", "0"},             {"recompute", "\"none\""},   {"precision", "\"bf16\""},
+    {"per_gpu", "140 TFLOP/s"}, {"peak", "312 TFLOP/s"},    {"throughput", "1000 token/s"},
 };
 
 struct Option {

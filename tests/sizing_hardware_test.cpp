@@ -340,8 +340,8 @@ TEST_CASE("inference: KV cache with grouped-query attention, memory and roofline
     CHECK(z.show("serving(llama2_70b, H100_SXM, gpus = 2).fits") == "false");
     CHECK(z.show("serving(llama2_70b, H100_SXM, gpus = 4).fits") == "true");
     CHECK(z.show("serving(llama2_70b, H100_SXM, gpus = 3).fits") ==
-          "error: tp = 3 does not split Llama-2-70b: tp must divide its 64 heads, and divide or be a multiple of its 8 "
-          "key/value heads");
+          "error: tensor parallelism over 3 GPUs does not split Llama-2-70b: it must divide its 64 heads, and divide or "
+          "be a multiple of its 8 key/value heads");
     // Sixteen GPUs on Llama-3-8B's 8 key/value heads hold each head twice (vLLM's replication):
     // one more copy of the cache than on one GPU.
     CHECK(z.si("kv_head_replicas(llama3_8b, 16)") == 2);

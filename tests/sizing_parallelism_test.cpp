@@ -191,7 +191,8 @@ TEST_CASE("performance model: layouts that do not divide are errors", "[parallel
     CHECK(p.error(gpt + "100, 64, 2048, tp = 8)") == "tp × cp × pp must divide the number of GPUs");
     CHECK(p.error(gpt + "64, 100, 2048, tp = 8)") == "the batch must be a multiple of dp × micro_batch");
     CHECK(p.error(gpt + "40, 64, 2048, tp = 5)") ==
-          "tp = 5 does not split 175B: tp must divide its 96 heads, and divide or be a multiple of its 96 key/value heads");
+          "tensor parallelism over 5 GPUs does not split 175B: it must divide its 96 heads, and divide or be a multiple of "
+          "its 96 key/value heads");
     CHECK(p.error(gpt + "56, 64, 2048, tp = 8, pp = 7)") == "pp × interleave must divide the layers");
     CHECK(p.error(gpt + "64, 12, 2048, tp = 8, pp = 8, interleave = 2)") ==
           "interleaving needs micro-batches in multiples of pp");
