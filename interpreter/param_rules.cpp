@@ -35,6 +35,7 @@ std::optional<RuleViolation> violates(const ParamRule& rule, const std::string& 
                                  guess.empty() ? "use one of " + allowed_list(rule) : "did you mean \"" + guess + "\"?"};
         }
         case ParamRule::Kind::Count: case ParamRule::Kind::Whole: {
+            if (v.v.index() != 0) return std::nullopt;  // not a number: the type check reports it
             double x = v.num();
             double least = rule.kind == ParamRule::Kind::Count ? 1 : 0;
             if (x == std::floor(x) && x >= least && std::isfinite(x)) return std::nullopt;

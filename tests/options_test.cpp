@@ -33,6 +33,7 @@ const std::map<std::string, std::string> kRequired = {
     {"cp", "1"},               {"ep", "1"},                {"interleave", "1"},
     {"zero", "0"},             {"recompute", "\"none\""},   {"precision", "\"bf16\""},
     {"per_gpu", "140 TFLOP/s"}, {"peak", "312 TFLOP/s"},    {"throughput", "1000 token/s"},
+    {"inter", "100 GB/s"},
 };
 
 struct Option {
@@ -194,4 +195,36 @@ TEST_CASE("a layout that does not split the model is an error at the user's argu
     CHECK(s.eval("memory_per_gpu(llama3_8b, tp = 16).total > 0 GB", "<test>").value->display == "true");
     CHECK(s.eval("tp_divides(llama3_8b, 16) and not tp_divides(llama3_8b, 12) and pp_divides(llama3_8b, 8)", "<test>")
               .value->display == "true");
+}
+
+TEST_CASE("parameter rules and require in user code", "[options]") {
+    plan::Session s(quiet());
+    auto first = [&](const std::string& code) {
+        plan::Result r = s.eval(code, "<test>");
+        return r.ok() ? std::string("ok") : r.errors.at(0).code + " " + std::to_string(r.errors.at(0).line) + ":" +
+                                                  std::to_string(r.errors.at(0).column) + " " + r.errors.at(0).message;
+    };
+    // A default outside the rule is an error at the definition.
+    CHECK(first("fn f(zero: [0, 1, 2, 3] = 4) = zero") == "E0332 1:27 4 is not a value of `zero`");
+    // Wrong kinds are type errors, not rule errors.
+    CHECK(first("fn g(n: Count) = n\ng(\"2\")").rfind("E0316 2:3", 0) == 0);
+    CHECK(first("fn whole_n(n: Count) = n\nwhole_n(2.5)") == "E0332 2:9 `n` must be a whole number of at least 1, not 2.5");
+    CHECK(first("fn k(w: Whole) = w\nk(-1)") == "E0332 2:3 `w` must be a whole number of at least 0, not -1");
+    CHECK(first("fn k2(w: Whole) = w\nk2(0)") == "ok");
+    // require: at the call in the user's code, under the arguments the condition reads, through lets.
+    CHECK(first("fn split(layers: Count, pp: Count) = { let per = layers / pp; let ok = require(floor(per) == per, \"uneven\"); per }\n"
+                 "let n = 7\nsplit(32, n)") == "E0527 3:7 uneven");
+    CHECK(first("let top = require(1 > 2, \"never\")") == "E0527 1:11 never");
+    CHECK(first("require(true, \"fine\")") == "ok");
+    // A sweep on the compiled backend checks the rules too, and reports the failing point's error.
+    plan::Result r = s.eval("sweep {\n    tp in [1, 2, 3]\n    let mem = memory_per_gpu(llama3_8b, tp = tp).total\n    minimize mem\n}",
+                            "<test>");
+    REQUIRE(!r.ok());
+    CHECK(r.errors.at(0).code == "E0527");
+    CHECK(r.errors.at(0).line == 3);
+    CHECK(r.errors.at(0).column == 30);
+    r = s.eval("sweep {\n    z in [0, 1, 5]\n    let mem = memory_per_gpu(llama3_8b, dp = 8, zero = z).total\n    minimize mem\n}", "<test>");
+    REQUIRE(!r.ok());
+    CHECK(r.errors.at(0).code == "E0526");
+    CHECK(r.errors.at(0).column == 56);
 }
