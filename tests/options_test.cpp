@@ -169,6 +169,8 @@ TEST_CASE("a layout that does not split the model is an error at the user's argu
     // Llama-3-8B: 32 heads, 8 key/value heads, 32 layers.
     const std::pair<const char*, const char*> cases[] = {
         {"memory_per_gpu(llama3_8b, tp = 3)", "tp = 3"},
+        {"activation_per_layer(llama3_8b, 2048, tp = 3)", "tp = 3"},
+        {"activation_memory(llama3_8b, 2048, pp = 7)", "pp = 7"},
         {"memory_per_gpu(llama3_8b, pp = 7)", "pp = 7"},
         {"memory_per_gpu(llama3_8b, tp = 3, pp = 7)", "tp = 3"},
         {"fits(llama3_8b, H100_SXM, tp = 64)", "tp = 64"},
