@@ -217,6 +217,25 @@ static Builtin core_entry(BuiltinId id) {
                         return Type::number(Dim{});
                     },
                     [](const std::vector<Value>& a, const CallSite&) { return Value(static_cast<double>(a[0].list().items.size())); }};
+        case BuiltinId::Require:
+            // The evaluator moves the error from here to the call in the user's code, under the
+            // arguments the condition reads (Evaluator::call).
+            return {"require", "require(condition, message)",
+                    "true when `condition` holds; otherwise a runtime error saying `message`, reported at the call in the "
+                    "user's code under the arguments the condition uses. For what a function's arguments must satisfy: "
+                    "`let ok = require(m.heads / tp == floor(m.heads / tp), \"tp must divide the heads\")`.",
+                    2, 2,
+                    [](const BuiltinCall& c) {
+                        if (!c.args[0].is(Type::Kind::Bool))
+                            fail(Code::NeedsBool, "`require` needs a Bool condition, not " + name_of(c, 0), c.arg_spans[0], name_of(c, 0));
+                        if (!c.args[1].is(Type::Kind::String))
+                            fail(Code::NeedsString, "`require` needs a String message, not " + name_of(c, 1), c.arg_spans[1], name_of(c, 1));
+                        return Type::boolean();
+                    },
+                    [](const std::vector<Value>& a, const CallSite& at) -> Value {
+                        if (!a[0].truth()) fail(Code::RequirementFailed, a[1].str(), at, "");
+                        return Value(true);
+                    }};
     }
     throw std::logic_error("a builtin id without an entry");
 }

@@ -48,8 +48,8 @@ constexpr double kMaxDivisorsOf = 1e12;
 
 // The core math builtins, by id: the id is the builtin's index in builtins(), which the checker
 // binds calls by (Op::Builtin's index) and the JIT lowers them by (jit/lower_builtin.cpp).
-enum class BuiltinId { Sqrt, Exp, Log, Log2, Log10, Abs, Floor, Ceil, Round, Min, Max, Sum, Mean, Error, Divisors, Len };
-constexpr size_t kCoreBuiltins = static_cast<size_t>(BuiltinId::Len) + 1;
+enum class BuiltinId { Sqrt, Exp, Log, Log2, Log10, Abs, Floor, Ceil, Round, Min, Max, Sum, Mean, Error, Divisors, Len, Require };
+constexpr size_t kCoreBuiltins = static_cast<size_t>(BuiltinId::Require) + 1;
 
 // The id of the builtin at `index` of builtins(); none for a native.
 std::optional<BuiltinId> core_builtin(int index);

@@ -445,6 +445,7 @@ TExprPtr ExprChecker::call_builtin(const Binding& b, const ast::Expr& e, std::ve
 TExprPtr ExprChecker::call_fn(const Binding& b, const ast::Expr& e, std::vector<TExprPtr> args) {
     FnDef& fn = c_.fns_[b.slot];
     std::vector<TExprPtr> bound = bind_arguments(b, fn, e, std::move(args));
+    check_literal_arguments(fn, bound);  // before defaults hoist the arguments they read
     Hoisted hoisted = fill_defaults(b, fn, e, bound);
     std::optional<std::vector<Type>> types = argument_types(b, fn, bound);
     if (!types) {  // an argument not yet known: the call is checked again where it is
@@ -555,6 +556,21 @@ std::optional<std::vector<Type>> ExprChecker::argument_types(const Binding& b, c
     return types;
 }
 
+// An argument written as a literal is checked against its parameter's rule now, so
+// `recompute = "ful"` or `zero = 4` is an error before anything runs; a computed one is checked
+// when the call runs (Evaluator::call).
+void ExprChecker::check_literal_arguments(const FnDef& fn, const std::vector<TExprPtr>& bound) {
+    for (size_t p = 0; p < bound.size(); ++p) {
+        if (!bound[p]) continue;  // not given: its default was checked with the definition
+        const TExpr& arg = *bound[p];
+        const TExpr* literal = arg.op == Op::Neg && arg.kids[0]->op == Op::Const ? arg.kids[0].get() : &arg;
+        if (literal->op != Op::Const || !fn.param_rules[p].any() || !same_type(fn.param_types[p], arg.type)) continue;
+        Value v = literal == &arg ? arg.constant : Value(-literal->constant.num());
+        if (auto bad = violates(fn.param_rules[p], fn.decl->params[p].name, v))
+            check_fail(Code::ArgumentNotAllowed, bad->message, {{arg.span, bad->label}}, bad->help);
+    }
+}
+
 // The instance of `fn` for these argument types: its body checked with the parameters typed so,
 // once per signature (display hints included), and kept in the function's cache.
 const FnInstance& ExprChecker::specialise(const Binding& b, FnDef& fn, const std::vector<Type>& types, const ast::Expr& e) {
@@ -565,6 +581,7 @@ const FnInstance& ExprChecker::specialise(const Binding& b, FnDef& fn, const std
     auto instance = std::make_unique<FnInstance>();
     instance->decl = fn.decl;
     instance->params = types;
+    instance->rules = fn.param_rules;
     int frame = 0;
     InLayer definition_layer(c_, fn.layer);  // the body sees what the definition sees
     ExprChecker body(c_, fn.visible, frame);

@@ -78,6 +78,7 @@ private:
     };
     std::vector<TExprPtr> bind_arguments(const Binding& b, const FnDef& fn, const ast::Expr& e, std::vector<TExprPtr> args);
     Hoisted fill_defaults(const Binding& b, const FnDef& fn, const ast::Expr& e, std::vector<TExprPtr>& bound);
+    void check_literal_arguments(const FnDef& fn, const std::vector<TExprPtr>& bound);
     std::optional<std::vector<Type>> argument_types(const Binding& b, const FnDef& fn, const std::vector<TExprPtr>& bound);
     const FnInstance& specialise(const Binding& b, FnDef& fn, const std::vector<Type>& types, const ast::Expr& e);
     TExprPtr field(const ast::Expr& e);

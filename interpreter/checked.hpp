@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "grammar/ast.hpp"
+#include "interpreter/param_rules.hpp"
 #include "interpreter/types.hpp"
 #include "interpreter/value.hpp"
 
@@ -53,6 +54,7 @@ using TExprPtr = std::unique_ptr<TExpr>;
 struct FnInstance {
     const ast::Stmt* decl;
     std::vector<Type> params;
+    std::vector<ParamRule> rules;  // per parameter: the values it accepts (checked at each call)
     Type result;
     TExprPtr body;
     int frame_size = 0;

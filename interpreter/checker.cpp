@@ -128,6 +128,35 @@ Type Checker::resolve_type_annotation(const ast::Expr& e) const {
     return Type::number(resolve_dimension(e));
 }
 
+std::pair<Type, ParamRule> Checker::resolve_param_annotation(const ast::Expr& e) const {
+    ParamRule rule;
+    if (e.kind == ast::ExprKind::Name && (e.text == "Count" || e.text == "Whole")) {
+        rule.kind = e.text == "Count" ? ParamRule::Kind::Count : ParamRule::Kind::Whole;
+        return {Type::number(Dim{}), rule};
+    }
+    if (e.kind != ast::ExprKind::List) return {resolve_type_annotation(e), rule};
+    // A list of literal strings, or of plain numbers: the values the parameter accepts.
+    rule.kind = ParamRule::Kind::OneOf;
+    bool strings = false, numbers = false;
+    for (const auto& item : e.args) {
+        bool negative = item->kind == ast::ExprKind::Unary && item->text == "-" && item->args[0]->kind == ast::ExprKind::Number;
+        if (item->kind == ast::ExprKind::String && item->parts.size() <= 1 && (item->parts.empty() || !item->parts[0].expr)) {
+            strings = true;
+            rule.allowed.push_back(Value::string(item->parts.empty() ? "" : item->parts[0].text));
+        } else if (item->kind == ast::ExprKind::Number || negative) {
+            numbers = true;
+            rule.allowed.push_back(Value(negative ? -item->args[0]->number : item->number));
+        } else {
+            check_fail(Code::ExpectedDimension, "a parameter's list of values holds literal strings or plain numbers", {{item->span, "not a literal"}},
+                       "write the values, as in `recompute: [\"none\", \"full\"]`");
+        }
+    }
+    if (rule.allowed.empty() || (strings && numbers))
+        check_fail(Code::ExpectedDimension, "a parameter's list of values needs at least one value, all strings or all numbers",
+                   {{e.span, ""}});
+    return {strings ? Type::string() : Type::number(Dim{}), rule};
+}
+
 void Checker::check_dimension(const ast::Stmt& s) {
     if (units_.find_dimension(s.name))
         check_fail(Code::AlreadyDefined, "dimension `" + s.name + "` is already defined", {{s.name_span, "defined again here"}});
@@ -195,9 +224,9 @@ void Checker::check_fn(const ast::Stmt& s) {
         for (size_t j = 0; j < i; ++j)
             if (s.params[j].name == p.name)
                 check_fail(Code::ParameterDeclaredTwice, "parameter `" + p.name + "` is declared twice", {{p.span, "again here"}});
-        Type t = p.type ? resolve_type_annotation(*p.type) : Type::any();
+        auto [t, rule] = p.type ? resolve_param_annotation(*p.type) : std::pair<Type, ParamRule>{Type::any(), {}};
         signature += (i ? ", " : "") + p.name;
-        if (p.type) signature += ": " + type_name(t, units_);
+        if (p.type) signature += ": " + (rule.any() ? rule_text(rule) : type_name(t, units_));
         TExprPtr def;
         bool uses_params = false;
         if (p.default_value) {
@@ -214,9 +243,16 @@ void Checker::check_fn(const ast::Stmt& s) {
                 check_fail(Code::DeclaredDimension, "the default of `" + p.name + "` is " + type_name(def->type, units_) +
                                                 ", not " + type_name(t, units_),
                      {{p.default_value->span, type_name(def->type, units_)}});
-            signature += " = " + std::string(p.default_value->kind == ast::ExprKind::Number ? p.default_value->text : "…");
+            if (def->op == Op::Const)
+                if (auto bad = violates(rule, p.name, def->constant))
+                    check_fail(Code::ArgumentNotAllowed, bad->message, {{p.default_value->span, bad->label}}, bad->help);
+            signature += " = " + std::string(p.default_value->kind == ast::ExprKind::Number ? p.default_value->text
+                                             : p.default_value->kind == ast::ExprKind::String && def->op == Op::Const
+                                                 ? "\"" + def->constant.str() + "\""
+                                                 : "…");
         }
         fn.param_types.push_back(t);
+        fn.param_rules.push_back(rule);
         fn.defaults.push_back(std::move(def));
         fn.default_uses_params.push_back(uses_params);
     }

@@ -29,6 +29,7 @@ struct FnDef {
     size_t visible;                  // globals with a smaller ordinal are in scope of the body
     Layer layer = Layer::Core;       // the body sees what code of this layer sees
     std::vector<Type> param_types;   // annotation, or Any
+    std::vector<ParamRule> param_rules;  // the values a parameter accepts, from its annotation
     std::optional<Type> result_type; // annotation
     std::vector<TExprPtr> defaults;  // checked default values (null where none)
     std::vector<bool> default_uses_params;  // the default refers to an earlier parameter
@@ -80,6 +81,8 @@ private:
     friend class SweepChecker;  // check_sweep.cpp
     void bind(Binding b, const Span& at);
     Type resolve_type_annotation(const ast::Expr& e) const;
+    // A parameter's annotation: a type, or a rule on its values (`["none", "full"]`, `Count`).
+    std::pair<Type, ParamRule> resolve_param_annotation(const ast::Expr& e) const;
     Dim resolve_dimension(const ast::Expr& e) const;
     void check_unit(const ast::Stmt& s);
     void check_dimension(const ast::Stmt& s);

@@ -1,5 +1,6 @@
 #include "interpreter/evaluator.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -24,6 +25,32 @@ constexpr size_t kMaxListLength = 10'000'000;
 
 bool same_span(const Span& a, const Span& b) { return a.file == b.file && a.begin == b.begin && a.end == b.end; }
 
+bool inside(const Span& part, const Span& whole) { return part.file == whole.file && part.begin >= whole.begin && part.end <= whole.end; }
+
+// The expression a block of `body` stores into `slot` (a `let`), or none.
+const TExpr* let_value(const TExpr& body, int slot) {
+    if (body.op == Op::Block)
+        for (size_t i = 0; i < body.slots.size(); ++i)
+            if (body.slots[i] == slot) return body.kids[i].get();
+    for (auto& k : body.kids)
+        if (const TExpr* found = let_value(*k, slot)) return found;
+    return nullptr;
+}
+
+// The parameters of `fn` that an expression of its body reads, directly or through its `let`s.
+void params_read(const TExpr& t, const FnInstance& fn, std::vector<int>& out, int depth = 0) {
+    if (t.op == Op::Local && t.slot >= 0) {
+        if (static_cast<size_t>(t.slot) < fn.params.size()) {
+            if (std::find(out.begin(), out.end(), t.slot) == out.end()) out.push_back(t.slot);
+        } else if (depth < 32) {  // lets refer only to earlier ones: the depth bounds a long chain
+            if (const TExpr* value = let_value(*fn.body, t.slot)) params_read(*value, fn, out, depth + 1);
+        }
+    }
+    for (auto& k : t.kids) params_read(*k, fn, out, depth);
+}
+
+bool blamed_code(Code c) { return c == Code::ArgumentNotAllowedAtRun || c == Code::RequirementFailed; }
+
 bool equal_values(const Value& a, const Value& b) {
     if (a.v.index() != b.v.index()) return false;
     switch (a.v.index()) {
@@ -38,6 +65,8 @@ bool equal_values(const Value& a, const Value& b) {
 std::string Evaluator::show(const Value& v, const Type& t) const { return show_value(v, t, units_); }
 
 Value Evaluator::evaluate(const TExpr& e, int frame_size) {
+    blame_.reset();
+    blame_note_.clear();
     std::vector<Value> frame(static_cast<size_t>(frame_size));
     return eval(e, frame);
 }
@@ -95,6 +124,12 @@ Value Evaluator::eval(const TExpr& e, std::vector<Value>& frame) {
             std::vector<Value> args;
             args.reserve(e.kids.size());
             for (auto& k : e.kids) args.push_back(eval(*k, frame));
+            if (core_builtin(e.index) == BuiltinId::Require && !args[0].truth() && !active_.empty()) {
+                std::vector<int> read;  // the failure belongs to the arguments the condition reads
+                params_read(*e.kids[0], *active_.back(), read);
+                blame_ = read;
+                blame_note_ = checked_by(active_.back()->decl->name, e.span);
+            }
             return builtins()[e.index].eval(args, call_site(e));
         }
         case Op::Field: return eval(*e.kids[0], frame).record().fields[e.index];
@@ -157,15 +192,26 @@ Value Evaluator::call(const TExpr& e, std::vector<Value>& frame) {
     const FnInstance& fn = *e.fn;
     std::vector<Value> callee(static_cast<size_t>(fn.frame_size));
     for (size_t i = 0; i < e.kids.size(); ++i) callee[i] = eval(*e.kids[i], frame);
+    for (size_t i = 0; i < fn.rules.size(); ++i)
+        if (auto bad = violates(fn.rules[i], fn.decl->params[i].name, callee[i])) reject_argument(e, i, *bad);
     calls_.push_back(e.span);
+    active_.push_back(&fn);
     struct Pop {
         std::vector<Span>& calls;
-        ~Pop() { calls.pop_back(); }
-    } guard{calls_};
+        std::vector<const FnInstance*>& active;
+        ~Pop() {
+            calls.pop_back();
+            active.pop_back();
+        }
+    } guard{calls_, active_};
     if (calls_.size() > kMaxCallDepth) runtime_error(Code::CallsTooDeep, e.span, "calls nested too deeply");
     try {
         return eval(*fn.body, callee);
     } catch (DiagnosticError& err) {
+        if (blame_ && blamed_code(err.diagnostic.code)) {
+            blame_caller(err, e);
+            throw;
+        }
         // Name the calls that led to an error inside a function (a few levels: enough to find
         // the user's line when the error is deep in the stdlib), unless it points at this call.
         auto& notes = err.diagnostic.notes;
@@ -175,6 +221,50 @@ Value Evaluator::call(const TExpr& e, std::vector<Value>& frame) {
             notes.push_back("in the call of `" + fn.decl->name + "` at " + sources_->location(e.span));
         throw;
     }
+}
+
+// An argument its parameter does not accept, computed when the call runs: reported at the
+// argument when the call is the user's; when a stdlib function passes the value on, at the user's
+// argument it came from (blame_caller, as the error leaves each call).
+void Evaluator::reject_argument(const TExpr& e, size_t param, const RuleViolation& bad) {
+    Diagnostic d(Code::ArgumentNotAllowedAtRun);
+    d.message = bad.message;
+    d.help = bad.help;
+    const Span& arg = e.kids[param]->span;
+    d.labels.push_back({inside(arg, e.span) ? arg : e.span, bad.label});
+    if (in_stdlib(e.span) && !active_.empty()) {
+        std::vector<int> read;
+        params_read(*e.kids[param], *active_.back(), read);
+        blame_ = read;
+        blame_note_ = checked_by(e.fn->decl->name, arg);
+    }
+    throw DiagnosticError{std::move(d)};
+}
+
+// The error leaves the call `e` of a function with the parameters blame_ names. At a call in the
+// user's code it moves there, under those arguments (the call itself when they are defaults);
+// at a call in the stdlib, blame passes to the caller's parameters those arguments read.
+void Evaluator::blame_caller(DiagnosticError& err, const TExpr& e) {
+    std::vector<int> params = *blame_;
+    Diagnostic& d = err.diagnostic;
+    if (!in_stdlib(e.span)) {
+        std::vector<Label> labels;
+        for (int p : params)
+            if (inside(e.kids[p]->span, e.span)) labels.push_back({e.kids[p]->span, labels.empty() ? d.labels[0].text : ""});
+        if (labels.empty()) labels.push_back({e.span, d.labels[0].text.empty() ? "in this call" : d.labels[0].text + " (a default)"});
+        if (!blame_note_.empty()) d.notes = {blame_note_};
+        d.labels = std::move(labels);
+        blame_.reset();
+        return;
+    }
+    std::vector<int> next;
+    if (active_.size() >= 2)
+        for (int p : params) params_read(*e.kids[p], *active_[active_.size() - 2], next);
+    blame_ = next;
+}
+
+std::string Evaluator::checked_by(const std::string& fn, const Span& at) const {
+    return sources_ ? "checked by `" + fn + "` at " + sources_->location(at) : "";
 }
 
 bool Evaluator::in_stdlib(const Span& s) const { return sources_ && sources_->file(s.file).name.rfind("<stdlib", 0) == 0; }

@@ -1,6 +1,7 @@
 // The tree-walking evaluator: runs checked expressions. It is the reference backend that the
 // JIT is tested against.
 #pragma once
+#include <optional>
 #include <vector>
 
 #include "grammar/codes.hpp"
@@ -25,6 +26,9 @@ public:
 
 private:
     Value call(const TExpr& e, std::vector<Value>& frame);
+    [[noreturn]] void reject_argument(const TExpr& call, size_t param, const RuleViolation& bad);
+    void blame_caller(DiagnosticError& err, const TExpr& call);
+    std::string checked_by(const std::string& fn, const Span& at) const;
     CallSite call_site(const TExpr& builtin) const;
     bool in_stdlib(const Span& s) const;
     Value range(const TExpr& e, std::vector<Value>& frame);
@@ -34,6 +38,11 @@ private:
     std::vector<Value>& globals_;
     const SourceMap* sources_;  // names the file of a builtin's call site
     std::vector<Span> calls_;   // the calls of plan functions being evaluated, outermost first
+    std::vector<const FnInstance*> active_;  // the functions of those calls
+    // While an argument that a function rejects (E0526, E0527) travels out to the call in the
+    // user's code: the parameters of the function being left that the bad value came from.
+    std::optional<std::vector<int>> blame_;
+    std::string blame_note_;  // where the check that failed is: "checked by `f` at FILE:LINE:COL"
 };
 
 // Runtime errors: the code, the expression to point at, the message.

@@ -89,6 +89,7 @@ constexpr Lowering rule_of(BuiltinId id) {
         case BuiltinId::Max: return extremum_rule(true);
         // divisors(n) of an axis that changes is an axis list of its own (jit/axis_lists.cpp).
         case BuiltinId::Sum: case BuiltinId::Mean: case BuiltinId::Error: case BuiltinId::Divisors: case BuiltinId::Len:
+        case BuiltinId::Require:  // lowered by ExprLowering::builtin itself: a flag
             return {};
     }
     return {};
@@ -104,6 +105,13 @@ constexpr std::array<Lowering, kCoreBuiltins> kLowerings = [] {
 
 LV ExprLowering::builtin(const TExpr& e) {
     const Builtin& bi = builtins()[e.index];
+    if (core_builtin(e.index) == BuiltinId::Require) {
+        // A false condition flags the point and the interpreter's replay reports it, message
+        // and all: the message itself is never needed here.
+        LV holds = lower(*e.kids[0]);
+        flag(holds.k == LV::K::Const ? (holds.c.truth() ? b_.getFalse() : b_.getTrue()) : b_.CreateNot(scalar(holds, e.kids[0].get())));
+        return LV::constant(Value(true));
+    }
     std::vector<LV> args;
     for (auto& k : e.kids) args.push_back(lower(*k));
     bool all_const = std::all_of(args.begin(), args.end(), [](const LV& a) { return a.k == LV::K::Const; });

@@ -408,6 +408,7 @@ LV ExprLowering::call(const TExpr& e) {
     if (inline_depth_ >= kMaxInlineDepth) throw Unsupported{"a recursive function call (`" + fn.decl->name + "`)", e.span};
     std::vector<LV> callee(static_cast<size_t>(std::max(fn.frame_size, 1)));
     for (size_t i = 0; i < e.kids.size(); ++i) callee[i] = lower(*e.kids[i]);
+    for (size_t i = 0; i < fn.rules.size(); ++i) check_rule(fn.rules[i], callee[i], *e.kids[i]);
     std::vector<LV>* saved = frame_;
     int saved_scratch = scratch_size_;
     frame_ = &callee;
@@ -418,6 +419,26 @@ LV ExprLowering::call(const TExpr& e) {
     frame_ = saved;
     scratch_size_ = saved_scratch;
     return r;
+}
+
+// A parameter's rule (interpreter/param_rules.hpp) on an argument: a point whose argument breaks
+// it is flagged, and the interpreter's replay of that point reports it.
+void ExprLowering::check_rule(const ParamRule& rule, const LV& arg, const TExpr& at) {
+    if (!rule.any()) return;
+    if (arg.k == LV::K::Const) {
+        if (violates(rule, "", arg.c)) flag(b_.getTrue());
+        return;
+    }
+    llvm::Value* x = scalar(arg, &at);
+    llvm::Value* bad = nullptr;
+    if (rule.kind == ParamRule::Kind::OneOf) {  // strings compare as their interned ids
+        bad = b_.getTrue();
+        for (const Value& a : rule.allowed) bad = b_.CreateAnd(bad, b_.CreateFCmpUNE(x, materialize(a, &at)));
+    } else {
+        double least = rule.kind == ParamRule::Kind::Count ? 1 : 0;
+        bad = b_.CreateOr(b_.CreateFCmpUNE(x, unary(llvm::Intrinsic::floor, x)), b_.CreateFCmpULT(x, f64(least)));
+    }
+    flag(bad);
 }
 
 // A list known at compile time, an index that changes: a table per scalar field.

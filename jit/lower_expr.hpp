@@ -77,6 +77,7 @@ private:
     LV logic(const TExpr& e);
     LV conditional(const TExpr& e);
     LV call(const TExpr& e);
+    void check_rule(const ParamRule& rule, const LV& arg, const TExpr& at);
     LV index(const TExpr& e);
     LV builtin(const TExpr& e);
     std::vector<LV> fields(const LV& v, const TExpr& at);

@@ -16,6 +16,7 @@ TEST_CASE("each core builtin sits at the index of its id; natives come after, wi
         {BuiltinId::Min, "min"},     {BuiltinId::Max, "max"},     {BuiltinId::Sum, "sum"},
         {BuiltinId::Mean, "mean"},   {BuiltinId::Error, "error"}, {BuiltinId::Divisors, "divisors"},
         {BuiltinId::Len, "len"},
+        {BuiltinId::Require, "require"},
     };
     REQUIRE(std::size(ids) == plan::kCoreBuiltins);
     for (auto [id, name] : ids) {

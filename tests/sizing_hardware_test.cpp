@@ -337,9 +337,18 @@ TEST_CASE("inference: KV cache with grouped-query attention, memory and roofline
     // Bigger batches are cheaper per token.
     CHECK(z.truth("serving(llama3_8b, H100_SXM, batch = 32).usd_per_1m_tokens < sv.usd_per_1m_tokens"));
     // Llama-2-70B in bf16: 1.2 × 138 GB of weights + its cache = 167 GB; two H100s hold 160 GB,
-    // three 240 GB; one B200 holds 180 GB.
+    // four 320 GB; one B200 holds 180 GB. Three GPUs split neither its 64 heads nor its 8
+    // key/value heads: an error, not an answer.
     CHECK(z.show("serving(llama2_70b, H100_SXM, gpus = 2).fits") == "false");
-    CHECK(z.show("serving(llama2_70b, H100_SXM, gpus = 3).fits") == "true");
+    CHECK(z.show("serving(llama2_70b, H100_SXM, gpus = 4).fits") == "true");
+    CHECK(z.show("serving(llama2_70b, H100_SXM, gpus = 3).fits") ==
+          "error: tensor parallelism over 3 GPUs does not split Llama-2-70b: it must divide its 64 heads, and divide or "
+          "be a multiple of its 8 key/value heads");
+    // Sixteen GPUs on Llama-3-8B's 8 key/value heads hold each head twice (vLLM's replication):
+    // one more copy of the cache than on one GPU.
+    CHECK(z.si("kv_head_replicas(llama3_8b, 16)") == 2);
+    CHECK(z.si("serving(llama3_8b, H100_SXM, gpus = 16).memory - serving(llama3_8b, H100_SXM).memory") ==
+          Approx(z.si("kv_cache(llama3_8b, 1200)")));
     CHECK(z.show("serving(llama2_70b, B200).fits") == "true");
 }
 

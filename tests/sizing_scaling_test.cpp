@@ -59,22 +59,22 @@ double rel(double x, double expected) { return std::abs(x / expected - 1); }
 
 TEST_CASE("published laws: constants and the optimum at Gopher's budget", "[scaling]") {
     Scaling p;
-    CHECK(p.num("chinchilla.E") == 1.69);
-    CHECK(p.num("chinchilla.A") == 406.4);
-    CHECK(p.num("chinchilla.B") == 410.7);
-    CHECK(p.num("chinchilla.alpha") == 0.34);
-    CHECK(p.num("chinchilla.beta") == 0.28);
+    CHECK(p.num("chinchilla_approach3.E") == 1.69);
+    CHECK(p.num("chinchilla_approach3.A") == 406.4);
+    CHECK(p.num("chinchilla_approach3.B") == 410.7);
+    CHECK(p.num("chinchilla_approach3.alpha") == 0.34);
+    CHECK(p.num("chinchilla_approach3.beta") == 0.28);
     CHECK(rel(p.num("chinchilla_unrounded.A"), 406.4) < 1e-4);
     CHECK(rel(p.num("chinchilla_unrounded.B"), 410.7) < 1e-4);
     CHECK(rel(p.num("chinchilla_unrounded.E"), 1.6934) < 1e-4);
-    CHECK(p.num("chinchilla_epoch.B") == 2085.43);
+    CHECK(p.num("chinchilla.B") == 2085.43);
     CHECK(p.num("kaplan.n_c") == 8.8e13);
     CHECK(p.num("len(laws)") == 4);
     // Hoffmann et al. 2022 with rounded constants: 32.2B; unrounded (Epoch): 40.4B, the paper's
     // "40B"; Epoch's refit: 72B (domain.md).
-    CHECK(rel(p.num("optimal(chinchilla, 5.76e23 FLOP).params"), 32.2e9) < 0.005);
+    CHECK(rel(p.num("optimal(chinchilla_approach3, 5.76e23 FLOP).params"), 32.2e9) < 0.005);
     CHECK(rel(p.num("optimal(chinchilla_unrounded, 5.76e23 FLOP).params"), 40.4e9) < 0.005);
-    CHECK(rel(p.num("optimal(chinchilla_epoch, 5.76e23 FLOP).params"), 72e9) < 0.005);
+    CHECK(rel(p.num("optimal(chinchilla, 5.76e23 FLOP).params"), 72e9) < 0.005);
     // Kaplan et al. 2020, Figure 14: N_opt = 1.3e9 (C / PF-day)^0.73.
     CHECK(rel(p.num("optimal(kaplan, 1 PF_day).params"), 1.3e9) < 1e-12);
     CHECK(rel(p.num("optimal(kaplan, 1000 PF_day).params"), 1.3e9 * std::pow(1000, 0.73)) < 1e-12);
@@ -82,9 +82,9 @@ TEST_CASE("published laws: constants and the optimum at Gopher's budget", "[scal
 
 TEST_CASE("loss: the two forms, and decreasing in N and D", "[scaling]") {
     Scaling p;
-    CHECK(rel(p.num("loss(chinchilla, 70B, 1.4T)"), 1.69 + 406.4 / std::pow(70e9, 0.34) + 410.7 / std::pow(1.4e12, 0.28)) < 1e-14);
+    CHECK(rel(p.num("loss(chinchilla_approach3, 70B, 1.4T)"), 1.69 + 406.4 / std::pow(70e9, 0.34) + 410.7 / std::pow(1.4e12, 0.28)) < 1e-14);
     CHECK(rel(p.num("loss(kaplan, 1e9, 1e10)"), std::pow(std::pow(8.8e13 / 1e9, 0.076 / 0.095) + 5.4e13 / 1e10, 0.095)) < 1e-14);
-    for (const char* law : {"chinchilla", "chinchilla_unrounded", "chinchilla_epoch", "kaplan"}) {
+    for (const char* law : {"chinchilla", "chinchilla_approach3", "chinchilla_unrounded", "kaplan"}) {
         INFO(law);
         std::string l = law;
         CHECK(p.ok("let ls = [loss(" + l + ", n, 1T) for n in [1e8, 1e9, 1e10, 1e11]]\n"
@@ -96,7 +96,7 @@ TEST_CASE("loss: the two forms, and decreasing in N and D", "[scaling]") {
 
 TEST_CASE("optimal: 6ND = C, the closed form is the minimum, compute_for_loss inverts it", "[scaling]") {
     Scaling p;
-    for (const char* law : {"chinchilla", "chinchilla_unrounded", "chinchilla_epoch", "kaplan"}) {
+    for (const char* law : {"chinchilla", "chinchilla_approach3", "chinchilla_unrounded", "kaplan"}) {
         INFO(law);
         std::string l = law;
         for (const char* c : {"1e20 FLOP", "5.76e23 FLOP", "1e26 FLOP"}) {
@@ -108,22 +108,22 @@ TEST_CASE("optimal: 6ND = C, the closed form is the minimum, compute_for_loss in
         }
     }
     // The Chinchilla-form optimum beats its neighbours on the same budget.
-    CHECK(p.ok("let c = 1e23 FLOP\nlet o = optimal(chinchilla_epoch, c)\n"
-               "let off = [loss(chinchilla_epoch, o.params * k, c / (6 FLOP * o.params * k)) for k in [0.9, 0.99, 1.01, 1.1]]\n"
+    CHECK(p.ok("let c = 1e23 FLOP\nlet o = optimal(chinchilla, c)\n"
+               "let off = [loss(chinchilla, o.params * k, c / (6 FLOP * o.params * k)) for k in [0.9, 0.99, 1.01, 1.1]]\n"
                "min(off) > o.loss"));
     // Closed-form compute for a loss, checked on the path (Chinchilla published at L = 2).
-    CHECK(rel(p.num("optimal(chinchilla, compute_for_loss(chinchilla, 2.0)).loss"), 2.0) < 1e-12);
+    CHECK(rel(p.num("optimal(chinchilla_approach3, compute_for_loss(chinchilla_approach3, 2.0)).loss"), 2.0) < 1e-12);
 }
 
 TEST_CASE("de Vries overhead and critical model size", "[scaling]") {
     Scaling p;
-    CHECK(p.num("overhead(chinchilla, 1)") == 0);
-    CHECK(std::abs(p.num("overhead(chinchilla, 0.75)") - 0.028) < 0.001);
-    CHECK(std::abs(p.num("overhead(chinchilla, 0.5)") - 0.20) < 0.01);
-    CHECK(std::abs(p.num("overhead(chinchilla, 0.25)") - 1.88) < 0.01);
-    CHECK(std::abs(p.num("overhead(chinchilla, 0.57)") - 0.12) < 0.01);
-    CHECK(p.num("critical_size(chinchilla)") == Approx(0.3054).margin(1e-9));
-    CHECK(p.ok("let ov = [overhead(chinchilla_epoch, k) for k in [1, 0.9, 0.7, 0.5, 0.4]]\n"
+    CHECK(p.num("overhead(chinchilla_approach3, 1)") == 0);
+    CHECK(std::abs(p.num("overhead(chinchilla_approach3, 0.75)") - 0.028) < 0.001);
+    CHECK(std::abs(p.num("overhead(chinchilla_approach3, 0.5)") - 0.20) < 0.01);
+    CHECK(std::abs(p.num("overhead(chinchilla_approach3, 0.25)") - 1.88) < 0.01);
+    CHECK(std::abs(p.num("overhead(chinchilla_approach3, 0.57)") - 0.12) < 0.01);
+    CHECK(p.num("critical_size(chinchilla_approach3)") == Approx(0.3054).margin(1e-9));
+    CHECK(p.ok("let ov = [overhead(chinchilla, k) for k in [1, 0.9, 0.7, 0.5, 0.4]]\n"
                "ov[0] < ov[1] and ov[1] < ov[2] and ov[2] < ov[3] and ov[3] < ov[4]"));
     // Independent of the budget: k_D from the ratio at an optimum equals data_factor's beta/alpha.
     for (const char* c : {"1e20 FLOP", "1e26 FLOP"}) {
@@ -133,20 +133,20 @@ TEST_CASE("de Vries overhead and critical model size", "[scaling]") {
         CHECK(rel(p.num(code), p.num("data_factor(chinchilla_unrounded, 0.6)")) < 1e-9);
     }
     // At the smaller size with k_D more data, the loss is the optimal loss.
-    CHECK(rel(p.num("let o = optimal(chinchilla, 1e23 FLOP)\n"
-                    "loss(chinchilla, 0.5 * o.params, data_factor(chinchilla, 0.5) * o.tokens)"),
-              p.num("optimal(chinchilla, 1e23 FLOP).loss")) < 1e-12);
+    CHECK(rel(p.num("let o = optimal(chinchilla_approach3, 1e23 FLOP)\n"
+                    "loss(chinchilla_approach3, 0.5 * o.params, data_factor(chinchilla_approach3, 0.5) * o.tokens)"),
+              p.num("optimal(chinchilla_approach3, 1e23 FLOP).loss")) < 1e-12);
 }
 
 TEST_CASE("Sardana & Frankle: inference demand shrinks the model and lengthens training", "[scaling]") {
     Scaling p;
     // With no inference the optimum is the compute-optimal model for that loss.
-    CHECK(rel(p.num("total_cost_optimal(chinchilla_epoch, 2.0, 0).params"),
-              p.num("optimal(chinchilla_epoch, compute_for_loss(chinchilla_epoch, 2.0)).params")) < 1e-3);
-    CHECK(p.ok("let a = total_cost_optimal(chinchilla, 2.0, 0)\nlet b = total_cost_optimal(chinchilla, 2.0, 10T)\n"
+    CHECK(rel(p.num("total_cost_optimal(chinchilla, 2.0, 0).params"),
+              p.num("optimal(chinchilla, compute_for_loss(chinchilla, 2.0)).params")) < 1e-3);
+    CHECK(p.ok("let a = total_cost_optimal(chinchilla_approach3, 2.0, 0)\nlet b = total_cost_optimal(chinchilla_approach3, 2.0, 10T)\n"
                "b.params < a.params and b.tokens_per_param > a.tokens_per_param and b.total_compute > a.total_compute"));
-    CHECK(rel(p.num("let r = total_cost_optimal(chinchilla, 2.0, 10T)\nloss(chinchilla, r.params, r.train_tokens)"), 2.0) < 1e-9);
-    CHECK(rel(p.num("let r = total_cost_optimal(chinchilla, 2.0, 10T)\nr.total_compute"),
+    CHECK(rel(p.num("let r = total_cost_optimal(chinchilla_approach3, 2.0, 10T)\nloss(chinchilla_approach3, r.params, r.train_tokens)"), 2.0) < 1e-9);
+    CHECK(rel(p.num("let r = total_cost_optimal(chinchilla_approach3, 2.0, 10T)\nr.total_compute"),
               p.num("r.train_compute + r.inference_compute")) < 1e-12);
     CHECK(p.num("let r = total_cost_optimal(kaplan, 2.0, 1T)\nr.params") > 0);
 }
