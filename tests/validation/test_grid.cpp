@@ -264,5 +264,5 @@ TEST_CASE("SVG plots have axes, series and a legend", "[grid][svg]") {
     Plot bad = p;
     bad.series[0].y[1] = 0;
     CHECK_THROWS_WITH(render_svg(bad), Contains("not positive"));
-    CHECK_THROWS_WITH(write_svg(p, "/nonexistent-dir/plot.svg"), Contains("cannot write plot"));
+    CHECK_THROWS_WITH(write_svg(p, "/nonexistent-dir/plot.svg"), Contains("cannot write '/nonexistent-dir/plot.svg': its folder does not exist"));
 }
