@@ -14,10 +14,10 @@ namespace plan {
 namespace {
 
 // Where `use` looks, in order: the stdlib, then files beside the using file.
-std::vector<std::unique_ptr<Importer>> builtin_importers() {
+std::vector<std::unique_ptr<Importer>> builtin_importers(const files::FileAccess& access) {
     std::vector<std::unique_ptr<Importer>> importers;
     importers.push_back(std::make_unique<StdlibImporter>());
-    importers.push_back(std::make_unique<FileImporter>());
+    importers.push_back(std::make_unique<FileImporter>(&access));
     return importers;
 }
 
@@ -27,7 +27,7 @@ CoreSession::CoreSession(SessionOptions options, SweepRunner sweeps)
     : options_(std::move(options)),
       sweeps_(std::move(sweeps)),
       files_(options_.sandbox ? files::FileAccess::sandbox(options_.read_dirs, options_.write_dirs) : files::FileAccess()),
-      resolver_(sources_, builtin_importers()) {
+      resolver_(sources_, builtin_importers(files_)) {
     checker_.set_allow_redefinition(false);
     if (options_.prelude) {
         const std::string key = "stdlib:prelude";

@@ -14,6 +14,11 @@ show plan run via_link.plan
 # --allow-write widens it; the file is replaced (not truncated in place) and loses its exec bit.
 show plan run --allow-write ../outside escape.plan
 cat ../outside/deploy.sh; stat -c %A ../outside/deploy.sh
+# A module used through a symlink that leaves the project is refused like any other file.
+printf 'let secret = 1\n' > ../outside/evil.plan; ln -s ../outside/evil.plan evil.plan
+printf 'use evil\nlet x = secret\n' > uses.plan
+show plan check uses.plan
+show plan check --allow-read ../outside uses.plan
 # Reads: /etc/os-release is outside (what it resolves to differs between systems: cut).
 printf 'fit_chinchilla_csv("/etc/os-release", "N", "D", "loss")\n' > os.plan
 show plan run os.plan | grep -o "^error.E0707.: cannot read '/etc/os-release'"
