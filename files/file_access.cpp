@@ -136,7 +136,8 @@ FileAccess FileAccess::sandbox(const std::vector<std::string>& read_dirs, const 
     auto add = [](const std::vector<std::string>& in, std::vector<std::string>& out) {
         for (auto& d : in) {
             std::string r = resolved(d.empty() ? "." : d);
-            if (r.empty()) fail_errno(d, "allow", errno);
+            if (r.empty())
+                throw FileError(FileError::Kind::Missing, d, "cannot allow '" + d + "': " + std::strerror(errno));
             out.push_back(r);
         }
     };
