@@ -124,7 +124,7 @@ Value hf_read_eval(const std::vector<Value>& args, const CallSite& at) {
     std::string model_type = c.text("model_type");
     const hf::Reader* reader = hf::find_reader(model_type);
     if (!reader)
-        builtin_fail(Code::UnsupportedModelType, fmt::format("unsupported model_type \"{}\" in {}", model_type, shown), at.origin,
+        builtin_fail(Code::UnsupportedModelType, fmt::format("unsupported model_type \"{}\" in {}", files::excerpt(model_type), shown), at.origin,
                      "this config", "supported model types: " + hf::model_types_text());
     hf::Fields m;
     // The name: the checkpoint's own if the config records it, else the folder holding the file.
