@@ -7,7 +7,7 @@ cat a.log b.log | grep -c ' to train): '
 cat a.log b.log | grep -c 'trained by another process, read back'
 cmp a.out b.out && cat a.out
 # A third reads every run back and trains nothing.
-plan run g.plan 2>&1 | head -1
+plan run g.plan 2>&1 | sed -n 1p
 # A process killed while training leaves a claim; the next run takes it over and does not wait.
 # (The binary itself, not the `plan` shell function, so that kill -9 reaches it.)
 rm runs.sqlite; "$plan_bin" run g.plan > /dev/null 2> killed.log & pid=$!; sleep 1; kill -9 $pid; wait $pid 2>/dev/null; true
