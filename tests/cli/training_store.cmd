@@ -1,10 +1,11 @@
 # One run store shared by concurrent processes, a crashed one, and damage (issue 12, part 4).
 set -o pipefail; tmp=$(mktemp -d); head -c 300000 data/tinyshakespeare.txt > "$tmp/c.txt"; cd "$tmp"
 printf 'use validation\nlet runs = train_runs("c.txt", [tiny_model(16, 1), tiny_model(32, 1)], [8192, 16384, 32768], "runs.sqlite",\n    training_options(seq = 16, batch = 4, eval_tokens = 256, threads = 1))\nprint [r.val_loss for r in runs]\n' > g.plan
-# Two processes start together on a new store: no "database is locked", every run trained once.
+# Two processes start together on a new store: no "database is locked", every run trained once
+# (how the six are split between them, and how many the later one finds already stored, depends
+# on timing: only the total and the answers are compared).
 plan run g.plan > a.out 2> a.log & plan run g.plan > b.out 2> b.log & wait
 cat a.log b.log | grep -c ' to train): '
-cat a.log b.log | grep -c 'trained by another process, read back'
 cmp a.out b.out && cat a.out
 # A third reads every run back and trains nothing.
 plan run g.plan 2>&1 | sed -n 1p
