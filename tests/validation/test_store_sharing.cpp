@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
-#include <thread>
 
 #include "test_util.hpp"
 #include "validation/grid.hpp"
@@ -153,21 +152,20 @@ TEST_CASE("the grid waits for a run another process trains and reads it back", "
         backend.calls = 0;
     }
     foreign_claim(db.path(), key, "other-host", 7, 0);
-    // The other process finishes its run a moment later.
-    std::thread other([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        RunStore s(db.path());
-        s.put(run_with(key, 1.25));
-    });
+    // The other process finishes its run once the grid has trained the rest and waits for it.
     std::vector<std::string> lines;
     std::vector<bool> from_store(3, false);
     GridEvents ev;
-    ev.log = [&](const std::string& l) { lines.push_back(l); };
+    ev.log = [&](const std::string& l) {
+        lines.push_back(l);
+        if (l.find("grid: waiting") == std::string::npos) return;
+        RunStore other(db.path());
+        other.put(run_with(key, 1.25));
+    };
     ev.on_run = [&](size_t i, const StoredRun&, bool stored) { from_store[i] = stored; };
     ClaimTiming timing;
     timing.poll_s = 0.05;
     std::vector<StoredRun> out = run_grid(runs, backend, store, ev, timing);
-    other.join();
     CHECK(backend.calls == 2);  // runs 1 and 3; run 2 was the other process's
     CHECK(out[1].val_loss == 1.25);
     CHECK(from_store == std::vector<bool>{false, true, false});
