@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "files/file_access.hpp"
 #include "grammar/formatter.hpp"
 #include "plan/plan.hpp"
 #include "cli/inspect.hpp"
@@ -51,7 +52,27 @@ std::vector<std::string> plan_files(const std::vector<std::string>& paths) {
     return files;
 }
 
-int run_files(const std::vector<std::string>& files, plan::Mode mode, const plan::SessionOptions& sweep = {}) {
+// The sandbox of `plan run`, `plan test` and `plan check`: a script reads and writes inside the
+// current directory and its own folder, and inside the folders the user allowed.
+struct Allowed {
+    std::vector<std::string> read, write;
+};
+
+void add_allow_options(CLI::App& command, Allowed& allowed) {
+    command.add_option("--allow-read", allowed.read, "Let scripts also read files inside DIR (repeatable)")->type_name("DIR");
+    command.add_option("--allow-write", allowed.write, "Let scripts also read and write files inside DIR (repeatable)")->type_name("DIR");
+}
+
+void sandbox(plan::SessionOptions& o, const std::string& file, const Allowed& allowed) {
+    o.sandbox = true;
+    fs::path folder = fs::path(file).parent_path();
+    o.write_dirs = {".", folder.empty() ? "." : folder.string()};
+    o.write_dirs.insert(o.write_dirs.end(), allowed.write.begin(), allowed.write.end());
+    o.read_dirs = allowed.read;
+}
+
+int run_files(const std::vector<std::string>& files, plan::Mode mode, const Allowed& allowed,
+              const plan::SessionOptions& sweep = {}) {
     int status = 0;
     int passed = 0, failed = 0;
     for (auto& file : files) {
@@ -61,6 +82,7 @@ int run_files(const std::vector<std::string>& files, plan::Mode mode, const plan
         o.stats = sweep.stats;
         o.progress = isatty(STDERR_FILENO);
         o.print_expressions = mode == plan::Mode::Run;
+        sandbox(o, file, allowed);
         plan::Session session(o);
         plan::Result r = session.run_file(file, mode);
         passed += r.asserts_passed;
@@ -74,15 +96,14 @@ int run_files(const std::vector<std::string>& files, plan::Mode mode, const plan
 int format_files(const std::vector<std::string>& files, bool check, bool write) {
     int status = 0;
     for (auto& file : files) {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) {
-            std::cerr << "error: cannot read " << file << "\n";
+        std::string text;
+        try {
+            text = plan::files::read_regular_file(file, plan::files::kMaxSourceFile);
+        } catch (const plan::files::FileError& e) {
+            std::cerr << "error: " << e.what() << "\n";
             status = 2;
             continue;
         }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        std::string text = ss.str();
         plan::FormatResult f = plan::format_source(file, text, color_errors());
         if (!f.ok) {
             std::cerr << f.errors;
@@ -95,7 +116,15 @@ int format_files(const std::vector<std::string>& files, bool check, bool write) 
                 status = std::max(status, 1);
             }
         } else if (write) {
-            if (f.text != text) std::ofstream(file, std::ios::binary) << f.text;
+            // Replaced atomically: a failed write leaves the source as it was.
+            if (f.text != text) {
+                try {
+                    plan::files::write_atomically(file, f.text);
+                } catch (const plan::files::FileError& e) {
+                    std::cerr << "error: " << e.what() << "\n";
+                    status = 2;
+                }
+            }
         } else {
             std::cout << f.text;
         }
@@ -148,9 +177,12 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "jit", "interp"}));
     run->add_option("--threads", sweep_options.threads, "Sweep threads (default: every core)")->check(CLI::NonNegativeNumber);
     run->add_flag("--stats", sweep_options.stats, "Print sweep compile and run statistics");
+    Allowed allowed;
+    add_allow_options(*run, allowed);
 
     auto* check = app.add_subcommand("check", "Parse and check files without running them");
     check->add_option("FILE", paths, "Files or directories")->required();
+    add_allow_options(*check, allowed);
 
     auto* eval = app.add_subcommand("eval", "Evaluate an expression with the prelude and print it");
     std::string expression;
@@ -160,6 +192,7 @@ int main(int argc, char** argv) {
 
     auto* test = app.add_subcommand("test", "Run the asserts of files (directories: every *.plan inside)");
     test->add_option("PATH", paths, "Files or directories")->required();
+    add_allow_options(*test, allowed);
 
     auto* fmt_cmd = app.add_subcommand("fmt", "Print files in canonical formatting");
     bool fmt_check = false, fmt_write = false;
@@ -193,9 +226,9 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (*run) return run_files({run_file}, plan::Mode::Run, sweep_options);
-        if (*check) return run_files(plan_files(paths), plan::Mode::Check);
-        if (*test) return run_files(plan_files(paths), plan::Mode::Test);
+        if (*run) return run_files({run_file}, plan::Mode::Run, allowed, sweep_options);
+        if (*check) return run_files(plan_files(paths), plan::Mode::Check, allowed);
+        if (*test) return run_files(plan_files(paths), plan::Mode::Test, allowed);
         if (*fmt_cmd) return format_files(plan_files(paths), fmt_check, fmt_write);
         if (*inspect) return plan::inspect_model(inspect_path, inspect_json, options());
         if (*explain_cmd) return code.empty() ? list_codes() : explain(code);

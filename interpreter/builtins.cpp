@@ -94,6 +94,29 @@ Value extremum_eval(const std::vector<Value>& a, Span at, bool want_max) {
 
 }  // namespace
 
+const files::FileAccess& CallSite::access() const {
+    static const files::FileAccess unrestricted;
+    return files ? *files : unrestricted;
+}
+
+void file_fail(const files::FileError& e, Span at, std::string label, bool writing) {
+    using Kind = files::FileError::Kind;
+    switch (e.kind) {
+        case Kind::NotAllowed:
+            builtin_fail(Code::PathNotAllowed, e.what(), at, std::move(label),
+                         writing ? "`plan run --allow-write DIR` lets a script write inside DIR"
+                                 : "`plan run --allow-read DIR` lets a script read inside DIR");
+        case Kind::TooLarge: builtin_fail(Code::FileTooLarge, e.what(), at, std::move(label));
+        case Kind::Missing:
+        case Kind::NotRegular:
+        case Kind::Unreadable:
+        case Kind::WriteFailed:
+            builtin_fail(writing ? Code::CannotWrite : Code::CannotRead, e.what(), at, std::move(label),
+                         "a relative path is found beside the file that names it");
+    }
+    builtin_fail(writing ? Code::CannotWrite : Code::CannotRead, e.what(), at, std::move(label));
+}
+
 void builtin_fail(Code code, std::string message, Span at, std::string label, std::string help) {
     Diagnostic d(code);
     d.message = std::move(message);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "files/file_access.hpp"
 #include "grammar/diagnostic.hpp"
 #include "interpreter/types.hpp"
 #include "interpreter/value.hpp"
@@ -31,6 +32,9 @@ struct CallSite {
     // where a native reading a file the user named reports, and finds relative paths beside.
     Span origin = span;
     std::string_view origin_file = file;
+    // The session's sandbox: every file a native reads or writes goes through it.
+    const files::FileAccess* files = nullptr;
+    const files::FileAccess& access() const;
     operator Span() const { return span; }
 };
 
@@ -64,5 +68,8 @@ void install_natives(const std::vector<Builtin>& natives);
 
 // Shared by natives: raise a diagnostic at a span.
 [[noreturn]] void builtin_fail(Code code, std::string message, Span at, std::string label, std::string help = {});
+// A file the native read or wrote for the user failed (files::FileAccess): the diagnostic of its
+// kind (outside the sandbox, too large, unreadable, unwritable) at `at`.
+[[noreturn]] void file_fail(const files::FileError& e, Span at, std::string label, bool writing);
 
 }  // namespace plan

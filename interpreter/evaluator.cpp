@@ -269,9 +269,15 @@ std::string Evaluator::checked_by(const std::string& fn, const Span& at) const {
 
 bool Evaluator::in_stdlib(const Span& s) const { return sources_ && sources_->file(s.file).name.rfind("<stdlib", 0) == 0; }
 
+const files::FileAccess& Evaluator::files() const {
+    static const files::FileAccess unrestricted;
+    return files_ ? *files_ : unrestricted;
+}
+
 CallSite Evaluator::call_site(const TExpr& builtin) const {
     auto file = [&](const Span& s) { return sources_ ? std::string_view(sources_->file(s.file).name) : std::string_view(); };
     CallSite site{builtin.span, file(builtin.span), &builtin.type};
+    site.files = &files();
     for (auto outer = calls_.rbegin(); in_stdlib(site.origin) && outer != calls_.rend(); ++outer) site.origin = *outer;
     site.origin_file = file(site.origin);
     return site;

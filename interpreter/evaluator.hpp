@@ -14,8 +14,9 @@ namespace plan {
 
 class Evaluator {
 public:
-    Evaluator(const UnitTable& units, std::vector<Value>& globals, const SourceMap* sources = nullptr)
-        : units_(units), globals_(globals), sources_(sources) {}
+    Evaluator(const UnitTable& units, std::vector<Value>& globals, const SourceMap* sources = nullptr,
+              const files::FileAccess* files = nullptr)
+        : units_(units), globals_(globals), sources_(sources), files_(files) {}
 
     // Evaluates a top-level expression whose comprehensions and blocks use `frame_size` locals.
     Value evaluate(const TExpr& e, int frame_size);
@@ -23,6 +24,9 @@ public:
 
     // The text `print` and the REPL show for a value.
     std::string show(const Value& v, const Type& t) const;
+
+    // What the files this evaluation reads and writes go through (unrestricted when none was given).
+    const files::FileAccess& files() const;
 
 private:
     Value call(const TExpr& e, std::vector<Value>& frame);
@@ -37,6 +41,7 @@ private:
     const UnitTable& units_;
     std::vector<Value>& globals_;
     const SourceMap* sources_;  // names the file of a builtin's call site
+    const files::FileAccess* files_;
     std::vector<Span> calls_;   // the calls of plan functions being evaluated, outermost first
     std::vector<const FnInstance*> active_;  // the functions of those calls
     // While an argument that a function rejects (E0526, E0527) travels out to the call in the

@@ -83,17 +83,21 @@ Import FileImporter::find(const std::string& name, const fs::path& dir) const {
         if (fs::is_directory(folder, ec)) import.parts = modules_in(folder, name + kSeparator);
         return import;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (fs::is_directory(path, ec) || !in) {
+    static const files::FileAccess unrestricted;
+    std::string text;
+    try {
+        text = (access_ ? *access_ : unrestricted).read(path.string(), files::kMaxSourceFile);
+    } catch (const files::FileError& e) {
         import.status = Import::Status::Unreadable;
         import.looked_for = "file " + shown_path(path);
-        import.reason = fs::is_directory(path, ec) ? "it is a directory" : std::strerror(errno);
+        std::string what = e.what();  // "cannot read 'PATH': REASON": the resolver names the module
+        size_t quote = what.find("': ");
+        import.reason = quote == std::string::npos ? what : what.substr(quote + 3);
+        import.outside = e.kind == files::FileError::Kind::NotAllowed;
         return import;
     }
-    std::stringstream text;
-    text << in.rdbuf();
     import.status = Import::Status::Found;
-    import.source = {fs::weakly_canonical(path, ec).string(), shown_path(path), text.str(), path.parent_path()};
+    import.source = {fs::weakly_canonical(path, ec).string(), shown_path(path), std::move(text), path.parent_path()};
     return import;
 }
 

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "files/file_access.hpp"
+
 namespace plan {
 
 struct ModuleSource {
@@ -23,6 +25,7 @@ struct Import {
     ModuleSource source;              // Found
     std::string looked_for;           // Missing, Unreadable: "stdlib module", "file a/b.plan"
     std::string reason;               // Unreadable: why, "it is a directory"
+    bool outside = false;             // Unreadable: outside the sandbox
     std::vector<std::string> nearby;  // Missing: module names it has near NAME, for "did you mean"
     std::vector<std::string> parts;   // Missing: NAME is a folder holding these modules
 };
@@ -51,13 +54,18 @@ public:
     std::vector<std::pair<std::string, std::string>> names() const override;  // built with plan
 };
 
-// NAME.plan (a::b: a/b.plan) in the folder of the using file.
+// NAME.plan (a::b: a/b.plan) in the folder of the using file, read through the session's sandbox
+// (unrestricted when none is given).
 class FileImporter final : public Importer {
 public:
+    explicit FileImporter(const files::FileAccess* access = nullptr) : access_(access) {}
     Import find(const std::string& name, const std::filesystem::path& dir) const override;
     bool library() const override { return false; }
     std::vector<std::string> modules() const override { return {}; }
     std::vector<std::pair<std::string, std::string>> names() const override { return {}; }
+
+private:
+    const files::FileAccess* access_;
 };
 
 }  // namespace plan

@@ -100,7 +100,7 @@ std::optional<Resolver::Found> Resolver::find(Walk& w, const std::string& name, 
         switch (import.status) {
             case Import::Status::Found: return Found{importer.get(), std::move(import.source)};
             case Import::Status::Unreadable: {
-                Diagnostic d(Code::CannotRead);
+                Diagnostic d(import.outside ? Code::PathNotAllowed : Code::CannotRead);
                 d.message = "cannot read module `" + name + "`: " + import.reason;
                 d.labels.push_back({at, import.looked_for});
                 w.errors.push_back(with_via(std::move(d), via));

@@ -14,17 +14,20 @@ namespace plan {
 namespace {
 
 // Where `use` looks, in order: the stdlib, then files beside the using file.
-std::vector<std::unique_ptr<Importer>> builtin_importers() {
+std::vector<std::unique_ptr<Importer>> builtin_importers(const files::FileAccess& access) {
     std::vector<std::unique_ptr<Importer>> importers;
     importers.push_back(std::make_unique<StdlibImporter>());
-    importers.push_back(std::make_unique<FileImporter>());
+    importers.push_back(std::make_unique<FileImporter>(&access));
     return importers;
 }
 
 }  // namespace
 
 CoreSession::CoreSession(SessionOptions options, SweepRunner sweeps)
-    : options_(std::move(options)), sweeps_(std::move(sweeps)), resolver_(sources_, builtin_importers()) {
+    : options_(std::move(options)),
+      sweeps_(std::move(sweeps)),
+      files_(options_.sandbox ? files::FileAccess::sandbox(options_.read_dirs, options_.write_dirs) : files::FileAccess()),
+      resolver_(sources_, builtin_importers(files_)) {
     checker_.set_allow_redefinition(false);
     if (options_.prelude) {
         const std::string key = "stdlib:prelude";
@@ -134,24 +137,23 @@ Result CoreSession::run(std::string name, std::string text, Mode mode) {
 }
 
 Result CoreSession::run_file(const std::string& path, Mode mode) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in || std::filesystem::is_directory(path)) {
+    // The user named this file, so it is read wherever it is; still only a regular file, and
+    // only up to the limit of a source file.
+    std::string text;
+    try {
+        text = files::read_regular_file(path, files::kMaxSourceFile);
+    } catch (const files::FileError& e) {
         Result r;
         r.exit_code = 2;
-        Diagnostic d(Code::CannotRead);
-        d.message = "cannot read " + path +
-                    (!std::filesystem::exists(path)         ? ": no such file"
-                     : std::filesystem::is_directory(path) ? ": it is a directory"
-                                                           : "");
+        Diagnostic d(e.kind == files::FileError::Kind::TooLarge ? Code::FileTooLarge : Code::CannotRead);
+        d.message = e.what();
         Message m = message(d);
         m.file = path;
         r.errors.push_back(m);
         return r;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
     Origin origin{std::filesystem::weakly_canonical(path).string(), std::filesystem::absolute(path).parent_path(), Layer::User};
-    return run_program(path, ss.str(), origin, mode);
+    return run_program(path, std::move(text), origin, mode);
 }
 
 Result CoreSession::run_program(std::string name, std::string text, const Origin& origin, Mode mode) {

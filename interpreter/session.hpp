@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "files/file_access.hpp"
 #include "grammar/ast.hpp"
 #include "grammar/diagnostic.hpp"
 #include "interpreter/checker.hpp"
@@ -71,10 +72,11 @@ private:
 
     SessionOptions options_;
     SweepRunner sweeps_;
+    files::FileAccess files_;  // the sandbox of options_
     SourceMap sources_;
     UnitTable units_;
     std::vector<Value> globals_;
-    Evaluator eval_{units_, globals_, &sources_};
+    Evaluator eval_{units_, globals_, &sources_, &files_};
     Checker checker_{units_, globals_, eval_};
     Resolver resolver_;
     std::vector<std::unique_ptr<ast::Module>> programs_;

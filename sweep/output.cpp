@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <ostream>
 
 #include <fmt/format.h>
 
+#include "files/file_access.hpp"
 #include "interpreter/display.hpp"
 
 namespace plan::sweep {
@@ -57,9 +58,14 @@ std::string title(const CheckedSweep& s, const CheckedSweep::Report& report, siz
     return {};
 }
 
+// RFC 4180: a field holding a comma, a quote or a line break is quoted, its quotes doubled. A
+// string that starts with = + - @ (or a tab or CR) would be a formula to a spreadsheet that opens
+// the file (OWASP "CSV injection"): it gets a leading ' (which spreadsheets show as text) and
+// quotes. Numbers are written as numbers, a negative one with its minus.
 std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
+    bool formula = !s.empty() && std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos;
+    if (!formula && s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = formula ? "\"'" : "\"";
     for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
 }
@@ -101,25 +107,32 @@ Type row_type(const CheckedSweep& s) {
 }
 
 // A report to its file: JSON for a .json name, CSV for any other.
+// The file is made whole in memory and replaced atomically through the session's sandbox.
 void write_file(const CheckedSweep& s, const CheckedSweep::Report& report, const std::vector<std::vector<Value>>& rows,
-                const UnitTable& units, const std::string& dir) {
+                const UnitTable& units, const std::string& dir, const files::FileAccess& access) {
     std::filesystem::path path = std::filesystem::path(report.file).is_absolute() ? report.file : dir + "/" + report.file;
-    std::ofstream f(path);
-    if (!f) runtime_error(Code::CannotWrite, report.span, "cannot write " + report.file);
+    std::ostringstream f;
     if (path.extension() != ".json") {
         write_csv(f, s, rows, units);
-        return;
+    } else {
+        Type type = row_type(s);
+        nlohmann::ordered_json json = nlohmann::ordered_json::array();
+        for (const auto& row : rows) json.push_back(to_json(make_record(row), type, units));
+        f << json.dump(2) << "\n";
     }
-    Type type = row_type(s);
-    nlohmann::ordered_json json = nlohmann::ordered_json::array();
-    for (const auto& row : rows) json.push_back(to_json(make_record(row), type, units));
-    f << json.dump(2) << "\n";
+    try {
+        access.write(path.lexically_normal().string(), f.str());
+    } catch (const files::FileError& e) {
+        bool outside = e.kind == files::FileError::Kind::NotAllowed;
+        runtime_error(outside ? Code::PathNotAllowed : Code::CannotWrite, report.span, e.what(),
+                      outside ? "`plan run --allow-write DIR` lets a script write inside DIR" : "a relative path is found beside the script");
+    }
 }
 
 }  // namespace
 
 void write_reports(std::ostream& out, const CheckedSweep& s, const Merged& merged, const StringTable& strings, const UnitTable& units,
-                   const std::string& dir, double grid) {
+                   const std::string& dir, double grid, const files::FileAccess& access) {
     out << (s.name.empty() ? "sweep" : "sweep " + s.name) << ": " << merged.feasible << " feasible point"
         << (merged.feasible == 1 ? "" : "s");
     if (grid > 0) out << " of " << format_number(grid, true);
@@ -130,7 +143,7 @@ void write_reports(std::ostream& out, const CheckedSweep& s, const Merged& merge
         for (const Row* row : in_print_order(report, merged.reports[r])) rows.push_back(values_of(s, *row, strings));
         std::string what = title(s, report, rows.size());
         if (!report.file.empty()) {
-            write_file(s, report, rows, units, dir);
+            write_file(s, report, rows, units, dir, access);
             out << what << ": written to " << report.file << "\n";
             continue;
         }

@@ -4,6 +4,7 @@
 #include <iosfwd>
 #include <string>
 
+#include "files/file_access.hpp"
 #include "interpreter/checked.hpp"
 #include "interpreter/units.hpp"
 #include "sweep/kernel.hpp"
@@ -14,6 +15,6 @@ namespace plan::sweep {
 // `grid`: the number of points, 0 when not known before the sweep ran. Report files go relative
 // to `dir`.
 void write_reports(std::ostream& out, const CheckedSweep& sweep, const Merged& merged, const StringTable& strings,
-                   const UnitTable& units, const std::string& dir, double grid);
+                   const UnitTable& units, const std::string& dir, double grid, const files::FileAccess& access);
 
 }  // namespace plan::sweep

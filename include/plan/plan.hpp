@@ -65,6 +65,13 @@ struct SessionOptions {
     int threads = 0;     // sweep threads; 0: every core
     bool stats = false;  // print compile and run statistics of each sweep (to stderr)
     bool progress = false;  // a progress bar for long sweeps (to stderr, when it is a terminal)
+    // The sandbox (docs/language.md, "Files and the sandbox"): when on, the files a script reads
+    // (hf_model, CSV tables, corpora) must be inside `read_dirs` or `write_dirs`, and the files it
+    // writes (reports, plots, run stores) inside `write_dirs`, after every symlink is resolved.
+    // Off, any path may be read and written. `plan run`, `plan test` and `plan check` turn it on.
+    bool sandbox = false;
+    std::vector<std::string> read_dirs;
+    std::vector<std::string> write_dirs;
 };
 
 class Session {

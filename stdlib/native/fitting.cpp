@@ -181,19 +181,12 @@ std::filesystem::path resolve(const std::string& path, const CallSite& at) {
 // RFC 4180: fields separated by commas, optionally in double quotes ("" is a quote inside them;
 // quoted fields may hold commas and newlines). CR LF and LF both end records.
 Table read_csv(const std::string& path, const CallSite& at) {
-    std::filesystem::path full = resolve(path, at);
-    std::ifstream in(full, std::ios::binary);
-    if (!in) {
-        std::error_code ec;
-        std::string where = full.lexically_normal().string();
-        fail(Code::CannotRead,
-             fmt::format("cannot read {}{}: {}", path, where == path ? "" : " (" + where + ")",
-                         std::filesystem::exists(full, ec) ? "not readable" : "no such file"),
-             at, "a relative path is found beside the file that calls this (the current directory for plan eval and the REPL)");
+    std::string text;
+    try {
+        text = at.access().read(resolve(path, at).lexically_normal().string(), files::kMaxDataFile);
+    } catch (const files::FileError& e) {
+        file_fail(e, at.span, "", false);
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
     Table t;
     t.shown = path;
     std::vector<std::vector<std::string>> records;
@@ -271,8 +264,13 @@ Table read_csv(const std::string& path, const CallSite& at) {
 size_t column(const Table& t, const std::string& name, const CallSite& at) {
     for (size_t i = 0; i < t.header.size(); ++i)
         if (t.header[i] == name) return i;
+    // The header may be anything (a file that is not a table at all): a few names, each cut short
+    // and escaped.
+    constexpr size_t kShownColumns = 8;
     std::string names;
-    for (auto& h : t.header) names += (names.empty() ? "`" : ", `") + h + "`";
+    for (size_t i = 0; i < t.header.size() && i < kShownColumns; ++i)
+        names += (names.empty() ? "`" : ", `") + files::excerpt(t.header[i], 24) + "`";
+    if (t.header.size() > kShownColumns) names += fmt::format(" and {} more", t.header.size() - kShownColumns);
     fail(Code::MissingColumn, fmt::format("{} has no column `{}`", t.shown, name), at, "its columns are " + names);
 }
 
@@ -289,11 +287,13 @@ std::vector<double> positive_column(const Table& t, size_t col, const CallSite& 
         double v = cell.empty() ? 0 : std::strtod(cell.c_str(), &end);
         if (cell.empty() || end != cell.c_str() + cell.size() || !std::isfinite(v))
             fail(Code::BadDataValue,
-                 fmt::format("{}, line {}, column `{}`: `{}` is not a number", t.shown, t.lines[r], t.header[col], t.rows[r][col]), at);
+                 fmt::format("{}, line {}, column `{}`: `{}` is not a number", t.shown, t.lines[r], files::excerpt(t.header[col], 24),
+                             files::excerpt(t.rows[r][col], 24)),
+                 at);
         if (v <= 0)
             fail(Code::BadDataValue,
                  fmt::format("{}, line {}, column `{}`: {} is not positive (the fit takes logarithms)", t.shown, t.lines[r],
-                             t.header[col], t.rows[r][col]),
+                             files::excerpt(t.header[col], 24), files::excerpt(t.rows[r][col], 24)),
                  at);
         out.push_back(v);
     }

@@ -207,6 +207,19 @@ Value eval_train_runs(const std::vector<Value>& a, const CallSite& at) {
     } else {
         store_path = resolve(store_path, at).string();
     }
+    // The sandbox: the corpus is read, the store read and written (SQLite opens them itself).
+    try {
+        at.access().check_read(base.corpus_path);
+    } catch (const files::FileError& e) {
+        if (e.kind != files::FileError::Kind::Missing) file_fail(e, at.span, "", false);
+        // a missing corpus is the trainer's own error below, with its help
+    }
+    try {
+        at.access().check_write(store_path);
+    } catch (const files::FileError& e) {
+        if (e.kind == files::FileError::Kind::NotAllowed) file_fail(e, at.span, "", true);
+        // a folder, or a missing folder: the store's own errors below
+    }
     try {
         v::RunStore store(store_path);
         v::CpuBackend backend;
@@ -219,6 +232,8 @@ Value eval_train_runs(const std::vector<Value>& a, const CallSite& at) {
         return make_list(std::move(items));
     } catch (const v::CorpusError& e) {
         fail(Code::CorpusUnusable, e.what(), at, "a relative corpus path is found beside the calling file");
+    } catch (const v::StoreDamaged& e) {
+        fail(Code::RunStoreDamaged, e.what(), at, "the runs in a damaged store cannot be trusted; restore the file, or delete it to train again");
     } catch (const v::StoreError& e) {
         fail(Code::RunStoreUnusable, e.what(), at, "the store is an SQLite file; \"\" puts NAME.runs.sqlite beside the script");
     } catch (const std::invalid_argument& e) {
@@ -342,8 +357,10 @@ Value eval_plot(const std::vector<Value>& a, const CallSite& at) {
 
     std::string f1 = prefix + "_loss_vs_compute.svg", f2 = prefix + "_loss_vs_params.svg";
     try {
-        v::write_svg(pc, resolve(f1, at).string());
-        v::write_svg(pn, resolve(f2, at).string());
+        v::write_svg(pc, resolve(f1, at).lexically_normal().string(), at.access());
+        v::write_svg(pn, resolve(f2, at).lexically_normal().string(), at.access());
+    } catch (const files::FileError& e) {
+        file_fail(e, at.span, "", true);
     } catch (const std::exception& e) {
         fail(Code::CannotWrite, e.what(), at, "a relative prefix is found beside the calling file");
     }

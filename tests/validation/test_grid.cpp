@@ -264,7 +264,7 @@ TEST_CASE("SVG plots have axes, series and a legend", "[grid][svg]") {
     Plot bad = p;
     bad.series[0].y[1] = 0;
     CHECK_THROWS_WITH(render_svg(bad), Contains("not positive"));
-    CHECK_THROWS_WITH(write_svg(p, "/nonexistent-dir/plot.svg"), Contains("cannot write plot"));
+    CHECK_THROWS_WITH(write_svg(p, "/nonexistent-dir/plot.svg"), Contains("cannot write '/nonexistent-dir/plot.svg': its folder does not exist"));
 }
 
 // The y axis of a tiny grid's loss plot spans 4.3 to 5.5: too narrow for decade ticks (it had one

@@ -3,8 +3,7 @@
 #include "validation/corpus.hpp"
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include "files/file_access.hpp"
 
 #include "validation/tokenizer.hpp"
 
@@ -15,13 +14,15 @@ namespace {
     throw CorpusError("corpus '" + path + "': " + what);
 }
 
+// Only a regular file (never a FIFO or a device, which could block or never end), and at most
+// files::kMaxCorpusFile bytes.
 std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "cannot open file (does it exist?)");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) fail(path, "read error");
-    std::string data = std::move(ss).str();
+    std::string data;
+    try {
+        data = files::read_regular_file(path, files::kMaxCorpusFile);
+    } catch (const files::FileError& e) {
+        fail(path, e.kind == files::FileError::Kind::Missing ? "cannot open file (does it exist?)" : e.what());
+    }
     if (data.empty()) fail(path, "file is empty");
     return data;
 }
@@ -190,10 +191,11 @@ void write_token_file(const std::string& path, const std::vector<uint32_t>& toke
                               std::to_string(vocab_size));
         put_le(out, tokens[i], static_cast<int>(token_bytes));
     }
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) throw CorpusError("token file '" + path + "': cannot open for writing");
-    f.write(out.data(), static_cast<std::streamsize>(out.size()));
-    if (!f) throw CorpusError("token file '" + path + "': write failed");
+    try {
+        files::write_atomically(path, out);
+    } catch (const files::FileError& e) {
+        throw CorpusError("token file '" + path + "': " + e.what());
+    }
 }
 
 }  // namespace plan::validation

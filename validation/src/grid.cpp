@@ -3,8 +3,11 @@
 #include "validation/duration.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "validation/batcher.hpp"
 
@@ -74,8 +77,44 @@ std::string run_key(const TrainConfig& c, const std::string& corpus_fp, const st
     return k.str();
 }
 
+// Refreshes a claim from its own thread while the run trains; a failed refresh is reported after.
+class Heartbeat {
+public:
+    Heartbeat(RunStore& store, const std::string& key, double every_s)
+        : thread_([this, &store, key, every_s] {
+              std::unique_lock<std::mutex> lock(mutex_);
+              auto period = std::chrono::duration<double>(every_s);
+              while (!cv_.wait_for(lock, period, [this] { return stop_; })) {
+                  try {
+                      store.heartbeat(key);
+                  } catch (const std::exception& e) {
+                      error_ = e.what();
+                  }
+              }
+          }) {}
+    ~Heartbeat() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stop_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    std::string error() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return error_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    std::string error_;
+    std::thread thread_;  // last: started once the rest is made
+};
+
 std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& backend, RunStore& store,
-                                const GridEvents& events) {
+                                const GridEvents& events, const ClaimTiming& timing) {
     using clock = std::chrono::steady_clock;
     auto log = [&](const std::string& line) {
         if (events.log) events.log(line);
@@ -131,50 +170,87 @@ std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& b
     const auto t0 = clock::now();
     double done_compute = 0;
     size_t done = 0;
+    std::vector<size_t> pending;
+    size_t waiting_reported = 0;  // the wait is logged when the number of runs waited for changes
     for (size_t i = 0; i < runs.size(); ++i) {
         if (stored[i]) {
             if (events.on_run) events.on_run(i, out[i], true);
-            continue;
+        } else {
+            pending.push_back(i);
         }
-        TrainConfig c = runs[i];
-        char head[160];
-        std::snprintf(head, sizeof head, "run %zu/%zu (%zu of %zu to train): d_model %d, d_mlp %d, %d layers, %lld tokens",
-                      i + 1, runs.size(), done + 1, todo, c.model.d_model, c.model.d_mlp, c.model.n_layers,
-                      static_cast<long long>(c.tokens));
-        log(head);
-        TrainResult res = backend.train(c, corpus, events.train_progress);
-        StoredRun r;
-        r.key = keys[i];
-        r.d_model = c.model.d_model;
-        r.d_mlp = c.model.d_mlp;
-        r.layers = c.model.n_layers;
-        r.heads = c.model.n_heads;
-        r.tokens_requested = c.tokens;
-        r.params = res.params.total;
-        r.non_embedding_params = res.params.non_embedding;
-        r.tokens = res.tokens;
-        r.steps = res.steps;
-        r.compute = res.compute_flops;
-        r.train_loss = res.smoothed_train_loss;
-        r.final_train_loss = res.final_train_loss;
-        r.val_loss = res.val_loss;
-        r.seconds = res.train_seconds;
-        r.tokens_per_s = res.tokens_per_s;
-        r.threads = res.threads;
-        r.backend = backend.identity(c);
-        r.corpus = c.corpus_path;
-        store.put(r);  // one transaction: from here on the run survives a kill
-        out[i] = r;
-        ++done;
-        done_compute += r.compute;
-        const double elapsed = std::chrono::duration<double>(clock::now() - t0).count();
-        const double eta = done_compute > 0 ? elapsed * (todo_compute - done_compute) / done_compute : 0;
-        char line[200];
-        std::snprintf(line, sizeof line, "run %zu/%zu: val loss %.4f, train loss %.4f, %.0f tok/s, %.1f s; grid %s elapsed, ETA %s",
-                      i + 1, runs.size(), r.val_loss, r.train_loss, r.tokens_per_s, r.seconds,
-                      format_duration(elapsed).c_str(), format_duration(eta).c_str());
-        log(line);
-        if (events.on_run) events.on_run(i, r, false);
+    }
+    // Each pass claims what it can; the runs other processes hold are looked at again after them.
+    while (!pending.empty()) {
+        std::vector<size_t> held;
+        std::string holder;
+        for (size_t i : pending) {
+            Claim claim = store.claim(keys[i], timing.lease_s);
+            if (claim.status == Claim::Status::Stored) {
+                out[i] = *claim.run;
+                log("run " + std::to_string(i + 1) + "/" + std::to_string(runs.size()) + ": trained by another process, read back");
+                if (events.on_run) events.on_run(i, out[i], true);
+                continue;
+            }
+            if (claim.status == Claim::Status::Taken) {
+                held.push_back(i);
+                holder = claim.holder;
+                continue;
+            }
+            TrainConfig c = runs[i];
+            char head[160];
+            std::snprintf(head, sizeof head, "run %zu/%zu (%zu of %zu to train): d_model %d, d_mlp %d, %d layers, %lld tokens",
+                          i + 1, runs.size(), done + 1, todo, c.model.d_model, c.model.d_mlp, c.model.n_layers,
+                          static_cast<long long>(c.tokens));
+            log(head);
+            TrainResult res;
+            try {
+                Heartbeat beat(store, keys[i], timing.heartbeat_s);
+                res = backend.train(c, corpus, events.train_progress);
+                if (std::string e = beat.error(); !e.empty()) log("run " + std::to_string(i + 1) + ": its claim could not be refreshed: " + e);
+            } catch (...) {
+                store.release(keys[i]);  // another process may train it
+                throw;
+            }
+            StoredRun r;
+            r.key = keys[i];
+            r.d_model = c.model.d_model;
+            r.d_mlp = c.model.d_mlp;
+            r.layers = c.model.n_layers;
+            r.heads = c.model.n_heads;
+            r.tokens_requested = c.tokens;
+            r.params = res.params.total;
+            r.non_embedding_params = res.params.non_embedding;
+            r.tokens = res.tokens;
+            r.steps = res.steps;
+            r.compute = res.compute_flops;
+            r.train_loss = res.smoothed_train_loss;
+            r.final_train_loss = res.final_train_loss;
+            r.val_loss = res.val_loss;
+            r.seconds = res.train_seconds;
+            r.tokens_per_s = res.tokens_per_s;
+            r.threads = res.threads;
+            r.backend = backend.identity(c);
+            r.corpus = c.corpus_path;
+            store.put(r);  // one transaction: from here on the run survives a kill
+            out[i] = r;
+            ++done;
+            done_compute += r.compute;
+            const double elapsed = std::chrono::duration<double>(clock::now() - t0).count();
+            const double eta = done_compute > 0 ? elapsed * (todo_compute - done_compute) / done_compute : 0;
+            char line[200];
+            std::snprintf(line, sizeof line, "run %zu/%zu: val loss %.4f, train loss %.4f, %.0f tok/s, %.1f s; grid %s elapsed, ETA %s",
+                          i + 1, runs.size(), r.val_loss, r.train_loss, r.tokens_per_s, r.seconds,
+                          format_duration(elapsed).c_str(), format_duration(eta).c_str());
+            log(line);
+            if (events.on_run) events.on_run(i, r, false);
+        }
+        if (!held.empty() && held.size() == pending.size()) {
+            if (held.size() != waiting_reported) log("grid: waiting for " + std::to_string(held.size()) + " run" + (held.size() == 1 ? "" : "s") +
+                " claimed by another process (" + holder + ")");
+            waiting_reported = held.size();
+            std::this_thread::sleep_for(std::chrono::duration<double>(timing.poll_s));
+        }
+        pending = std::move(held);
     }
     return out;
 }

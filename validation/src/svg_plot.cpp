@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -184,20 +183,15 @@ std::string render_svg(const Plot& p) {
     return o;
 }
 
-void write_svg(const Plot& plot, const std::string& path) {
+void write_svg(const Plot& plot, const std::string& path, const files::FileAccess& access) {
     std::string text = render_svg(plot);
     // Leave an identical file untouched (no new mtime for an unchanged plot).
-    {
-        std::ifstream in(path, std::ios::binary);
-        if (in) {
-            std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            if (old == text) return;
-        }
+    try {
+        if (access.read(path, text.size()) == text) return;
+    } catch (const files::FileError&) {
+        // not there, different in size, or not readable: written below (or refused there)
     }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write plot '" + path + "' (does the directory exist?)");
-    out << text;
-    if (!out) throw std::runtime_error("error writing plot '" + path + "'");
+    access.write(path, text);
 }
 
 }  // namespace plan::validation

@@ -17,7 +17,7 @@ void Config::bad_key(const std::string& key, const std::string& what) const {
 
 void Config::unmodelled(const std::string& key, const std::string& feature) const {
     builtin_fail(Code::UnmodelledFeature,
-                 fmt::format("key `{}` of {} is {}: {} is not counted", named(key), shown_, j_.at(key).dump(), feature),
+                 fmt::format("key `{}` of {} is {}: {} is not counted", named(key), shown_, files::excerpt(j_.at(key).dump()), feature),
                  at_.origin, "this config",
                  "hf_model counts a model exactly or not at all; this architecture feature is not modelled (docs/sizing.md, 1.4)");
 }
@@ -46,14 +46,14 @@ double Config::count_or(const std::string& key, double fallback) const {
 bool Config::flag_or(const std::string& key, bool fallback) const {
     if (!has(key)) return fallback;
     const nlohmann::json& v = j_.at(key);
-    if (!v.is_boolean()) bad_key(key, fmt::format("must be true or false, not {}", v.dump()));
+    if (!v.is_boolean()) bad_key(key, fmt::format("must be true or false, not {}", files::excerpt(v.dump())));
     return v.get<bool>();
 }
 
 std::string Config::text(const std::string& key) const {
     if (!j_.contains(key)) bad_key(key, "is missing");
     const nlohmann::json& v = j_.at(key);
-    if (!v.is_string()) bad_key(key, fmt::format("must be a string, not {}", v.dump()));
+    if (!v.is_string()) bad_key(key, fmt::format("must be a string, not {}", files::excerpt(v.dump())));
     return v.get<std::string>();
 }
 
@@ -69,8 +69,8 @@ double Config::count_value(const std::string& key, const nlohmann::json& v) cons
     else if (v.is_number_float() && v.get<double>() == std::floor(v.get<double>()))
         x = v.get<double>();
     else
-        bad_key(key, fmt::format("must be a positive whole number, not {}", v.dump()));
-    if (x < 1) bad_key(key, fmt::format("must be a positive whole number, not {}", v.dump()));
+        bad_key(key, fmt::format("must be a positive whole number, not {}", files::excerpt(v.dump())));
+    if (x < 1) bad_key(key, fmt::format("must be a positive whole number, not {}", files::excerpt(v.dump())));
     return x;
 }
 

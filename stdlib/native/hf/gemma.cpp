@@ -56,7 +56,7 @@ double sliding_layers(const Config& c, double layers, double pattern) {
         double sliding = 0;
         for (const auto& t : types) {
             if (t == "sliding_attention") ++sliding;
-            else if (t != "full_attention") c.bad_key("layer_types", "has " + t.dump() + ", not \"sliding_attention\" or \"full_attention\"");
+            else if (t != "full_attention") c.bad_key("layer_types", "has " + files::excerpt(t.dump()) + ", not \"sliding_attention\" or \"full_attention\"");
         }
         return sliding;
     }

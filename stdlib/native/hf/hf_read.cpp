@@ -36,18 +36,23 @@ std::filesystem::path resolve(const std::string& written, const CallSite& at) {
 }
 
 json load(const std::filesystem::path& path, const std::string& shown, const CallSite& at) {
-    std::ifstream in(path);
-    if (!in || std::filesystem::is_directory(path))
-        builtin_fail(Code::CannotRead, fmt::format("cannot read {}: no such file", shown), at.origin, "this config",
-                     "a relative path is read beside the file that calls hf_model");
-    std::stringstream text;
-    text << in.rdbuf();
+    std::string text;
+    try {
+        text = at.access().read(path.string(), files::kMaxDataFile);
+    } catch (const files::FileError& e) {
+        file_fail(e, at.origin, "this config", false);
+    }
     json j;
     try {
-        j = json::parse(text.str());
+        j = json::parse(text);
     } catch (const json::parse_error& e) {
+        // The parser's own words without its "last read: '...'", which quotes the file: a short
+        // escaped excerpt of what is there instead.
         std::string why = e.what();
         if (auto colon = why.find("parse error"); colon != std::string::npos) why = why.substr(colon);
+        if (auto last = why.find("; last read"); last != std::string::npos) why = why.substr(0, last);
+        size_t at_byte = std::min(e.byte > 0 ? e.byte - 1 : 0, text.size());
+        if (at_byte < text.size()) why += fmt::format(" (the file there: \"{}\")", files::excerpt(std::string_view(text).substr(at_byte)));
         builtin_fail(Code::MalformedFile, fmt::format("{} is not valid JSON: {}", shown, why), at.origin, "this config");
     }
     if (!j.is_object()) builtin_fail(Code::MalformedFile, fmt::format("{} is not a JSON object", shown), at.origin, "this config");
@@ -119,7 +124,7 @@ Value hf_read_eval(const std::vector<Value>& args, const CallSite& at) {
     std::string model_type = c.text("model_type");
     const hf::Reader* reader = hf::find_reader(model_type);
     if (!reader)
-        builtin_fail(Code::UnsupportedModelType, fmt::format("unsupported model_type \"{}\" in {}", model_type, shown), at.origin,
+        builtin_fail(Code::UnsupportedModelType, fmt::format("unsupported model_type \"{}\" in {}", files::excerpt(model_type), shown), at.origin,
                      "this config", "supported model types: " + hf::model_types_text());
     hf::Fields m;
     // The name: the checkpoint's own if the config records it, else the folder holding the file.

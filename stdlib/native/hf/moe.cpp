@@ -53,7 +53,7 @@ double dense_layer_count(const Config& c, double layers) {
         if (!only.is_array()) c.bad_key("mlp_only_layers", "must be a list of layer numbers");
         for (const auto& l : only) {
             if (!l.is_number_unsigned() || l.get<double>() >= layers)
-                c.bad_key("mlp_only_layers", fmt::format("has {}, not a layer number below {}", l.dump(), layers));
+                c.bad_key("mlp_only_layers", fmt::format("has {}, not a layer number below {}", files::excerpt(l.dump()), layers));
             dense[l.get<size_t>()] = true;
         }
     }

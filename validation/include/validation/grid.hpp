@@ -58,12 +58,24 @@ struct GridEvents {
     ProgressFn train_progress;  // per-step progress of the run in training
 };
 
+// How processes sharing a store share its grid (run_store.hpp): a run being
+// trained is claimed, its claim refreshed every `heartbeat_s`; a claim older
+// than `lease_s`, or whose process is gone, is taken over; while every run
+// left is claimed by others, the grid looks again every `poll_s`.
+struct ClaimTiming {
+    double lease_s = 120;
+    double heartbeat_s = 10;
+    double poll_s = 1;
+};
+
 // Runs every configuration (all must share corpus_path and corpus_format; the
 // corpus is loaded once). Before training anything, checks that the corpus is
-// large enough for every run (CorpusError naming the first that is not).
-// Returns one StoredRun per configuration, in order.
+// large enough for every run (CorpusError naming the first that is not). A run
+// is trained only once claimed in the store; runs other processes hold are
+// waited for, and read back when they finish. Returns one StoredRun per
+// configuration, in order.
 std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& backend, RunStore& store,
-                                const GridEvents& events = {});
+                                const GridEvents& events = {}, const ClaimTiming& timing = {});
 
 // The heads rule of the grid when a shape does not give them: head size 32
 // (one head below d_model 64), i.e. max(1, d_model / 32), reduced until it

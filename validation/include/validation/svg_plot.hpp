@@ -5,6 +5,8 @@
 #pragma once
 
 #include <string>
+
+#include "files/file_access.hpp"
 #include <vector>
 
 namespace plan::validation {
@@ -28,8 +30,9 @@ struct Plot {
 // lengths, no series has a point, or a value is not positive on a log axis.
 std::string render_svg(const Plot& plot);
 
-// Writes render_svg(plot) to `path`; throws std::runtime_error naming the path
-// if it cannot be written.
-void write_svg(const Plot& plot, const std::string& path);
+// Writes render_svg(plot) to `path` through `access` (replaced atomically; an
+// identical file is left untouched); throws files::FileError naming the path
+// if it cannot be written or is outside the sandbox.
+void write_svg(const Plot& plot, const std::string& path, const files::FileAccess& access = {});
 
 }  // namespace plan::validation
