@@ -542,6 +542,7 @@ private:
                 if (s.value) out = assign(out, *s.value, indent);
                 for (size_t k = 0; k < s.prefixes.size(); ++k)
                     out += (k ? ", " : " prefixes(") + s.prefixes[k] + (k + 1 == s.prefixes.size() ? ")" : "");
+                if (!s.plural.empty()) out += " plural(" + s.plural + ")";
                 return out + (s.autoscale ? " autoscale" : "");
             case StmtKind::Use: return "use " + s.name;
             case StmtKind::Assert:

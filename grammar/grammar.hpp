@@ -163,7 +163,12 @@ struct record_stmt : seq<record_keyword, ws, no_keyword_name, must<name>, sp, mu
 struct dimension_stmt : seq<kw_dimension, ws, must<name>, opt<sp, assign, ws, must<type_expr>>> {};
 struct prefix_list : seq<kw_prefixes, sp, must<one<'('>>, ws, list_must<name, seq<ws, one<','>, ws>>, ws, must<close_paren>> {};
 struct unit_value : seq<assign, ws, must<expression>> {};
-struct unit_stmt : seq<kw_unit, ws, must<name>, sp, opt<type_ann, sp>, opt<unit_value, sp>, opt<prefix_list, sp>, opt<kw_autoscale>> {};
+// `plural(days)`: another spelling of the unit, valid only where a unit is written (after a
+// number, after `->`); it reserves no name. `plural` is a keyword only here.
+struct kw_plural : TAO_PEGTL_KEYWORD("plural") {};
+struct unit_plural : seq<kw_plural, sp, must<one<'('>>, ws, must<name>, ws, must<close_paren>> {};
+struct unit_stmt : seq<kw_unit, ws, must<name>, sp, opt<type_ann, sp>, opt<unit_value, sp>, opt<prefix_list, sp>,
+                       opt<unit_plural, sp>, opt<kw_autoscale>> {};
 // A module name may be a keyword (`use hardware`); `a::b` is the module b in the folder a.
 struct module_segment : identifier {};
 struct module_name : seq<identifier, star<two<':'>, must<module_segment>>> {};

@@ -31,7 +31,7 @@ using selector = pt::selector<
                           g::field_init, g::block, g::if_expr, g::call, g::call_arg, g::call_arg_name, g::field,
                           g::index, g::with_clause, g::juxtapose, g::range_step, g::type_ann, g::let_stmt,
                           g::param, g::fn_stmt, g::record_keyword, g::record_stmt, g::dimension_stmt,
-                          g::prefix_list, g::unit_value, g::kw_autoscale, g::unit_stmt, g::use_stmt,
+                          g::prefix_list, g::unit_plural, g::unit_value, g::kw_autoscale, g::unit_stmt, g::use_stmt,
                           g::assert_message, g::assert_stmt, g::print_stmt, g::budget_item, g::budget_stmt,
                           g::constraint_stmt, g::expr_stmt, g::range_log, g::sweep_stmt, g::axis, g::objective,
                           g::kw_minimize, g::kw_maximize, g::report, g::report_top, g::report_pareto,
@@ -373,6 +373,8 @@ public:
                 s->value = expr(*c.children[0]);
             else if (c.is_type<g::prefix_list>())
                 for (auto& p : c.children) s->prefixes.push_back(p->string());
+            else if (c.is_type<g::unit_plural>())
+                s->plural = c.children[0]->string();
             else
                 s->autoscale = true;
         }

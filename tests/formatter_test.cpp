@@ -147,6 +147,7 @@ TEST_CASE("fmt: a line that starts with an operator keeps its break", "[fmt]") {
     check_format("f(a\n+ b, c)\n", "f(\n    a\n        + b,\n    c,\n)\n");
     check_format("let a = {\n    let b = 1\n    (-b)\n}\n", "let a = {\n    let b = 1\n    (-b)\n}\n");
     check_format("a +\n b\n", "a + b\n");  // a break after the operator is joined
+    check_format("unit d = 24 h  plural( ds )\n", "unit d = 24 h plural(ds)\n");
     check_format("\"{a\n + b}\"\n", "\"{a + b}\"\n");
 }
 
