@@ -1,7 +1,9 @@
 #include "grammar/parser.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include <tao/pegtl/contrib/parse_tree.hpp>
@@ -528,6 +530,64 @@ std::vector<ast::Comment> scan_comments(const std::string& text, uint32_t file) 
     return comments;
 }
 
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The name that ends at `end` (after blanks), or "" when something else ends there.
+std::string name_before(const std::string& text, uint32_t begin, uint32_t end) {
+    while (end > begin && is_blank(text[end - 1])) --end;
+    uint32_t start = end;
+    while (start > begin && is_name_char(text[start - 1])) --start;
+    if (start == end || std::isdigit(static_cast<unsigned char>(text[start]))) return "";
+    if (start > begin && text[start - 1] == '.') return "";  // a field: `m.layers GB` is not this mistake
+    return text.substr(start, end - start);
+}
+
+std::string word_at(const std::string& text, uint32_t at) {
+    uint32_t end = at;
+    while (end < text.size() && is_name_char(text[end])) ++end;
+    return text.substr(at, end - at);
+}
+
+// Mistakes with a better message than the rule that failed: where the parse stopped (`at`, in
+// the statement that starts at `begin`), what was written and what to write instead.
+std::optional<Diagnostic> common_mistake(Code failed, const std::string& text, uint32_t begin, uint32_t at, uint32_t file) {
+    if (at >= text.size()) return std::nullopt;
+    auto diagnostic = [&](Code code, std::string message, uint32_t width, std::string label, std::string help) {
+        Diagnostic d(code);
+        d.message = std::move(message);
+        d.labels.push_back({{file, at, at + width}, std::move(label)});
+        d.help = std::move(help);
+        return d;
+    };
+    std::string_view rest(text.data() + at, text.size() - at);
+    if (failed == Code::UnclosedBracket && word_at(text, at) == "for")
+        return diagnostic(Code::SecondFor, "a comprehension has one `for`", 3, "a second `for`",
+                          "for every pair, nest them, `[[f(x, y) for y in b] for x in a]` (a list of lists), or use a "
+                          "`sweep` with one axis per list");
+    if (failed != Code::TrailingInput) return std::nullopt;
+    if (rest.rfind("^", 0) == 0 || rest.rfind("**", 0) == 0)
+        return diagnostic(Code::ChainedOperator, "`^` does not chain", rest[0] == '^' ? 1 : 2, "a second `^`",
+                          "say which power comes first: `a^(b^c)` or `(a^b)^c`");
+    for (const char* op : {"<=", ">=", "==", "!=", "<", ">"})
+        if (rest.rfind(op, 0) == 0) {
+            std::string o(op);
+            return diagnostic(Code::ChainedOperator, "comparisons do not chain", static_cast<uint32_t>(o.size()),
+                              "a second comparison", "join two comparisons with `and`: `a < b and b " + o + " c`");
+        }
+    std::string before = name_before(text, begin, at);
+    if (before.empty() || at == 0 || !is_blank(text[at - 1])) return std::nullopt;
+    if (rest[0] == '(')
+        return diagnostic(Code::SpaceBeforeCall, "a space between `" + before + "` and `(`", 1, "",
+                          "a call has no space before `(`: write `" + before + "(...)`; to multiply, write `" + before + " * (...)`");
+    std::string next = word_at(text, at);
+    if (!next.empty() && !std::isdigit(static_cast<unsigned char>(next[0])))
+        return diagnostic(Code::NameFollowedByName, "a name followed by another name: `" + before + " " + next + "`",
+                          static_cast<uint32_t>(next.size()), "",
+                          "only a number takes units directly (`5 " + next + "`): to give `" + before + "` a unit, write `" +
+                              before + " * " + next + "`; to convert it, `" + before + " -> " + next + "`");
+    return std::nullopt;
+}
+
 // After an error, resume at the next line that starts at column 1 with something that can
 // begin a statement.
 uint32_t recover(const std::string& text, uint32_t at) {
@@ -583,6 +643,16 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
         try {
             auto root = pt::parse<g::statement_line, selector, tao::pegtl::nothing, g::control>(in);
             if (!root || root->children.empty()) {
+                // A continuation line whose operator cannot continue the expression above.
+                bool after_expression = !result.module.stmts.empty() &&
+                                        (result.module.stmts.back()->value || !result.module.stmts.back()->values.empty());
+                std::optional<Diagnostic> chained =
+                    after_expression ? common_mistake(Code::TrailingInput, text, pos, pos, file) : std::nullopt;
+                if (chained) {
+                    result.errors.push_back(std::move(*chained));
+                    pos = recover(text, pos);
+                    continue;
+                }
                 Diagnostic d(Code::ExpectedStatement);
                 d.message = "expected a statement";
                 uint32_t end = pos;
@@ -601,6 +671,11 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
             pos = static_cast<uint32_t>(in.byte());
         } catch (const g::SyntaxError& e) {
             uint32_t at = static_cast<uint32_t>(e.positions().front().byte);
+            if (std::optional<Diagnostic> d = common_mistake(e.code, text, pos, at, file)) {
+                result.errors.push_back(std::move(*d));
+                pos = recover(text, at);
+                continue;
+            }
             // An error found on a later line (after `1 +` and a newline, or at the end of the
             // file) belongs at the end of the last token, where something is missing.
             uint32_t back = at;
