@@ -158,7 +158,10 @@ TExprPtr ExprChecker::name(const ast::Expr& e) {
         std::vector<std::string> names = c_.visible_names();
         for (auto& l : locals_) names.push_back(l.name);
         std::string help = did_you_mean(e.text, names);
-        if (help.empty() && c_.units_.find_dimension(e.text))
+        if (auto plural = c_.units_.find_plural(e.text))
+            help = "`" + e.text + "` is the plural of the unit `" + c_.units_.unit(*plural).name + "`, which follows a number: `2 " +
+                   e.text + "`, or `1 " + c_.units_.unit(*plural).name + "` alone";
+        else if (help.empty() && c_.units_.find_dimension(e.text))
             help = "`" + e.text + "` is a dimension; values need a unit of it";
         check_fail(Code::UnknownName, "unknown name `" + e.text + "`", {{e.span, "not defined"}}, help);
     }

@@ -64,6 +64,16 @@ TEST_CASE("a line that starts with a binary operator continues the statement abo
     CHECK(n.module.stmts.size() == 2);
 }
 
+TEST_CASE("did-you-mean prefers the same name in another case, then the family, then the closest", "[diagnostic]") {
+    std::vector<std::string> names = {"H100_SXM", "H100_PCIe", "A100_80GB", "GB", "Gbit", "layers"};
+    CHECK(plan::closest_names("H100", names) == std::vector<std::string>{"H100_SXM", "H100_PCIe"});
+    CHECK(plan::did_you_mean("H100", names) == "did you mean `H100_SXM` or `H100_PCIe`?");
+    CHECK(plan::closest_names("h100_sxm", names) == std::vector<std::string>{"H100_SXM"});
+    CHECK(plan::closest_names("layres", names) == std::vector<std::string>{"layers"});
+    CHECK(plan::closest_names("A1", names).empty());  // too short to have a family
+    CHECK(plan::did_you_mean("zzzzzz", names).empty());
+}
+
 TEST_CASE("the parser reports one error per broken statement, with positions", "[grammar]") {
     plan::SourceMap sources;
     auto r = parse_text(sources, "let a = (1\nlet b = 2\nlet = 3\nlet c = 4 4\n");
