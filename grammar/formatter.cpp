@@ -319,6 +319,19 @@ private:
         if (!text.empty() && (text[0] == '-' || text[0] == '+')) return "(" + expr(e, col + 1, indent, IF) + ")";
         return expr(e, col, indent, IF);
     }
+    // The comments between `lhs` and the operator that starts a continuation line: one on the
+    // line where `lhs` ends stays at its end; one on a line of its own stays on its own line,
+    // indented like the continuation.
+    std::string comments_after(const Expr& lhs, const Expr& rhs, int indent) {
+        uint32_t from = full(lhs).end;
+        std::string out;
+        for (size_t i : take(from, full(rhs).begin)) {
+            const ast::Comment& c = comments_[i];
+            if (newlines(from, c.span.begin) == 0) out += "  " + c.text;
+            else out += "\n" + std::string(static_cast<size_t>(indent + kIndent), ' ') + c.text;
+        }
+        return out;
+    }
     std::string continued(const std::string& lhs, const std::string& op, const Expr& rhs, int indent, int min_level) {
         int inner = indent + kIndent;
         std::string head = "\n" + std::string(static_cast<size_t>(inner), ' ') + op + " ";
@@ -366,7 +379,8 @@ private:
                     return base + exponent(*a[1], end_col(col, base), indent);
                 }
                 auto [left, right] = operand_levels(e.text);
-                if (written_broken(*a[0], *a[1])) return continued(expr(*a[0], col, indent, left), e.text, *a[1], indent, right);
+                if (written_broken(*a[0], *a[1]))
+                    return continued(expr(*a[0], col, indent, left) + comments_after(*a[0], *a[1], indent), e.text, *a[1], indent, right);
                 // `1 PFLOP/s`, `6 FLOP/param/token`: a quantity over a bare unit reads as one unit.
                 std::string op = tight_division(e) ? "/" : " " + e.text + " ";
                 std::string lhs = expr(*a[0], col, indent, left) + op;
@@ -386,7 +400,7 @@ private:
             case ExprKind::Convert: {
                 if (written_broken(*a[0], *a[1])) {
                     std::string unit = unit_text(*a[1]);
-                    std::string lhs = expr(*a[0], col, indent, CONVERT);
+                    std::string lhs = expr(*a[0], col, indent, CONVERT) + comments_after(*a[0], *a[1], indent);
                     if (unit.empty()) return continued(lhs, "->", *a[1], indent, MUL);
                     return lhs + "\n" + std::string(static_cast<size_t>(indent + kIndent), ' ') + "-> " + unit;
                 }

@@ -142,7 +142,8 @@ TEST_CASE("fmt: budgets", "[fmt]") {
 
 TEST_CASE("fmt: a line that starts with an operator keeps its break", "[fmt]") {
     check_format("let a = b\n-  c\n", "let a = b\n    - c\n");
-    check_format("let a = b  # why\n  * c\n  -> GB\n", "# why\nlet a = b\n    * c\n    -> GB\n");
+    check_format("let a = b  # why\n  * c\n  -> GB\n", "let a = b  # why\n    * c\n    -> GB\n");
+    check_format("let a = b  # 1\n + c # 2\n# own line\n + d  # 3\n", "let a = b  # 1\n    + c  # 2\n    # own line\n    + d  # 3\n");
     check_format("let a = x <1\nand y\n   or z\n", "let a = x < 1\n    and y\n    or z\n");
     check_format("f(a\n+ b, c)\n", "f(\n    a\n        + b,\n    c,\n)\n");
     check_format("let a = {\n    let b = 1\n    (-b)\n}\n", "let a = {\n    let b = 1\n    (-b)\n}\n");
