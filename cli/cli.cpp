@@ -81,7 +81,9 @@ int run_files(const std::vector<std::string>& files, plan::Mode mode, const Allo
         o.threads = sweep.threads;
         o.stats = sweep.stats;
         o.progress = isatty(STDERR_FILENO);
-        o.print_expressions = mode == plan::Mode::Run;
+        // `run` and `test` both print a bare expression's value: no statement of a file
+        // silently discards one (`check` evaluates nothing).
+        o.print_expressions = mode != plan::Mode::Check;
         sandbox(o, file, allowed);
         plan::Session session(o);
         plan::Result r = session.run_file(file, mode);

@@ -97,6 +97,7 @@ struct Stmt {
     std::vector<BudgetItem> items;
     bool reference = false;  // budget in a sweep without a block: applies the top-level budget `name`
     std::vector<std::string> prefixes;  // unit: "si", "binary"
+    std::string plural;                 // unit: its plural spelling, `plural(days)`
     bool autoscale = false;
     std::string doc;  // text of `##` comments right above the statement
     std::vector<StmtPtr> body;  // sweep: its items in order

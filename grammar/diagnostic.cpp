@@ -79,6 +79,8 @@ std::string render(const Diagnostic& d, const SourceMap& sources, bool color) {
     return out;
 }
 
+static std::string closest_by_distance(const std::string& name, const std::vector<std::string>& candidates);
+
 static size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<size_t> row(b.size() + 1);
     for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -95,7 +97,50 @@ static size_t edit_distance(const std::string& a, const std::string& b) {
     return row[b.size()];
 }
 
+static std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::vector<std::string> closest_names(const std::string& name, const std::vector<std::string>& candidates, size_t most) {
+    std::vector<std::string> same_case, family;
+    const std::string key = lower(name);
+    for (const auto& c : candidates) {
+        if (c == name) continue;
+        std::string lc = lower(c);
+        if (lc == key) same_case.push_back(c);
+        else if (key.size() >= 3 && lc.size() > key.size() + 1 && lc.compare(0, key.size(), key) == 0 && lc[key.size()] == '_')
+            family.push_back(c);
+    }
+    for (auto* found : {&same_case, &family}) {
+        if (found->empty()) continue;
+        std::sort(found->begin(), found->end(), [](const std::string& a, const std::string& b) {
+            return a.size() != b.size() ? a.size() < b.size() : a < b;
+        });
+        found->erase(std::unique(found->begin(), found->end()), found->end());
+        if (found->size() > most) found->resize(most);
+        return *found;
+    }
+    std::string best = closest_by_distance(name, candidates);
+    if (best.empty()) return {};
+    return {best};
+}
+
 std::string closest_name(const std::string& name, const std::vector<std::string>& candidates) {
+    std::vector<std::string> found = closest_names(name, candidates, 1);
+    return found.empty() ? "" : found[0];
+}
+
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
+    std::vector<std::string> found = closest_names(name, candidates);
+    if (found.empty()) return "";
+    std::string out = "did you mean ";
+    for (size_t i = 0; i < found.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == found.size() ? " or " : ", ") + ("`" + found[i] + "`");
+    return out + "?";
+}
+
+static std::string closest_by_distance(const std::string& name, const std::vector<std::string>& candidates) {
     std::string best;
     size_t best_distance = std::max<size_t>(1, name.size() / 3) + 1;
     for (const auto& c : candidates) {

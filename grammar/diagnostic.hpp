@@ -31,7 +31,13 @@ struct DiagnosticError {
 // error[CODE]: MESSAGE / --> file:line:col / source lines with carets under each label / help.
 std::string render(const Diagnostic& d, const SourceMap& sources, bool color = false);
 
-// Closest candidate by edit distance, for "did you mean"; empty when nothing is close.
+// The candidates `name` most likely meant, best first: the same name in another case, else its
+// family (candidates that extend it after `_`: `H100` → `H100_PCIe`, `H100_SXM`), else the one
+// closest by edit distance. Empty when nothing is close.
+std::vector<std::string> closest_names(const std::string& name, const std::vector<std::string>& candidates, size_t most = 3);
+// The first of closest_names, or "".
 std::string closest_name(const std::string& name, const std::vector<std::string>& candidates);
+// "did you mean `a`?", "did you mean `a` or `b`?"; "" when nothing is close.
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
 
 }  // namespace plan

@@ -129,6 +129,7 @@ private:
     std::vector<bool> used_;
     int width_ = kWidth;  // kUnlimited while trying a group on one line
     bool chain_ = false;  // the `if` printed next is the `else` branch of a broken `if`
+    bool in_string_ = false;  // inside a string's interpolation: nothing breaks
 
     size_t first_comment(uint32_t begin) const {
         auto it = std::lower_bound(comments_.begin(), comments_.end(), begin,
@@ -285,13 +286,56 @@ private:
                 continue;
             }
             int saved = width_;
+            bool saved_in_string = in_string_;
             width_ = kUnlimited;  // a string stays on one line
+            in_string_ = true;
             out += '{';
             out += expr(*part.expr, end_col(col, out), indent, IF);
             out += '}';
             width_ = saved;
+            in_string_ = saved_in_string;
         }
         return out + "\"";
+    }
+
+    // A binary operation written with its operator at the start of a line (a continuation line,
+    // grammar.hpp) keeps that line break; one broken after its operator is joined, as before.
+    // Inside a string's interpolation everything stays on one line. Between the operands lie
+    // only closing brackets, blanks, comments and the operator.
+    bool written_broken(const Expr& lhs, const Expr& rhs) const {
+        if (in_string_) return false;
+        for (uint32_t at = full(lhs).end; at < full(rhs).begin; ++at) {
+            char c = src_[at];
+            if (c == '\n') return true;
+            if (c == '#') at = static_cast<uint32_t>(std::min(src_.find('\n', at), src_.size())) - 1;
+            else if (c != ' ' && c != '\t' && c != '\r' && c != ')') return false;
+        }
+        return false;
+    }
+    // A statement or a block's value that starts with a sign would continue the line above
+    // (grammar.hpp): it is written in parentheses.
+    std::string unsigned_start(const Expr& e, int col, int indent) {
+        std::string text = trial(width_, [&] { return expr(e, col, indent, IF); });
+        if (!text.empty() && (text[0] == '-' || text[0] == '+')) return "(" + expr(e, col + 1, indent, IF) + ")";
+        return expr(e, col, indent, IF);
+    }
+    // The comments between `lhs` and the operator that starts a continuation line: one on the
+    // line where `lhs` ends stays at its end; one on a line of its own stays on its own line,
+    // indented like the continuation.
+    std::string comments_after(const Expr& lhs, const Expr& rhs, int indent) {
+        uint32_t from = full(lhs).end;
+        std::string out;
+        for (size_t i : take(from, full(rhs).begin)) {
+            const ast::Comment& c = comments_[i];
+            if (newlines(from, c.span.begin) == 0) out += "  " + c.text;
+            else out += "\n" + std::string(static_cast<size_t>(indent + kIndent), ' ') + c.text;
+        }
+        return out;
+    }
+    std::string continued(const std::string& lhs, const std::string& op, const Expr& rhs, int indent, int min_level) {
+        int inner = indent + kIndent;
+        std::string head = "\n" + std::string(static_cast<size_t>(inner), ' ') + op + " ";
+        return lhs + head + expr(rhs, inner + static_cast<int>(op.size()) + 1, inner, min_level);
     }
 
     static bool is_unit(const Expr& e) {
@@ -335,6 +379,8 @@ private:
                     return base + exponent(*a[1], end_col(col, base), indent);
                 }
                 auto [left, right] = operand_levels(e.text);
+                if (written_broken(*a[0], *a[1]))
+                    return continued(expr(*a[0], col, indent, left) + comments_after(*a[0], *a[1], indent), e.text, *a[1], indent, right);
                 // `1 PFLOP/s`, `6 FLOP/param/token`: a quantity over a bare unit reads as one unit.
                 std::string op = tight_division(e) ? "/" : " " + e.text + " ";
                 std::string lhs = expr(*a[0], col, indent, left) + op;
@@ -352,6 +398,12 @@ private:
                 return out;
             }
             case ExprKind::Convert: {
+                if (written_broken(*a[0], *a[1])) {
+                    std::string unit = unit_text(*a[1]);
+                    std::string lhs = expr(*a[0], col, indent, CONVERT) + comments_after(*a[0], *a[1], indent);
+                    if (unit.empty()) return continued(lhs, "->", *a[1], indent, MUL);
+                    return lhs + "\n" + std::string(static_cast<size_t>(indent + kIndent), ' ') + "-> " + unit;
+                }
                 std::string lhs = expr(*a[0], col, indent, CONVERT) + " -> ";
                 if (std::string unit = unit_text(*a[1]); !unit.empty()) return lhs + unit;
                 return lhs + expr(*a[1], end_col(col, lhs), indent, MUL);  // the target is parsed at `*` level
@@ -424,7 +476,7 @@ private:
                 // Always one item per line: `{ let a = 1; a }` reads worse than the broken form.
                 size_t n = e.block.size();
                 Items items{n + 1, [&](size_t k) { return k < n ? stmt_span(*e.block[k]) : full(*a[0]); },
-                            [&](size_t k, int c) { return k < n ? stmt(*e.block[k], c) : expr(*a[0], c, c, IF); }};
+                            [&](size_t k, int c) { return k < n ? stmt(*e.block[k], c) : unsigned_start(*a[0], c, c); }};
                 return broken("{", "}", e.span.begin, e.span.end, indent, items);
             }
         }
@@ -504,6 +556,7 @@ private:
                 if (s.value) out = assign(out, *s.value, indent);
                 for (size_t k = 0; k < s.prefixes.size(); ++k)
                     out += (k ? ", " : " prefixes(") + s.prefixes[k] + (k + 1 == s.prefixes.size() ? ")" : "");
+                if (!s.plural.empty()) out += " plural(" + s.plural + ")";
                 return out + (s.autoscale ? " autoscale" : "");
             case StmtKind::Use: return "use " + s.name;
             case StmtKind::Assert:
@@ -529,7 +582,7 @@ private:
                 return out + broken("{", "}", s.span.begin, s.span.end, indent, items);
             }
             case StmtKind::Constraint: return "constraint " + expr(*s.value, indent + 11, indent, IF);
-            case StmtKind::Expression: return expr(*s.value, indent, indent, IF);
+            case StmtKind::Expression: return unsigned_start(*s.value, indent, indent);
             case StmtKind::Sweep: {
                 out = s.name.empty() ? "sweep " : "sweep " + s.name + " ";
                 if (s.body.empty() && !has_comment(s.span.begin, s.span.end)) return out + "{}";

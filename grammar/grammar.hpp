@@ -1,5 +1,8 @@
 // The plan grammar as PEGTL rules. Newlines end statements; inside brackets, after an operator,
-// a comma or `=`, they are ordinary whitespace. The parser (parser.cpp) turns the parse tree
+// a comma or `=`, they are ordinary whitespace. A line that starts with a binary operator (`+ - *
+// / ^ .. == < and or ->`, and `else`) continues the expression above it: each binary rule looks
+// for its operator past newlines (`ws`, not `sp`) and backtracks when none is there, so a long
+// formula can be broken before its operators. The parser (parser.cpp) turns the parse tree
 // into ast::Module.
 #pragma once
 #include <tao/pegtl.hpp>
@@ -125,7 +128,7 @@ struct postfix : seq<primary, star<sor<call, field, index, with_clause>>> {};
 
 struct unary;
 struct pow_rhs : sor<seq<op_neg, sp, pow_rhs>, postfix> {};
-struct power : seq<postfix, opt<sp, op_pow, ws, must<pow_rhs>>> {};
+struct power : seq<postfix, opt<ws, op_pow, ws, must<pow_rhs>>> {};
 
 // `5 GB`, `1 PFLOP`, `2 B^2`: a number multiplied by the units written after it. Binds tighter
 // than `*` and `/`, so `1 PFLOP/s` is (1 PFLOP)/s.
@@ -135,17 +138,17 @@ struct unit_atom : seq<not_at<kw_log, sp, digit>, not_at<kw_to, sp, one<'"'>>, n
 struct juxtapose : seq<number, plus<sp, unit_atom>> {};
 
 struct unary : sor<seq<op_neg, sp, must<unary>>, seq<op_plus, sp, must<unary>>, juxtapose, power> {};
-struct multiplicative : seq<unary, star<sp, sor<op_mul, op_div>, ws, must<unary>>> {};
-struct additive : seq<multiplicative, star<sp, sor<op_add, op_sub>, ws, must<multiplicative>>> {};
+struct multiplicative : seq<unary, star<ws, sor<op_mul, op_div>, ws, must<unary>>> {};
+struct additive : seq<multiplicative, star<ws, sor<op_add, op_sub>, ws, must<multiplicative>>> {};
 struct range_step : seq<sp, kw_step, ws, must<additive>> {};
 // `a .. b log n`: n points evenly spaced in log from a to b (sweeps over sizes and budgets).
 struct range_log : seq<sp, kw_log, sp, must<additive>> {};
-struct range : seq<additive, opt<sp, op_range, ws, must<additive>, opt<sor<range_step, range_log>>>> {};
-struct comparison : seq<range, opt<sp, op_cmp, ws, must<range>>> {};
+struct range : seq<additive, opt<ws, op_range, ws, must<additive>, opt<sor<range_step, range_log>>>> {};
+struct comparison : seq<range, opt<ws, op_cmp, ws, must<range>>> {};
 struct logic_not : sor<seq<kw_not, ws, must<logic_not>>, comparison> {};
-struct logic_and : seq<logic_not, star<sp, kw_and, ws, must<logic_not>>> {};
-struct logic_or : seq<logic_and, star<sp, kw_or, ws, must<logic_and>>> {};
-struct conversion : seq<logic_or, star<sp, op_arrow, ws, must<multiplicative>>> {};
+struct logic_and : seq<logic_not, star<ws, kw_and, ws, must<logic_not>>> {};
+struct logic_or : seq<logic_and, star<ws, kw_or, ws, must<logic_and>>> {};
+struct conversion : seq<logic_or, star<ws, op_arrow, ws, must<multiplicative>>> {};
 struct expression : seq<conversion> {};
 
 // ---- statements
@@ -160,7 +163,12 @@ struct record_stmt : seq<record_keyword, ws, no_keyword_name, must<name>, sp, mu
 struct dimension_stmt : seq<kw_dimension, ws, must<name>, opt<sp, assign, ws, must<type_expr>>> {};
 struct prefix_list : seq<kw_prefixes, sp, must<one<'('>>, ws, list_must<name, seq<ws, one<','>, ws>>, ws, must<close_paren>> {};
 struct unit_value : seq<assign, ws, must<expression>> {};
-struct unit_stmt : seq<kw_unit, ws, must<name>, sp, opt<type_ann, sp>, opt<unit_value, sp>, opt<prefix_list, sp>, opt<kw_autoscale>> {};
+// `plural(days)`: another spelling of the unit, valid only where a unit is written (after a
+// number, after `->`); it reserves no name. `plural` is a keyword only here.
+struct kw_plural : TAO_PEGTL_KEYWORD("plural") {};
+struct unit_plural : seq<kw_plural, sp, must<one<'('>>, ws, must<name>, ws, must<close_paren>> {};
+struct unit_stmt : seq<kw_unit, ws, must<name>, sp, opt<type_ann, sp>, opt<unit_value, sp>, opt<prefix_list, sp>,
+                       opt<unit_plural, sp>, opt<kw_autoscale>> {};
 // A module name may be a keyword (`use hardware`); `a::b` is the module b in the folder a.
 struct module_segment : identifier {};
 struct module_name : seq<identifier, star<two<':'>, must<module_segment>>> {};

@@ -1,12 +1,15 @@
 #include "grammar/parser.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
 #include "grammar/grammar.hpp"
+#include "grammar/syntax_mistakes.hpp"
 
 namespace plan {
 namespace {
@@ -31,7 +34,7 @@ using selector = pt::selector<
                           g::field_init, g::block, g::if_expr, g::call, g::call_arg, g::call_arg_name, g::field,
                           g::index, g::with_clause, g::juxtapose, g::range_step, g::type_ann, g::let_stmt,
                           g::param, g::fn_stmt, g::record_keyword, g::record_stmt, g::dimension_stmt,
-                          g::prefix_list, g::unit_value, g::kw_autoscale, g::unit_stmt, g::use_stmt,
+                          g::prefix_list, g::unit_plural, g::unit_value, g::kw_autoscale, g::unit_stmt, g::use_stmt,
                           g::assert_message, g::assert_stmt, g::print_stmt, g::budget_item, g::budget_stmt,
                           g::constraint_stmt, g::expr_stmt, g::range_log, g::sweep_stmt, g::axis, g::objective,
                           g::kw_minimize, g::kw_maximize, g::report, g::report_top, g::report_pareto,
@@ -373,6 +376,8 @@ public:
                 s->value = expr(*c.children[0]);
             else if (c.is_type<g::prefix_list>())
                 for (auto& p : c.children) s->prefixes.push_back(p->string());
+            else if (c.is_type<g::unit_plural>())
+                s->plural = c.children[0]->string();
             else
                 s->autoscale = true;
         }
@@ -581,6 +586,16 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
         try {
             auto root = pt::parse<g::statement_line, selector, tao::pegtl::nothing, g::control>(in);
             if (!root || root->children.empty()) {
+                // A continuation line whose operator cannot continue the expression above.
+                bool after_expression = !result.module.stmts.empty() &&
+                                        (result.module.stmts.back()->value || !result.module.stmts.back()->values.empty());
+                std::optional<Diagnostic> chained =
+                    after_expression ? common_mistake(Code::TrailingInput, text, pos, pos, file) : std::nullopt;
+                if (chained) {
+                    result.errors.push_back(std::move(*chained));
+                    pos = recover(text, pos);
+                    continue;
+                }
                 Diagnostic d(Code::ExpectedStatement);
                 d.message = "expected a statement";
                 uint32_t end = pos;
@@ -599,6 +614,11 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
             pos = static_cast<uint32_t>(in.byte());
         } catch (const g::SyntaxError& e) {
             uint32_t at = static_cast<uint32_t>(e.positions().front().byte);
+            if (std::optional<Diagnostic> d = common_mistake(e.code, text, pos, at, file)) {
+                result.errors.push_back(std::move(*d));
+                pos = recover(text, at);
+                continue;
+            }
             // An error found on a later line (after `1 +` and a newline, or at the end of the
             // file) belongs at the end of the last token, where something is missing.
             uint32_t back = at;

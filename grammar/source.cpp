@@ -20,6 +20,8 @@ std::string_view SourceFile::line_text(uint32_t line) const {
 }
 
 uint32_t SourceMap::add(std::string name, std::string text) {
+    // A UTF-8 byte-order mark (some Windows editors write one) is not part of the program.
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
     SourceFile f{std::move(name), std::move(text), {0}};
     for (uint32_t i = 0; i < f.text.size(); ++i)
         if (f.text[i] == '\n') f.line_starts.push_back(i + 1);

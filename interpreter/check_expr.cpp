@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "interpreter/builtins.hpp"
+#include "interpreter/unit_hints.hpp"
 
 namespace plan {
 namespace {
@@ -126,7 +127,7 @@ TExprPtr ExprChecker::check(const ast::Expr& e) {
         case ast::ExprKind::Juxtapose: {
             TExprPtr acc = check(*e.args[0]);
             for (size_t i = 1; i < e.args.size(); ++i)
-                acc = arithmetic(Op::Mul, std::move(acc), check(*e.args[i]), e.span);
+                acc = arithmetic(Op::Mul, std::move(acc), juxtaposed_unit(*e.args[i], *e.args[0]), e.span);
             return acc;
         }
         case ast::ExprKind::Convert: return convert(e);
@@ -156,9 +157,11 @@ TExprPtr ExprChecker::name(const ast::Expr& e) {
     if (!b) {
         std::vector<std::string> names = c_.visible_names();
         for (auto& l : locals_) names.push_back(l.name);
-        std::string guess = closest_name(e.text, names);
-        std::string help = guess.empty() ? "" : "did you mean `" + guess + "`?";
-        if (guess.empty() && c_.units_.find_dimension(e.text))
+        std::string help = did_you_mean(e.text, names);
+        if (auto plural = c_.units_.find_plural(e.text))
+            help = "`" + e.text + "` is the plural of the unit `" + c_.units_.unit(*plural).name + "`, which follows a number: `2 " +
+                   e.text + "`, or `1 " + c_.units_.unit(*plural).name + "` alone";
+        else if (help.empty() && c_.units_.find_dimension(e.text))
             help = "`" + e.text + "` is a dimension; values need a unit of it";
         check_fail(Code::UnknownName, "unknown name `" + e.text + "`", {{e.span, "not defined"}}, help);
     }
@@ -168,6 +171,56 @@ TExprPtr ExprChecker::name(const ast::Expr& e) {
     auto t = node(Op::Global, b->type, e.span);
     t->slot = b->slot;
     return t;
+}
+
+// A unit written after a number: `5 GB`, `2 days`, `3 B^2`. Only units multiply so; a value
+// there (`5 tokens` with a variable `tokens`) is an error, not a silent product.
+TExprPtr ExprChecker::juxtaposed_unit(const ast::Expr& atom, const ast::Expr& number) {
+    bool powered = atom.kind == ast::ExprKind::Binary;  // `B^2`: the grammar allows only a name there
+    const ast::Expr& n = powered ? *atom.args[0] : atom;
+    bool local = std::any_of(locals_.begin(), locals_.end(), [&](const Local& l) { return l.name == n.text; });
+    const Binding* b = local ? nullptr : c_.lookup_visible(n.text, visible_);
+    std::optional<int> plural = units().find_plural(n.text);
+    TExprPtr unit;
+    if (b && b->kind == Binding::Kind::Unit) {
+        unit = name(n);
+    } else if (plural && (local || b)) {
+        std::string singular = units().unit(*plural).name;
+        std::string what = local || b->kind == Binding::Kind::Value ? "a value" : "a function";
+        check_fail(Code::NotAUnitAfterNumber,
+                   "`" + n.text + "` is both " + what + " and the plural of the unit `" + singular + "`", {{n.span, "ambiguous"}},
+                   "write `" + number.text + " " + singular + "` for the unit" +
+                       (what == "a value" ? ", or `" + number.text + " * " + n.text + "` for the value" : ""));
+    } else if (plural) {
+        const Binding* u = c_.lookup_visible(units().unit(*plural).name, visible_);
+        unit = node(Op::Global, u->type, n.span);
+        unit->slot = u->slot;
+    } else if (local || b) {
+        check_fail(Code::NotAUnitAfterNumber, "`" + n.text + "` is not a unit: only units follow a number",
+                   {{n.span, local || b->kind == Binding::Kind::Value ? "a value" : "a function"}},
+                   local || b->kind == Binding::Kind::Value ? "to multiply, write `" + number.text + " * " + n.text + "`"
+                                                             : "call it: `" + number.text + " * " + n.text + "(...)`");
+    } else {
+        UnitHint hint = unit_hint(n.text, units(), unit_names());
+        Diagnostic d(Code::UnknownUnit);
+        d.message = "unknown unit `" + n.text + "`";
+        d.labels.push_back({n.span, "not a unit"});
+        d.help = hint.help;
+        if (!hint.note.empty()) d.notes.push_back(hint.note);
+        throw DiagnosticError{std::move(d)};
+    }
+    if (powered) return power(std::move(unit), check(*atom.args[1]), atom.span);
+    return unit;
+}
+
+std::vector<std::string> ExprChecker::unit_names() const {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < c_.units_.unit_count(); ++i) {
+        const UnitDef& u = c_.units_.unit(static_cast<int>(i));
+        names.push_back(u.name);
+        if (!u.plural.empty()) names.push_back(u.plural);
+    }
+    return names;
 }
 
 TExprPtr ExprChecker::unary(const ast::Expr& e) {
@@ -310,11 +363,14 @@ UnitTerm ExprChecker::unit_expression(const ast::Expr& e) {
             auto id = c_.units_.find_unit(e.text);
             const Binding* b = c_.lookup_visible(e.text, visible_);
             if (!id || !b || b->kind != Binding::Kind::Unit) {
-                std::vector<std::string> names;
-                for (size_t i = 0; i < c_.units_.unit_count(); ++i) names.push_back(c_.units_.unit(static_cast<int>(i)).name);
-                std::string guess = closest_name(e.text, names);
-                check_fail(Code::UnknownUnit, "unknown unit `" + e.text + "`", {{e.span, "not a unit"}},
-                     guess.empty() ? "" : "did you mean `" + guess + "`?");
+                if (auto plural = c_.units_.find_plural(e.text)) return UnitTerm{{{*plural, 1}}};  // `-> days`
+                UnitHint hint = unit_hint(e.text, units(), unit_names());
+                Diagnostic d(Code::UnknownUnit);
+                d.message = "unknown unit `" + e.text + "`";
+                d.labels.push_back({e.span, "not a unit"});
+                d.help = hint.help;
+                if (!hint.note.empty()) d.notes.push_back(hint.note);
+                throw DiagnosticError{std::move(d)};
             }
             return UnitTerm{{{*id, 1}}};
         }
@@ -393,9 +449,8 @@ TExprPtr ExprChecker::call(const ast::Expr& e) {
             const Binding* x = c_.lookup(n);
             if (x && (x->kind == Binding::Kind::Function || x->kind == Binding::Kind::Builtin)) fns.push_back(n);
         }
-        std::string guess = closest_name(callee.text, fns);
         check_fail(Code::UnknownFunction, "unknown function `" + callee.text + "`", {{callee.span, "not defined"}},
-             guess.empty() ? "" : "did you mean `" + guess + "`?");
+             did_you_mean(callee.text, fns));
     }
     std::vector<TExprPtr> args;
     for (size_t i = 1; i < e.args.size(); ++i) args.push_back(check(*e.args[i]));

@@ -61,6 +61,8 @@ private:
     }
 
     TExprPtr name(const ast::Expr& e);
+    TExprPtr juxtaposed_unit(const ast::Expr& atom, const ast::Expr& number);
+    std::vector<std::string> unit_names() const;  // every unit and plural spelling
     TExprPtr unary(const ast::Expr& e);
     TExprPtr binary(const ast::Expr& e);
     TExprPtr arithmetic(Op op, TExprPtr a, TExprPtr b, Span span);

@@ -170,7 +170,9 @@ void Checker::check_dimension(const ast::Stmt& s) {
 }
 
 void Checker::check_unit(const ast::Stmt& s) {
-    UnitDef def{s.name, Dim{}, 1.0, -1, false, s.autoscale, s.doc};
+    UnitDef def{s.name, Dim{}, 1.0, -1, false, s.autoscale, s.doc, s.plural};
+    if (!s.plural.empty() && (units_.find_unit(s.plural) || units_.find_plural(s.plural)))
+        check_fail(Code::AlreadyDefined, "`" + s.plural + "` is already a unit", {{s.span, "its plural"}}, "choose another plural");
     UnitTerm hint;
     if (s.value) {
         int frame = 0;

@@ -111,6 +111,12 @@ std::optional<int> UnitTable::find_unit(const std::string& name) const {
     return it->second;
 }
 
+std::optional<int> UnitTable::find_plural(const std::string& plural) const {
+    for (size_t i = 0; i < units_.size(); ++i)
+        if (!plural.empty() && units_[i].plural == plural) return static_cast<int>(i);
+    return std::nullopt;
+}
+
 void UnitTable::add_prefixed(int base, const std::string& system) {
     struct Prefix {
         const char* name;

@@ -41,6 +41,7 @@ struct UnitDef {
     bool binary = false;  // made with a binary prefix (Ki, Mi, ...)
     bool autoscale = false;
     std::string doc;
+    std::string plural;  // another spelling, valid only where a unit is written (`2 days`)
 };
 
 class UnitTable {
@@ -56,6 +57,7 @@ public:
     int add_unit(UnitDef def);
     const UnitDef& unit(int id) const { return units_[id]; }
     std::optional<int> find_unit(const std::string& name) const;
+    std::optional<int> find_plural(const std::string& plural) const;  // the unit spelled so
     size_t unit_count() const { return units_.size(); }
     void add_prefixed(int base, const std::string& system);  // "si" or "binary"
 

@@ -13,8 +13,10 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "interpreter/display.hpp"
+#include "interpreter/sweep_items.hpp"
 #include "sweep/backend.hpp"
 #include "sweep/interp_backend.hpp"
 #include "sweep/output.hpp"
@@ -219,6 +221,20 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     return outcome;
 }
 
+// The axis values of a failing point, "gpus = 12.5, tp = 4": the axes bound before the failing
+// item (an axis whose own list failed is not bound yet), as the report would show them.
+std::string point_text(const CheckedSweep& s, const std::vector<double>& failure, const StringTable& strings, const UnitTable& units) {
+    const int failing = static_cast<int>(failure.at(0));
+    std::vector<std::string> parts;
+    std::vector<int> axes = axis_items(s);
+    for (size_t d = 0; d < axes.size() && axes[d] < failing && 1 + d < failure.size(); ++d) {
+        const CheckedSweep::Item& axis = s.items[static_cast<size_t>(axes[d])];
+        const Type& type = *axis.expr->type.elem;
+        parts.push_back(axis.name + " = " + show_value(value_of_cell(type, failure[1 + d], strings), type, units));
+    }
+    return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 void print_stats(const CheckedSweep& s, const Backend& backend, const Outcome& outcome, double seconds, double grid) {
     const double compile_ms = outcome.code->compile_ms;
     double run = seconds - std::max(0.0, compile_ms) / 1000;
@@ -250,7 +266,17 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
         outcome = run_backend(backend, s, eval, reports, grid, options);
     }
     if (!outcome.mine_to_show) return;
-    if (!outcome.merged.failure.empty()) replay_failure(s, eval, outcome.code->strings, outcome.merged.failure);
+    if (!outcome.merged.failure.empty()) {
+        // Both backends stop at the first failing point (in the grid's order) and replay it on the
+        // interpreter; the diagnostic says which point it was.
+        try {
+            replay_failure(s, eval, outcome.code->strings, outcome.merged.failure);
+        } catch (DiagnosticError& e) {
+            std::string point = point_text(s, outcome.merged.failure, outcome.code->strings, units);
+            if (!point.empty()) e.diagnostic.notes.push_back("in " + (s.name.empty() ? std::string("the sweep") : "sweep `" + s.name + "`") + " at " + point);
+            throw;
+        }
+    }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.stats) print_stats(s, backend, outcome, seconds, grid);
     if (outcome.merged.interrupted) std::cerr << "interrupted: the best found so far\n";

@@ -140,10 +140,22 @@ TEST_CASE("fmt: budgets", "[fmt]") {
     check_format("budget empty {}\n", "budget empty {}\n");
 }
 
+TEST_CASE("fmt: a line that starts with an operator keeps its break", "[fmt]") {
+    check_format("let a = b\n-  c\n", "let a = b\n    - c\n");
+    check_format("let a = b  # why\n  * c\n  -> GB\n", "let a = b  # why\n    * c\n    -> GB\n");
+    check_format("let a = b  # 1\n + c # 2\n# own line\n + d  # 3\n", "let a = b  # 1\n    + c  # 2\n    # own line\n    + d  # 3\n");
+    check_format("let a = x <1\nand y\n   or z\n", "let a = x < 1\n    and y\n    or z\n");
+    check_format("f(a\n+ b, c)\n", "f(\n    a\n        + b,\n    c,\n)\n");
+    check_format("let a = {\n    let b = 1\n    (-b)\n}\n", "let a = {\n    let b = 1\n    (-b)\n}\n");
+    check_format("a +\n b\n", "a + b\n");  // a break after the operator is joined
+    check_format("unit d = 24 h  plural( ds )\n", "unit d = 24 h plural(ds)\n");
+    check_format("\"{a\n + b}\"\n", "\"{a + b}\"\n");
+}
+
 TEST_CASE("fmt: operators and spacing", "[fmt]") {
     check_format("a+b*c-d/e\n", "a + b * c - d / e\n");
     check_format("x ** 2 + y ^ -2\n", "x^2 + y^-2\n");
-    check_format("- x\n+ y\nnot   z\n", "-x\n+y\nnot z\n");
+    check_format("- x; + y\nnot   z\n", "(-x)\n(+y)\nnot z\n");  // `-x` alone on a line would continue the one above
     check_format("a==b\na!=b\na>=b\na>b\n", "a == b\na != b\na >= b\na > b\n");
     check_format("a and b or not c\n", "a and b or not c\n");
     check_format("x->GB\nx -> GB/s\nx -> GB / s\n", "x -> GB\nx -> GB/s\nx -> GB/s\n");
@@ -166,10 +178,10 @@ TEST_CASE("fmt: minimal parentheses", "[fmt]") {
     check_format("(a*b)+c\n", "a * b + c\n");
     check_format("a-(b-c)\n(a-b)-c\n", "a - (b - c)\na - b - c\n");
     check_format("a/(b*c)\n(a/b)*c\n", "a / (b * c)\na / b * c\n");
-    check_format("(-x)^2\n-(x^2)\n-(x)\n", "(-x)^2\n-x^2\n-x\n");
+    check_format("(-x)^2; -(x^2); -(x)\n", "(-x)^2\n(-x^2)\n(-x)\n");
     check_format("x^(2^3)\n(x^2)^3\n", "x^(2^3)\n(x^2)^3\n");
     check_format("x^(-(2))\nx^(+2)\nx^(-(a*b))\n", "x^-2\nx^(+2)\nx^-(a * b)\n");
-    check_format("(5 GB)^2\n(5 GB).x\n2 * (5 GB)\n-(5 GB)\n", "(5 GB)^2\n(5 GB).x\n2 * 5 GB\n-5 GB\n");
+    check_format("(5 GB)^2\n(5 GB).x\n2 * (5 GB); -(5 GB)\n", "(5 GB)^2\n(5 GB).x\n2 * 5 GB\n(-5 GB)\n");
     check_format("(a<b)==c\na<(b==c)\n", "(a < b) == c\na < (b == c)\n");
     check_format("(a..b)..c\n(a+b)..(c+d)\n", "(a .. b) .. c\na + b .. c + d\n");
     check_format("not (a and b)\n(not a) and b\n", "not (a and b)\nnot a and b\n");

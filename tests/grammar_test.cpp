@@ -21,7 +21,7 @@ TEST_CASE("the grammar has no left recursion or rules that loop without consumin
 
 TEST_CASE("precedence: juxtaposition binds tighter than division, power tighter than minus", "[grammar]") {
     plan::SourceMap sources;
-    auto r = parse_text(sources, "1 PFLOP/s\n-2^2\na -> GB / s\nif a then b else c -> GB");
+    auto r = parse_text(sources, "1 PFLOP/s; -2^2; a -> GB / s\nif a then b else c -> GB");
     REQUIRE(r.errors.empty());
     REQUIRE(r.module.stmts.size() == 4);
     const auto& div = *r.module.stmts[0]->value;
@@ -42,6 +42,36 @@ TEST_CASE("statements end at newlines, except inside brackets and after operator
     auto r = parse_text(sources, "let a = [1,\n 2]\nlet b = 1 +\n  2\nlet c = { x = 1\n y = 2 }; let d = 4");
     REQUIRE(r.errors.empty());
     CHECK(r.module.stmts.size() == 4);
+}
+
+TEST_CASE("a line that starts with a binary operator continues the statement above", "[grammar]") {
+    plan::SourceMap sources;
+    // `-3` after a complete statement continues it too: `x = 5 - 3`, not a statement `-3`.
+    auto r = parse_text(sources, "let x = 5\n-3\nlet y = a  # c\n\n  # d\n  * b\n  -> GB\nprint p\n  and q\n  or r\n-4");
+    REQUIRE(r.errors.empty());
+    REQUIRE(r.module.stmts.size() == 3);
+    CHECK(r.module.stmts[0]->value->text == "-");
+    CHECK(r.module.stmts[1]->value->kind == plan::ast::ExprKind::Convert);
+    CHECK(r.module.stmts[1]->value->args[0]->text == "*");
+    CHECK(r.module.stmts[2]->values[0]->text == "or");  // and `r - 4` on its right
+    // A statement with no expression at its end is not continued: the operator starts a line.
+    auto u = parse_text(sources, "use memory\n* 2");
+    REQUIRE(u.errors.size() == 1);
+    CHECK(u.errors[0].code == plan::Code::ExpectedStatement);
+    // The first line of a file, and a line after `;`, may start with a sign.
+    auto n = parse_text(sources, "-1; -2");
+    REQUIRE(n.errors.empty());
+    CHECK(n.module.stmts.size() == 2);
+}
+
+TEST_CASE("did-you-mean prefers the same name in another case, then the family, then the closest", "[diagnostic]") {
+    std::vector<std::string> names = {"H100_SXM", "H100_PCIe", "A100_80GB", "GB", "Gbit", "layers"};
+    CHECK(plan::closest_names("H100", names) == std::vector<std::string>{"H100_SXM", "H100_PCIe"});
+    CHECK(plan::did_you_mean("H100", names) == "did you mean `H100_SXM` or `H100_PCIe`?");
+    CHECK(plan::closest_names("h100_sxm", names) == std::vector<std::string>{"H100_SXM"});
+    CHECK(plan::closest_names("layres", names) == std::vector<std::string>{"layers"});
+    CHECK(plan::closest_names("A1", names).empty());  // too short to have a family
+    CHECK(plan::did_you_mean("zzzzzz", names).empty());
 }
 
 TEST_CASE("the parser reports one error per broken statement, with positions", "[grammar]") {
