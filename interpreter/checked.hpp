@@ -36,6 +36,11 @@ enum class Op {
 
 struct FnInstance;
 
+// At most this many calls active at once: checked when the checker specialises a chain of
+// functions (each body checked inside the call that needs it) and when the evaluator runs one.
+// Deep enough for any real program, shallow enough to stay far from the C++ stack limit.
+constexpr size_t kMaxCallDepth = 2000;
+
 struct TExpr {
     Op op;
     Type type;
