@@ -20,8 +20,8 @@ cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]/%/_fuzz}"
 # The seeds: plan sources for the language targets, config.json and CSV files for the readers.
 seed_files() {
   case $1 in
-    readers) find tests/configs tests/data -name '*.json' -o -name '*.csv' ;;
-    *) find examples tests/diagnostics tests/sweeps stdlib -name '*.plan' ;;
+    readers) find tests/configs tests/data -type f \( -name '*.json' -o -name '*.csv' \) ;;
+    *) find examples tests/diagnostics tests/sweeps stdlib -type f -name '*.plan' ;;
   esac
 }
 mkdir -p build-fuzz/artifacts

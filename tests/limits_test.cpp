@@ -148,3 +148,24 @@ TEST_CASE("a source over 16 MiB is refused before it is parsed", "[limits]") {
     CHECK(r.errors[0].code == "E0022");
     CHECK(plan::format_source("<big>", big).ok == false);
 }
+
+TEST_CASE("every stage handles the deepest expressions the parser accepts", "[limits]") {
+    // A 1000-term sum (1000 levels) and 255 brackets (256): the formatter prints them back, and a
+    // sweep compiles them (the JIT lowers expressions recursively too).
+    std::string sum = "n";
+    for (int i = 1; i < 1000; ++i) sum += " + n";
+    std::string brackets = repeat("(", 255) + "n" + repeat(")", 255);
+    for (const std::string& e : {sum, brackets}) {
+        std::string code = "sweep s {\n    n in [1, 2, 3]\n    minimize " + e + "\n    report top 1\n}\n";
+        plan::FormatResult f = plan::format_source("<deep>", code);
+        REQUIRE(f.ok);
+        CHECK(plan::format_source("<deep>", f.text).text == f.text);
+        for (const char* backend : {"jit", "interp"}) {
+            test::Run r = test::run_code(code, backend, 1);
+            INFO(backend << "\n" << r.text.substr(0, 400));
+            CHECK(r.exit_code == 0);
+            CHECK(r.text.find("3 feasible points of 3") != std::string::npos);
+            if (e == sum) CHECK(r.text.find("1000") != std::string::npos);  // n = 1: the sum of 1000 ones
+        }
+    }
+}
