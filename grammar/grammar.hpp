@@ -297,6 +297,7 @@ struct SyntaxError : parse_error {
 
 template <typename ParseInput>
 [[noreturn]] void raise_too_deep(const ParseInput& in) {
+    static_assert(kMaxNesting == 256, "the message below states the limit");
     throw SyntaxError({Code::NestedTooDeeply, "nested too deeply: more than 256 levels of brackets and prefix operators"}, in);
 }
 
