@@ -561,9 +561,9 @@ const FnInstance& ExprChecker::specialise(const Binding& b, FnDef& fn, const std
     std::string key;
     for (auto& t : types) key += type_key(t, units()) + ";";
     if (auto found = fn.by_signature.find(key); found != fn.by_signature.end()) return *found->second;
-    if (c_.specialising_ >= kMaxCallDepth)
+    if (c_.specialising_ >= kMaxSpecialiseDepth)
         check_fail(Code::CallsTooDeep, "calls nested too deeply", {{e.span, ""}},
-                   fmt::format("more than {} functions are checked one inside the other here", kMaxCallDepth));
+                   fmt::format("more than {} generic functions are checked one inside the other here", kMaxSpecialiseDepth));
     ++c_.specialising_;
     struct Done {
         size_t& n;
