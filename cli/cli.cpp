@@ -177,7 +177,8 @@ int main(int argc, char** argv) {
     run->add_option("--backend", sweep_options.backend,
                     "How sweeps run: auto (the default: jit when built in), jit (compiled) or interp (the tree-walker)")
         ->check(CLI::IsMember({"auto", "jit", "interp"}));
-    run->add_option("--threads", sweep_options.threads, "Sweep threads (default: every core)")->check(CLI::NonNegativeNumber);
+    run->add_option("--threads", sweep_options.threads, "Sweep threads, at most 1024 (default: every core)")
+        ->check(CLI::Range(0, plan::kMaxSweepThreads));
     run->add_flag("--stats", sweep_options.stats, "Print sweep compile and run statistics");
     Allowed allowed;
     add_allow_options(*run, allowed);

@@ -29,7 +29,8 @@ public:
 
 // Limits on what is read (bytes), by what the file is.
 constexpr size_t kMaxDataFile = 64u << 20;     // a JSON config, a weights index, a CSV table
-constexpr size_t kMaxSourceFile = 16u << 20;   // a .plan module
+// A .plan module: read up to twice the parser's limit (16 MiB, E0022), which then names the size.
+constexpr size_t kMaxSourceFile = 32u << 20;
 constexpr size_t kMaxCorpusFile = 1u << 30;    // a training corpus
 
 // The sandbox: without one, any path may be read and written (the REPL, `plan eval`, an embedding

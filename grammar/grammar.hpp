@@ -6,11 +6,48 @@
 // into ast::Module.
 #pragma once
 #include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/analyze_traits.hpp>
 
 #include "grammar/codes.hpp"
 
 namespace plan::grammar {
 using namespace tao::pegtl;
+
+// ---- nesting: every recursion of the grammar passes through a rule wrapped in nested<>, which
+// counts how deep the parse is and refuses a program nested deeper than kMaxNesting, with an
+// error at the place (instead of overflowing the C++ stack of this recursive-descent parser).
+inline constexpr int kMaxNesting = 256;
+inline int& nesting_depth() {
+    static thread_local int depth = 0;  // one parse per thread at a time
+    return depth;
+}
+template <typename ParseInput>
+[[noreturn]] void raise_too_deep(const ParseInput& in);
+
+template <typename Rule>
+struct nested {
+    using rule_t = nested;
+    using subs_t = type_list<Rule>;
+
+    template <apply_mode A, rewind_mode M, template <typename...> class Action, template <typename...> class Control,
+              typename ParseInput, typename... States>
+    static bool match(ParseInput& in, States&&... st) {
+        struct Level {
+            Level() { ++nesting_depth(); }
+            ~Level() { --nesting_depth(); }  // also when a syntax error unwinds the parse
+        } level;
+        if (nesting_depth() > kMaxNesting) raise_too_deep(in);
+        return Control<Rule>::template match<A, M, Action, Control>(in, st...);
+    }
+};
+
+}  // namespace plan::grammar
+
+// For pegtl::analyze (tests/grammar_test.cpp): nested<R> consumes what R does.
+template <typename Name, typename Rule>
+struct tao::pegtl::analyze_traits<Name, plan::grammar::nested<Rule>> : analyze_traits<Name, typename seq<Rule>::rule_t> {};
+
+namespace plan::grammar {
 
 // ---- whitespace and comments
 struct comment : seq<one<'#'>, star<not_one<'\n'>>> {};
@@ -100,9 +137,13 @@ struct paren : seq<one<'('>, ws, must<expression>, ws, must<close_paren>> {};
 
 struct comp_for : seq<kw_for, ws, must<name>, ws, must<kw_in>, ws, must<expression>> {};
 struct comp_if : seq<kw_if, ws, must<expression>> {};
-struct comprehension : seq<expression, ws, comp_for, opt<ws, comp_if>> {};
-struct list_items : seq<expression, star<ws, one<','>, ws, expression>, opt<ws, one<','>>> {};
-struct list_lit : seq<one<'['>, ws, opt<sor<comprehension, list_items>>, ws, must<close_bracket>> {};
+// The first item is parsed once and then decides: a `for` after it makes a comprehension, else a
+// list. (Trying a comprehension first and re-parsing the item as a list doubled the work at each
+// level of `[[[...]]]`.)
+struct comprehension : seq<ws, comp_for, opt<ws, comp_if>> {};
+struct list_rest : seq<star<ws, one<','>, ws, expression>, opt<ws, one<','>>> {};
+struct list_items : seq<expression, sor<comprehension, list_rest>> {};
+struct list_lit : seq<one<'['>, ws, opt<list_items>, ws, must<close_bracket>> {};
 
 struct item_sep : sor<seq<sp, one<',', ';'>, ws>, seq<sp, one<'\n'>, ws>> {};
 struct field_init : seq<name, sp, must<assign>, ws, must<expression>> {};
@@ -127,7 +168,9 @@ struct with_clause : sor<seq<sp, kw_with, ws, must<record_lit>>, seq<sp, at<one<
 struct postfix : seq<primary, star<sor<call, field, index, with_clause>>> {};
 
 struct unary;
-struct pow_rhs : sor<seq<op_neg, sp, pow_rhs>, postfix> {};
+struct pow_rhs;
+struct pow_neg : seq<op_neg, sp, nested<pow_rhs>> {};
+struct pow_rhs : sor<pow_neg, postfix> {};
 struct power : seq<postfix, opt<ws, op_pow, ws, must<pow_rhs>>> {};
 
 // `5 GB`, `1 PFLOP`, `2 B^2`: a number multiplied by the units written after it. Binds tighter
@@ -137,7 +180,9 @@ struct kw_to : TAO_PEGTL_KEYWORD("to") {};    // only in `report ... to "file"`
 struct unit_atom : seq<not_at<kw_log, sp, digit>, not_at<kw_to, sp, one<'"'>>, name, not_at<one<'(', '.'>>, opt<sp, op_pow, ws, must<pow_rhs>>> {};
 struct juxtapose : seq<number, plus<sp, unit_atom>> {};
 
-struct unary : sor<seq<op_neg, sp, must<unary>>, seq<op_plus, sp, must<unary>>, juxtapose, power> {};
+struct prefix_neg : seq<op_neg, sp, nested<must<unary>>> {};
+struct prefix_plus : seq<op_plus, sp, nested<must<unary>>> {};
+struct unary : sor<prefix_neg, prefix_plus, juxtapose, power> {};
 struct multiplicative : seq<unary, star<ws, sor<op_mul, op_div>, ws, must<unary>>> {};
 struct additive : seq<multiplicative, star<ws, sor<op_add, op_sub>, ws, must<multiplicative>>> {};
 struct range_step : seq<sp, kw_step, ws, must<additive>> {};
@@ -145,11 +190,13 @@ struct range_step : seq<sp, kw_step, ws, must<additive>> {};
 struct range_log : seq<sp, kw_log, sp, must<additive>> {};
 struct range : seq<additive, opt<ws, op_range, ws, must<additive>, opt<sor<range_step, range_log>>>> {};
 struct comparison : seq<range, opt<ws, op_cmp, ws, must<range>>> {};
-struct logic_not : sor<seq<kw_not, ws, must<logic_not>>, comparison> {};
+struct logic_not;
+struct prefix_not : seq<kw_not, ws, nested<must<logic_not>>> {};
+struct logic_not : sor<prefix_not, comparison> {};
 struct logic_and : seq<logic_not, star<ws, kw_and, ws, must<logic_not>>> {};
 struct logic_or : seq<logic_and, star<ws, kw_or, ws, must<logic_and>>> {};
 struct conversion : seq<logic_or, star<ws, op_arrow, ws, must<multiplicative>>> {};
-struct expression : seq<conversion> {};
+struct expression : nested<conversion> {};
 
 // ---- statements
 struct type_expr : seq<multiplicative> {};
@@ -255,6 +302,12 @@ struct SyntaxError : parse_error {
     template <typename ParseInput>
     SyntaxError(SyntaxMessage m, const ParseInput& in) : parse_error(m.text, in), code(m.code) {}
 };
+
+template <typename ParseInput>
+[[noreturn]] void raise_too_deep(const ParseInput& in) {
+    static_assert(kMaxNesting == 256, "the message below states the limit");
+    throw SyntaxError({Code::NestedTooDeeply, "nested too deeply: more than 256 levels of brackets and prefix operators"}, in);
+}
 
 template <typename Rule>
 struct control : normal<Rule> {

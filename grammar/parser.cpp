@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include <fmt/format.h>
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
 #include "grammar/grammar.hpp"
@@ -60,7 +61,10 @@ public:
         return e;
     }
 
-    static double number_value(std::string_view lexeme) {
+    // The value of a literal, its scale suffix and `%` applied; a value that a double cannot hold
+    // (overflow to infinity, or a nonzero literal that would round to zero or lose precision as
+    // a subnormal) is an error, never inf or 0.
+    static double number_value(std::string_view lexeme, const Span& at) {
         std::string digits;
         double scale = 1;
         for (char c : lexeme) {
@@ -75,9 +79,48 @@ public:
             }
         }
         double value = 0;
-        std::from_chars(digits.data(), digits.data() + digits.size(), value);
-        return value * scale;
+        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        bool nonzero = digits.find_first_of("123456789") < digits.find_first_of("eE");
+        double scaled = value * scale;
+        if (ec != std::errc() || end != digits.data() + digits.size() || !std::isfinite(scaled) ||
+            (nonzero && !std::isnormal(scaled))) {
+            Diagnostic d(Code::NumberOutOfRange);
+            d.message = "this number is outside the range of a double";
+            d.labels.push_back({at, ""});
+            d.help = "doubles hold magnitudes from about 2.2e-308 to 1.8e308";
+            throw DiagnosticError{std::move(d)};
+        }
+        return scaled;
     }
+
+    // Counts the depth of the tree being built: every stage after the parser walks expressions
+    // recursively, so an expression deeper than kMaxDepth (a 2000-term sum is 2000 deep) is
+    // refused here, before it is built.
+    static constexpr size_t kMaxDepth = 1000;
+    void enter(size_t levels, const Span& at) const {
+        if (depth_ + levels <= kMaxDepth) return;
+        Diagnostic d(Code::NestedTooDeeply);
+        d.message = fmt::format("nested too deeply: this expression is more than {} levels deep", kMaxDepth);
+        d.labels.push_back({at, ""});
+        d.help = "each operator of a chain such as `a + b + c` is a level: name parts with `let`, or sum a list";
+        throw DiagnosticError{std::move(d)};
+    }
+    // While it lives, the tree being built is `levels` deeper.
+    struct Deeper {
+        Deeper(Builder& b, size_t levels, const Span& at) : b(b), levels(levels) {
+            b.enter(levels, at);
+            b.depth_ += levels;
+        }
+        ~Deeper() { b.depth_ -= levels; }
+        Builder& b;
+        size_t levels;
+    };
+    // The expression of a node `levels` below the current one.
+    ExprPtr expr_below(const Node& n, size_t levels) {
+        Deeper deeper(*this, levels, span(n));
+        return build(n);
+    }
+    ExprPtr expr(const Node& n) { return expr_below(n, 1); }
 
     ExprPtr binary(std::string op, ExprPtr lhs, ExprPtr rhs) const {
         auto e = make(ExprKind::Binary, lhs->span.to(rhs->span));
@@ -87,23 +130,25 @@ public:
         return e;
     }
 
-    // [operand, op, operand, op, operand ...] folded to the left.
+    // [operand, op, operand, op, operand ...] folded to the left: with k operators the first
+    // operand is k levels down, the j-th (j >= 1) k - j + 1.
     ExprPtr fold_left(const Node& n) {
-        ExprPtr acc = expr(*n.children[0]);
+        size_t k = (n.children.size() - 1) / 2;
+        ExprPtr acc = expr_below(*n.children[0], k);
         for (size_t i = 1; i + 1 < n.children.size(); i += 2) {
             std::string op = n.children[i]->string();
             if (op == "**") op = "^";
-            acc = binary(op, std::move(acc), expr(*n.children[i + 1]));
+            acc = binary(op, std::move(acc), expr_below(*n.children[i + 1], k - (i + 1) / 2 + 1));
         }
         return acc;
     }
 
-    ExprPtr expr(const Node& n) {
+    ExprPtr build(const Node& n) {
         Span s = span(n);
         if (n.is_type<g::number>()) {
             auto e = make(ExprKind::Number, s);
             e->text = n.string();
-            e->number = number_value(e->text);
+            e->number = number_value(e->text, s);
             return e;
         }
         if (n.is_type<g::string_lit>()) return string_literal(n);
@@ -167,10 +212,11 @@ public:
             }
             return e;
         }
-        if (n.is_type<g::conversion>()) {
-            ExprPtr acc = expr(*n.children[0]);
+        if (n.is_type<g::conversion>()) {  // folded to the left as fold_left does
+            size_t k = n.children.size() / 2;
+            ExprPtr acc = expr_below(*n.children[0], k);
             for (size_t i = 2; i < n.children.size(); i += 2) {
-                ExprPtr target = expr(*n.children[i]);
+                ExprPtr target = expr_below(*n.children[i], k - i / 2 + 1);
                 auto e = make(ExprKind::Convert, acc->span.to(target->span));
                 e->args.push_back(std::move(acc));
                 e->args.push_back(std::move(target));
@@ -203,15 +249,15 @@ public:
     }
 
     ExprPtr list(const Node& n) {
-        if (!n.children.empty() && n.children[0]->is_type<g::comprehension>()) {
-            const Node& c = *n.children[0];
-            // comprehension children: element, name (from comp_for), iterable, [comp_if]
+        if (n.children.size() == 2 && n.children[1]->is_type<g::comprehension>()) {
+            // [element, comprehension]; comprehension children: name (from comp_for), iterable, [comp_if]
+            const Node& c = *n.children[1];
             auto e = make(ExprKind::Comprehension, span(n));
-            e->args.push_back(expr(*c.children[0]));
-            e->text = c.children[1]->string();
-            e->name_spans.push_back(span(*c.children[1]));
-            e->args.push_back(expr(*c.children[2]));
-            if (c.children.size() > 3) e->args.push_back(expr(*c.children[3]->children[0]));
+            e->args.push_back(expr(*n.children[0]));
+            e->text = c.children[0]->string();
+            e->name_spans.push_back(span(*c.children[0]));
+            e->args.push_back(expr(*c.children[1]));
+            if (c.children.size() > 2) e->args.push_back(expr(*c.children[2]->children[0]));
             return e;
         }
         auto e = make(ExprKind::List, span(n));
@@ -229,10 +275,14 @@ public:
         return e;
     }
 
+    // Left-deep like fold_left: with m suffixes the primary is m levels down, the i-th suffix's
+    // node m - i + 1 (its arguments one more).
     ExprPtr postfix(const Node& n) {
-        ExprPtr acc = expr(*n.children[0]);
+        size_t m = n.children.size() - 1;
+        ExprPtr acc = expr_below(*n.children[0], m);
         for (size_t i = 1; i < n.children.size(); ++i) {
             const Node& op = *n.children[i];
+            Deeper deeper(*this, m - i, span(op));
             Span s = acc->span.to(span(op));
             if (op.is_type<g::call>()) {
                 auto e = make(ExprKind::Call, s);
@@ -499,7 +549,11 @@ public:
 
 private:
     uint32_t file_;
+    size_t depth_ = 0;  // of the expression being built
 };
+
+// Far above any real program; keeps byte offsets well inside uint32_t and parse time bounded.
+constexpr size_t kMaxSourceBytes = size_t{16} << 20;
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -553,6 +607,14 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
     ParseResult result;
     result.module.file = file;
     result.module.comments = scan_comments(text, file);
+    if (text.size() > kMaxSourceBytes) {
+        Diagnostic d(Code::SourceTooLarge);
+        // No label: its line would be printed, and the line may be the whole file.
+        d.message = fmt::format("{} is {} bytes; the limit for a source is {} (16 MiB)", src.name, text.size(), kMaxSourceBytes);
+        d.help = "data belong in CSV or JSON files, which their readers load";
+        result.errors.push_back(std::move(d));
+        return result;
+    }
     Builder builder(file);
     uint32_t pos = 0;
     while (true) {
@@ -605,7 +667,14 @@ ParseResult parse(const SourceMap& sources, uint32_t file) {
                 pos = recover(text, pos);
                 continue;
             }
-            StmtPtr s = builder.statement(*root->children[0]);
+            StmtPtr s;
+            try {
+                s = builder.statement(*root->children[0]);
+            } catch (DiagnosticError& e) {  // a literal out of range, an expression too deep
+                result.errors.push_back(std::move(e.diagnostic));
+                pos = static_cast<uint32_t>(in.byte());
+                continue;
+            }
             if (!doc.empty()) {
                 doc.pop_back();
                 s->doc = std::move(doc);

@@ -632,6 +632,14 @@ const FnInstance& ExprChecker::specialise(const Binding& b, FnDef& fn, const std
     std::string key;
     for (auto& t : types) key += type_key(t, units()) + ";";
     if (auto found = fn.by_signature.find(key); found != fn.by_signature.end()) return *found->second;
+    if (c_.specialising_ >= kMaxSpecialiseDepth)
+        check_fail(Code::CallsTooDeep, "calls nested too deeply", {{e.span, ""}},
+                   fmt::format("more than {} generic functions are checked one inside the other here", kMaxSpecialiseDepth));
+    ++c_.specialising_;
+    struct Done {
+        size_t& n;
+        ~Done() { --n; }
+    } done{c_.specialising_};
     const auto& params = fn.decl->params;
     auto instance = std::make_unique<FnInstance>();
     instance->decl = fn.decl;
@@ -644,6 +652,7 @@ const FnInstance& ExprChecker::specialise(const Binding& b, FnDef& fn, const std
     try {
         instance->body = body.check(*fn.decl->value);
     } catch (DiagnosticError& err) {
+        if (err.diagnostic.notes.size() >= 4) throw;  // enough to find the user's line; a chain may be 2000 deep
         std::string sig;
         for (size_t p = 0; p < types.size(); ++p) sig += (p ? ", " : "") + params[p].name + ": " + tname(types[p]);
         err.diagnostic.notes.push_back("while checking `" + b.name + "(" + sig + ")`");

@@ -37,6 +37,14 @@ enum class Op {
 
 struct FnInstance;
 
+// At most this many calls active at once while running. Deep enough for any real program,
+// shallow enough to stay far from the C++ stack limit.
+constexpr size_t kMaxCallDepth = 2000;
+// At most this many generic functions checked one inside the other (each body is specialised
+// inside the call that needs it): a level of the checker takes several times the stack of a
+// call while running (over 8 KB in the sanitizer build, where 1000 levels overflowed 8 MB).
+constexpr size_t kMaxSpecialiseDepth = 400;
+
 struct TExpr {
     Op op;
     Type type;

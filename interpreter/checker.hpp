@@ -108,6 +108,7 @@ private:
     std::vector<DeclaredBudget> declared_budgets_;
     Layer layer_ = Layer::Core;
     bool allow_redefinition_ = false;
+    size_t specialising_ = 0;  // function bodies being checked, one inside the other
 };
 
 }  // namespace plan

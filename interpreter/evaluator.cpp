@@ -19,8 +19,6 @@ void runtime_error(Code code, const Span& at, std::string message, std::string h
 }
 
 namespace {
-// Deep enough for any real program, shallow enough to stay far from the C++ stack limit.
-constexpr size_t kMaxCallDepth = 2000;
 constexpr size_t kMaxListLength = 10'000'000;
 
 bool same_span(const Span& a, const Span& b) { return a.file == b.file && a.begin == b.begin && a.end == b.end; }
@@ -147,15 +145,24 @@ Value Evaluator::eval(const TExpr& e, std::vector<Value>& frame) {
             std::vector<Value> items;
             items.reserve(e.kids.size());
             for (auto& k : e.kids) items.push_back(eval(*k, frame));
-            return make_list(std::move(items));
+            Value list = make_list(std::move(items));
+            if (leaves(list) > kMaxListLength)  // [xs, xs, xs] of long lists
+                runtime_error(Code::TooLarge, e.span, fmt::format("this list holds more than {} values in all (counting the items of the lists in it)", kMaxListLength));
+            return list;
         }
         case Op::Comprehension: {
             Value source = eval(*e.kids[1], frame);
             std::vector<Value> items;
+            size_t total = 0;  // leaves of the items so far: nested comprehensions multiply
             for (const Value& item : source.list().items) {
                 frame[e.slot] = item;
                 if (e.kids.size() > 2 && !eval(*e.kids[2], frame).truth()) continue;
                 items.push_back(eval(*e.kids[0], frame));
+                total += leaves(items.back());
+                if (total > kMaxListLength)
+                    runtime_error(Code::TooLarge, e.span,
+                                  fmt::format("this list holds more than {} values in all (counting the items of the lists in it)", kMaxListLength),
+                                  "a list of lists is limited by the product of their lengths");
             }
             return make_list(std::move(items));
         }

@@ -31,21 +31,39 @@ struct Value {
     const RecordValue& record() const { return *std::get<4>(v); }
 };
 
+// `leaves` counts the numbers, booleans and strings a list or record holds, through nested lists
+// and records (a shared item counted each time it appears): the evaluator bounds it, so a list of
+// lists is limited by the product of their lengths, not by each length alone.
 struct ListValue {
     std::vector<Value> items;
+    size_t leaves = 0;
 };
 struct RecordValue {
     std::vector<Value> fields;  // in the order of the record type's names
+    size_t leaves = 0;
 };
+
+inline size_t leaves(const Value& v) {
+    if (auto* l = std::get_if<std::shared_ptr<const ListValue>>(&v.v)) return (*l)->leaves;
+    if (auto* r = std::get_if<std::shared_ptr<const RecordValue>>(&v.v)) return (*r)->leaves;
+    return 1;
+}
+inline size_t leaves(const std::vector<Value>& items) {
+    size_t n = 0;
+    for (const Value& v : items) n += leaves(v);
+    return n;
+}
 
 inline Value make_list(std::vector<Value> items) {
     Value r;
-    r.v = std::make_shared<const ListValue>(ListValue{std::move(items)});
+    size_t n = leaves(items);
+    r.v = std::make_shared<const ListValue>(ListValue{std::move(items), n});
     return r;
 }
 inline Value make_record(std::vector<Value> fields) {
     Value r;
-    r.v = std::make_shared<const RecordValue>(RecordValue{std::move(fields)});
+    size_t n = leaves(fields);
+    r.v = std::make_shared<const RecordValue>(RecordValue{std::move(fields), n});
     return r;
 }
 

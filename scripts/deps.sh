@@ -9,6 +9,7 @@ plan_packages=(
   liblbfgs-dev                            # L-BFGS for scaling-law fits
   libopenmpi-dev openmpi-bin              # sweeps over the ranks of an MPI job (cluster/)
   llvm-19-dev libzstd-dev                 # the JIT of sweeps (ORC), linked statically
+  clang-19 libclang-rt-19-dev             # fuzz/: libFuzzer with ASan and UBSan (scripts/fuzz.sh)
   python3-torch python3-numpy             # reference checks of the trainer (/usr/bin/python3)
   hyperfine time                          # bench/: start-up timing, peak memory (GNU time)
 )

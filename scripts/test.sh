@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, twice: in the Release build, and in a build with AddressSanitizer and
-# UndefinedBehaviorSanitizer. Installs missing dependencies first.
+# UndefinedBehaviorSanitizer; then each fuzz target briefly. Installs missing dependencies first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -16,3 +16,7 @@ cmake -S . -B build-asan -DPLAN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+# Each libFuzzer target for 15 s (five targets: about 75 s of fuzzing after their build), from the
+# seed corpus: a crash found since the last change fails the run.
+bash scripts/fuzz.sh 15

@@ -196,6 +196,8 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     Outcome outcome;
     const Space space = space_of(s, eval);
     outcome.code = backend.compile(s, eval, space, grid > 0 && grid <= kQuickGrid);
+    if (options.threads < 0 || options.threads > kMaxSweepThreads)
+        runtime_error(Code::ValueOutOfRange, s.span, fmt::format("{} sweep threads asked for; the limit is {}", options.threads, kMaxSweepThreads));
     int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const Team* ranks = team();
     const int rank = ranks ? ranks->rank() : 0, size = ranks ? ranks->size() : 1;

@@ -62,7 +62,7 @@ struct SessionOptions {
     // Sweeps: "auto" (the default) compiles them with the JIT when this build has it, else runs
     // the tree-walker; "jit" and "interp" ask for one.
     std::string backend = "auto";
-    int threads = 0;     // sweep threads; 0: every core
+    int threads = 0;     // sweep threads, 0 to kMaxSweepThreads; 0: every core
     bool stats = false;  // print compile and run statistics of each sweep (to stderr)
     bool progress = false;  // a progress bar for long sweeps (to stderr, when it is a terminal)
     // The sandbox (docs/language.md, "Files and the sandbox"): when on, the files a script reads
@@ -73,6 +73,9 @@ struct SessionOptions {
     std::vector<std::string> read_dirs;
     std::vector<std::string> write_dirs;
 };
+
+// More threads than this is a mistake (each costs a stack), not a request to honour.
+constexpr int kMaxSweepThreads = 1024;
 
 class Session {
 public:
