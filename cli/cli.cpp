@@ -12,6 +12,7 @@
 #include "grammar/formatter.hpp"
 #include "plan/plan.hpp"
 #include "cli/repl.hpp"
+#include "cli/test_command.hpp"
 #if PLAN_HAVE_TRAINING
 #include "validation/train_command.hpp"
 #endif
@@ -52,7 +53,6 @@ std::vector<std::string> plan_files(const std::vector<std::string>& paths) {
 
 int run_files(const std::vector<std::string>& files, plan::Mode mode, const plan::SessionOptions& sweep = {}) {
     int status = 0;
-    int passed = 0, failed = 0;
     for (auto& file : files) {
         plan::SessionOptions o = options();
         o.backend = sweep.backend;
@@ -62,11 +62,8 @@ int run_files(const std::vector<std::string>& files, plan::Mode mode, const plan
         o.print_expressions = mode == plan::Mode::Run;
         plan::Session session(o);
         plan::Result r = session.run_file(file, mode);
-        passed += r.asserts_passed;
-        failed += r.asserts_failed;
         status = std::max(status, report(r));
     }
-    if (mode == plan::Mode::Test) std::cout << fmt::format("asserts: {} passed, {} failed\n", passed, failed);
     return status;
 }
 
@@ -158,7 +155,10 @@ int main(int argc, char** argv) {
     eval->add_flag("--json", json, "Print the value as one JSON object");
 
     auto* test = app.add_subcommand("test", "Run the asserts of files (directories: every *.plan inside)");
-    test->add_option("PATH", paths, "Files or directories")->required();
+    plan::TestCommandOptions test_options;
+    test->add_option("PATH", test_options.paths, "Files or directories")->required();
+    test->add_option("-k", test_options.pattern, "Only the files whose path contains PATTERN");
+    test->add_option("--junit", test_options.junit, "Also write a JUnit XML report to FILE");
 
     auto* fmt_cmd = app.add_subcommand("fmt", "Print files in canonical formatting");
     bool fmt_check = false, fmt_write = false;
@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
     try {
         if (*run) return run_files({run_file}, plan::Mode::Run, sweep_options);
         if (*check) return run_files(plan_files(paths), plan::Mode::Check);
-        if (*test) return run_files(plan_files(paths), plan::Mode::Test);
+        if (*test) return plan::run_test_command(test_options, options());
         if (*fmt_cmd) return format_files(plan_files(paths), fmt_check, fmt_write);
         if (*explain_cmd) return code.empty() ? list_codes() : explain(code);
 #if PLAN_HAVE_TRAINING

@@ -1,6 +1,8 @@
 // The core session: parse → resolve → check → run over one shared state.
 #include "interpreter/session.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -57,6 +59,15 @@ Message CoreSession::message(const Diagnostic& d) const {
 
 std::string CoreSession::show_condition_values(const TExpr& cond, std::vector<Value>& frame) {
     static const std::set<Op> comparisons = {Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge};
+    if (cond.op == Op::Call && cond.fn && cond.fn->decl->name == "approx" && cond.kids.size() == 3) {
+        // The prelude's approx(x, y, rel): the values and how far apart they are, against rel.
+        Value x = eval_.eval(*cond.kids[0], frame), y = eval_.eval(*cond.kids[1], frame);
+        double scale = std::max(std::abs(x.num()), std::abs(y.num()));
+        double difference = scale == 0 ? 0 : std::abs(x.num() - y.num()) / scale;
+        return "x = " + eval_.show(x, cond.kids[0]->type) + ", y = " + eval_.show(y, cond.kids[1]->type) +
+               ", relative difference " + format_number(difference * 100, false) + "% > rel = " +
+               format_number(eval_.eval(*cond.kids[2], frame).num() * 100, false) + "%";
+    }
     if (!comparisons.count(cond.op)) return "";
     Value a = eval_.eval(*cond.kids[0], frame);
     Value b = eval_.eval(*cond.kids[1], frame);
@@ -223,13 +234,19 @@ bool CoreSession::run_checked(const Checked& checked, Mode mode, Result& result)
         // Modules run as `plan run` runs them; their asserts and values are not the program's.
         bool program = i + 1 == checked.units.size();
         Result module_result;
-        for (auto& s : checked.stmts[i]) {
+        const std::vector<CheckedStmt>& stmts = checked.stmts[i];
+        for (size_t k = 0; k < stmts.size(); ++k) {
             try {
-                execute(s, program ? mode : Mode::Run, unit.dir, program ? result : module_result);
+                execute(stmts[k], program ? mode : Mode::Run, unit.dir, program ? result : module_result);
             } catch (DiagnosticError& e) {
                 e.diagnostic.labels.insert(e.diagnostic.labels.end(), unit.via.begin(), unit.via.end());
                 result.errors.push_back(message(e.diagnostic));
                 result.exit_code = 1;
+                // `plan test` reports the asserts the error kept from running, so a spec that
+                // stops early does not look smaller than it is.
+                const std::vector<CheckedStmt>& own = checked.stmts.back();
+                for (size_t rest = program ? k + 1 : 0; rest < own.size(); ++rest)
+                    if (own[rest].kind == CheckedStmt::Kind::Assert) ++result.asserts_not_run;
                 return false;
             }
         }

@@ -42,6 +42,7 @@ struct Result {
     std::optional<ResultValue> value;  // of the last expression statement, if any
     int asserts_passed = 0;
     int asserts_failed = 0;
+    int asserts_not_run = 0;  // asserts after a runtime error, which the run never reached
     bool ok() const { return exit_code == 0; }
 };
 
