@@ -300,6 +300,40 @@ std::vector<std::string> CoreSession::fields_of(std::string_view name) {
     return b->type.record->names;
 }
 
+// The signature shortens defaults that are not plain numbers to `…` (it is also the hint of
+// arity errors); help shows each default as written.
+std::string CoreSession::signature_with_defaults(const Binding& b) const {
+    std::string signature = b.signature;
+    size_t at = 0;
+    for (const ast::Param& p : checker_.function_decl(b)->params) {
+        if (!p.default_value) continue;
+        at = signature.find(" = ", at);
+        if (at == std::string::npos) break;
+        at += 3;
+        const Span& span = p.default_value->span;
+        std::string written = sources_.file(span.file).text.substr(span.begin, span.end - span.begin);
+        std::string shown = p.default_value->kind == ast::ExprKind::Number ? p.default_value->text : "…";
+        signature.replace(at, shown.size(), written);
+        at += written.size();
+    }
+    return signature;
+}
+
+std::vector<std::string> CoreSession::parameters_of(std::string_view name) {
+    load_library_name(std::string(name));
+    const Binding* b = checker_.lookup_visible(std::string(name), SIZE_MAX, Checker::Want::Callable);
+    std::vector<std::string> names;
+    if (b && b->kind == Binding::Kind::Function)
+        for (const ast::Param& p : checker_.function_decl(*b)->params) names.push_back(p.name);
+    return names;
+}
+
+bool CoreSession::is_function(std::string_view name) {
+    load_library_name(std::string(name));
+    const Binding* b = checker_.lookup_visible(std::string(name), SIZE_MAX, Checker::Want::Callable);
+    return b && (b->kind == Binding::Kind::Function || b->kind == Binding::Kind::Builtin);
+}
+
 std::string CoreSession::help(std::string_view name) {
     load_library_name(std::string(name));
     // A name can be both a unit and a builtin function (`min`): describe each.
@@ -309,7 +343,7 @@ std::string CoreSession::help(std::string_view name) {
         if (!b) continue;
         std::string head;
         switch (b->kind) {
-            case Binding::Kind::Function:
+            case Binding::Kind::Function: head = "fn " + signature_with_defaults(*b); break;
             case Binding::Kind::Builtin: head = "fn " + b->signature; break;
             case Binding::Kind::Unit: head = "unit " + b->name; break;
             case Binding::Kind::Value: head = b->name + ": " + type_name(b->type, units_); break;

@@ -85,6 +85,8 @@ public:
     std::vector<std::string> completions(std::string_view prefix) const;
     std::vector<std::string> fields_of(std::string_view name) const;
     std::string help(std::string_view name) const;        // doc comment and signature, or ""
+    std::vector<std::string> parameters_of(std::string_view name) const;  // a function's, in order
+    bool is_function(std::string_view name) const;        // a call completes as `name(`
     std::vector<std::string> definitions() const;         // "name: Type" for each user definition
 
 private:
