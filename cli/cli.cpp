@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "grammar/formatter.hpp"
 #include "plan/plan.hpp"
@@ -29,8 +30,25 @@ plan::SessionOptions options() {
     return o;
 }
 
-int report(const plan::Result& r) {
-    for (auto& e : r.errors) std::cerr << e.rendered;
+// An error as one JSON line (docs/plan-output.schema.json, "diagnostic"), for `--json`.
+std::string json_diagnostic(const plan::Message& m) {
+    using json = nlohmann::ordered_json;
+    auto position = [](json o, const std::string& file, int line, int column) {
+        o["file"] = file.empty() ? json(nullptr) : json(file);
+        o["line"] = line > 0 ? json(line) : json(nullptr);
+        o["column"] = column > 0 ? json(column) : json(nullptr);
+        return o;
+    };
+    json notes = json::array();
+    for (const auto& n : m.notes) notes.push_back(position(json{{"message", n.message}}, n.file, n.line, n.column));
+    json d = position(json{{"severity", "error"}, {"code", m.code}, {"kind", m.kind}, {"message", m.message}}, m.file, m.line, m.column);
+    d["notes"] = std::move(notes);
+    d["help"] = m.help.empty() ? json(nullptr) : json(m.help);
+    return json{{"diagnostic", std::move(d)}}.dump();
+}
+
+int report(const plan::Result& r, bool json = false) {
+    for (auto& e : r.errors) std::cerr << (json ? json_diagnostic(e) + "\n" : e.rendered);
     return r.exit_code;
 }
 
@@ -60,9 +78,10 @@ int run_files(const std::vector<std::string>& files, plan::Mode mode, const plan
         o.stats = sweep.stats;
         o.progress = isatty(STDERR_FILENO);
         o.print_expressions = mode == plan::Mode::Run;
+        o.json = sweep.json;
         plan::Session session(o);
         plan::Result r = session.run_file(file, mode);
-        status = std::max(status, report(r));
+        status = std::max(status, report(r, o.json));
     }
     return status;
 }
@@ -144,6 +163,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "jit", "interp"}));
     run->add_option("--threads", sweep_options.threads, "Sweep threads (default: every core)")->check(CLI::NonNegativeNumber);
     run->add_flag("--stats", sweep_options.stats, "Print sweep compile and run statistics");
+    run->add_flag("--json", sweep_options.json,
+                  "Print JSON lines: values, print lines and sweep reports on stdout, errors on stderr");
 
     auto* check = app.add_subcommand("check", "Parse and check files without running them");
     check->add_option("FILE", paths, "Files or directories")->required();
@@ -152,7 +173,7 @@ int main(int argc, char** argv) {
     std::string expression;
     bool json = false;
     eval->add_option("EXPR", expression, "Code to evaluate, e.g. '1 PFLOP/s * 1 day -> FLOP'")->required();
-    eval->add_flag("--json", json, "Print the value as one JSON object");
+    eval->add_flag("--json", json, "Print the value as one JSON object, errors as JSON lines on stderr");
 
     auto* test = app.add_subcommand("test", "Run the asserts of files (directories: every *.plan inside)");
     plan::TestCommandOptions test_options;
@@ -200,7 +221,7 @@ int main(int argc, char** argv) {
             plan::Session session(o);
             plan::Result r = session.eval(expression, "<expr>");
             if (r.ok() && r.value) std::cout << (json ? r.value->json : r.value->display) << "\n";
-            return report(r);
+            return report(r, json);
         }
         return plan::run_repl(options());
     } catch (const std::exception& e) {

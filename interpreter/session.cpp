@@ -54,6 +54,13 @@ Message CoreSession::message(const Diagnostic& d) const {
         m.line = static_cast<int>(lc.line);
         m.column = static_cast<int>(lc.column);
     }
+    for (const Label& label : d.labels) {
+        if (label.text.empty()) continue;
+        const SourceFile& f = sources_.file(label.span.file);
+        LineCol lc = f.locate(label.span.begin);
+        m.notes.push_back({label.text, f.name, static_cast<int>(lc.line), static_cast<int>(lc.column)});
+    }
+    for (const std::string& note : d.notes) m.notes.push_back({note, "", 0, 0});
     return m;
 }
 
@@ -86,7 +93,7 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
                 const Type& t = s.exprs[i]->type;
                 line += (i ? " " : "") + (t.is(Type::Kind::String) ? v.str() : show_block(v, t, units_));
             }
-            out() << line << "\n";
+            out() << (options_.json ? nlohmann::ordered_json{{"print", line}}.dump() : line) << "\n";
             return;
         }
         case CheckedStmt::Kind::Expression: {
@@ -95,15 +102,12 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
             ResultValue rv;
             rv.display = show_block(v, e.type, units_);
             rv.type = type_name(e.type, units_);
-            // Always one JSON object: a quantity or a record is one already; wrap the rest.
-            auto json = to_json(v, e.type, units_);
-            if (!json.is_object()) json = nlohmann::ordered_json{{"value", json}, {"type", rv.type}};
-            rv.json = json.dump();
+            rv.json = to_json(v, e.type, units_).dump();
             if (e.type.is(Type::Kind::Number)) {
                 rv.number = v.num();
                 rv.unit = units_.text(units_.display_term(e.type.hint, e.type.dim, v.num()));
             }
-            if (options_.print_expressions) out() << rv.display << "\n";
+            if (options_.print_expressions) out() << (options_.json ? rv.json : rv.display) << "\n";
             if (options_.bind_answer) checker_.define_value("ans", e.type, v);
             result.value = std::move(rv);
             return;

@@ -9,6 +9,7 @@ plan_packages=(
   liblbfgs-dev                            # L-BFGS for scaling-law fits
   llvm-19-dev                             # the JIT of sweeps (ORC)
   python3-torch python3-numpy             # reference checks of the trainer (/usr/bin/python3)
+  python3-jsonschema                      # tests/cli/json_schema_test.py: --json output against docs/
   hyperfine time                          # bench/: start-up timing, peak memory (GNU time)
 )
 

@@ -184,7 +184,7 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.stats) print_stats(s, backend, outcome, seconds, grid);
     if (outcome.merged.interrupted) std::cerr << "interrupted: the best found so far\n";
-    write_reports(out, s, outcome.merged, outcome.code->strings, units, dir, grid);
+    write_reports(out, s, outcome.merged, outcome.code->strings, units, dir, grid, options.json);
     if (outcome.merged.interrupted) runtime_error(Code::Interrupted, s.span, "the sweep was interrupted (Ctrl-C)", "the reports above cover the points before it");
 }
 

@@ -42,8 +42,8 @@ std::string title(const CheckedSweep& s, const CheckedSweep::Report& report, siz
             const std::string& name = s.columns[first.column].name;
             const char* which = first.maximize ? "largest" : "smallest";
             bool hidden = s.items[s.objective].name.empty();  // not an axis or let: no name to show
-            if (s.objectives.size() == 1) return fmt::format("top {} by {} objective", rows, which);
-            if (hidden) return fmt::format("top {} by {} first objective", rows, which);
+            if (hidden) return fmt::format("top {} by {} {}objective", rows, which, s.objectives.size() == 1 ? "" : "first ");
+            if (s.objectives.size() == 1) return fmt::format("top {} by {} {}", rows, which, name);
             return fmt::format("top {} by {} {} (the first objective)", rows, which, name);
         }
         case CheckedSweep::Report::Kind::Pareto: {
@@ -118,8 +118,37 @@ void write_file(const CheckedSweep& s, const CheckedSweep::Report& report, const
 
 }  // namespace
 
+// `plan run --json`: the sweep as one line {"sweep": {...}}, each report's rows as record values
+// (docs/plan-output.schema.json). A report written to a file is written there too, and named.
+void write_json(std::ostream& out, const CheckedSweep& s, const Merged& merged, const StringTable& strings, const UnitTable& units,
+                const std::string& dir, double grid) {
+    using json = nlohmann::ordered_json;
+    json reports = json::array();
+    for (size_t r = 0; r < s.reports.size(); ++r) {
+        const auto& report = s.reports[r];
+        std::vector<std::vector<Value>> rows;
+        for (const Row* row : in_print_order(report, merged.reports[r])) rows.push_back(values_of(s, *row, strings));
+        json entry{{"title", title(s, report, rows.size())}};
+        if (!report.file.empty()) {
+            write_file(s, report, rows, units, dir);
+            entry["file"] = report.file;
+        }
+        json values = json::array();
+        for (auto& row : rows) values.push_back(to_json(make_record(std::move(row)), row_type(s), units));
+        entry["rows"] = std::move(values);
+        reports.push_back(std::move(entry));
+    }
+    json sweep{{"name", s.name.empty() ? nullptr : json(s.name)},
+               {"feasible", merged.feasible},
+               {"points", grid > 0 ? json(grid) : json(nullptr)},
+               {"interrupted", merged.interrupted},
+               {"reports", std::move(reports)}};
+    out << json{{"sweep", std::move(sweep)}}.dump() << "\n";
+}
+
 void write_reports(std::ostream& out, const CheckedSweep& s, const Merged& merged, const StringTable& strings, const UnitTable& units,
-                   const std::string& dir, double grid) {
+                   const std::string& dir, double grid, bool as_json) {
+    if (as_json) return write_json(out, s, merged, strings, units, dir, grid);
     out << (s.name.empty() ? "sweep" : "sweep " + s.name) << ": " << merged.feasible << " feasible point"
         << (merged.feasible == 1 ? "" : "s");
     if (grid > 0) out << " of " << format_number(grid, true);

@@ -12,8 +12,8 @@
 namespace plan::sweep {
 
 // `grid`: the number of points, 0 when not known before the sweep ran. Report files go relative
-// to `dir`.
+// to `dir`. `as_json`: one JSON line instead of the tables (`plan run --json`).
 void write_reports(std::ostream& out, const CheckedSweep& sweep, const Merged& merged, const StringTable& strings,
-                   const UnitTable& units, const std::string& dir, double grid);
+                   const UnitTable& units, const std::string& dir, double grid, bool as_json = false);
 
 }  // namespace plan::sweep

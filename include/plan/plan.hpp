@@ -25,6 +25,15 @@ struct Message {
     int line = 0;
     int column = 0;
     std::string help;
+    // Every label under the source (the first at file:line:column: "left side 112 GB, right side
+    // 80 GB"), then the diagnostic's notes (without a position: line 0).
+    struct Note {
+        std::string message;
+        std::string file;
+        int line = 0;
+        int column = 0;
+    };
+    std::vector<Note> notes;
     std::string rendered;
 };
 
@@ -66,6 +75,9 @@ struct SessionOptions {
     int threads = 0;     // sweep threads; 0: every core
     bool stats = false;  // print compile and run statistics of each sweep (to stderr)
     bool progress = false;  // a progress bar for long sweeps (to stderr, when it is a terminal)
+    // Output as JSON lines (docs/plan-output.schema.json): a bare expression's value, {"print":
+    // text}, {"sweep": report} — what `plan run --json` prints.
+    bool json = false;
 };
 
 class Session {
