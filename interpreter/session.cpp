@@ -134,7 +134,8 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
         }
         case CheckedStmt::Kind::Sweep:
             if (!sweeps_) runtime_error(Code::SweepsUnavailable, s.sweep->span, "this build of plan cannot run sweeps", "link libplan, which installs the sweep layer");
-            sweeps_(*s.sweep, eval_, units_, out(), dir.string(), options_);
+            if (Value answer = sweeps_(*s.sweep, eval_, units_, out(), dir.string(), options_); s.slot >= 0)
+                globals_[s.slot] = std::move(answer);
             return;
         case CheckedStmt::Kind::Budget:
             // A sweep that applies the budget computes its bounds again; computing them here

@@ -20,7 +20,7 @@
 namespace plan {
 
 // Runs a checked sweep and prints its reports to `out` (report files go relative to `dir`).
-using SweepRunner = std::function<void(const CheckedSweep& sweep, Evaluator& eval, const UnitTable& units, std::ostream& out,
+using SweepRunner = std::function<Value(const CheckedSweep& sweep, Evaluator& eval, const UnitTable& units, std::ostream& out,
                                        const std::string& dir, const SessionOptions& options)>;
 
 class CoreSession {

@@ -165,8 +165,8 @@ void print_stats(const CheckedSweep& s, const Backend& backend, const Outcome& o
 
 }  // namespace
 
-void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
-               const SessionOptions& options) {
+Value run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
+                const SessionOptions& options) {
     const Backend& backend = chosen_backend(s, options.backend);
     std::vector<ReportState> reports = initial_reports(s, eval);
     double grid = grid_size(s, eval);
@@ -186,6 +186,8 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
     if (outcome.merged.interrupted) std::cerr << "interrupted: the best found so far\n";
     write_reports(out, s, outcome.merged, outcome.code->strings, units, dir, grid, options.json);
     if (outcome.merged.interrupted) runtime_error(Code::Interrupted, s.span, "the sweep was interrupted (Ctrl-C)", "the reports above cover the points before it");
+    if (!s.value_type.is(Type::Kind::Record)) return {};
+    return sweep_value(s, outcome.merged, outcome.code->strings);
 }
 
 }  // namespace plan

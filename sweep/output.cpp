@@ -171,4 +171,26 @@ void write_reports(std::ostream& out, const CheckedSweep& s, const Merged& merge
     }
 }
 
+Value sweep_value(const CheckedSweep& s, const Merged& merged, const StringTable& strings) {
+    auto rows_of = [&](size_t r) {
+        std::vector<Value> rows;
+        for (const Row* row : in_print_order(s.reports[r], merged.reports[r])) rows.push_back(make_record(values_of(s, *row, strings)));
+        return rows;
+    };
+    std::vector<Value> rows = rows_of(0);
+    std::vector<Value> fields{Value(static_cast<double>(merged.feasible)), make_list(rows)};
+    if (s.reports[0].kind == CheckedSweep::Report::Kind::Top) {
+        if (rows.empty())
+            runtime_error(Code::SweepValueNoBest, s.span, "`" + s.name + ".best` has no value: the sweep has no feasible point",
+                          "loosen its constraints or widen its axes; `" + s.name + ".feasible` counts the feasible points");
+        fields.push_back(rows[0]);
+    }
+    for (size_t r = 0; r < s.reports.size(); ++r)
+        if (s.reports[r].kind == CheckedSweep::Report::Kind::Pareto) {
+            fields.push_back(make_list(rows_of(r)));
+            break;
+        }
+    return make_record(std::move(fields));
+}
+
 }  // namespace plan::sweep

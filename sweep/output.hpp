@@ -16,4 +16,8 @@ namespace plan::sweep {
 void write_reports(std::ostream& out, const CheckedSweep& sweep, const Merged& merged, const StringTable& strings,
                    const UnitTable& units, const std::string& dir, double grid, bool as_json = false);
 
+// The value of `let NAME = sweep { ... }`, of type s.value_type (sweep_value_type). Without a
+// feasible point there is no `best`: a runtime error at the sweep.
+Value sweep_value(const CheckedSweep& s, const Merged& merged, const StringTable& strings);
+
 }  // namespace plan::sweep
