@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -62,9 +63,10 @@ int open_brackets(const std::string& text) {
 
 // Binary operators (and `=`, `,`): a line that ends with one goes on, as in files.
 bool ends_with_operator(const std::string& text) {
-    std::string line = text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
-    if (!line.empty() && line.find_first_not_of(" \t") != std::string::npos && line[line.find_first_not_of(" \t")] == ':')
-        return false;  // a `:` command is one line
+    size_t newline = text.rfind('\n');
+    std::string line = newline == std::string::npos ? text : text.substr(newline + 1);
+    size_t first = line.find_first_not_of(" \t");
+    if (first != std::string::npos && line[first] == ':') return false;  // a `:` command is one line
     bool in_string = false;
     for (size_t i = 0; i < line.size(); ++i) {  // drop a comment
         if (in_string) {
