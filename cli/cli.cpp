@@ -79,6 +79,7 @@ int run_files(const std::vector<std::string>& files, plan::Mode mode, const plan
         o.progress = isatty(STDERR_FILENO);
         o.print_expressions = mode == plan::Mode::Run;
         o.json = sweep.json;
+        o.precision = sweep.precision;
         plan::Session session(o);
         plan::Result r = session.run_file(file, mode);
         status = std::max(status, report(r, o.json));
@@ -163,6 +164,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "jit", "interp"}));
     run->add_option("--threads", sweep_options.threads, "Sweep threads (default: every core)")->check(CLI::NonNegativeNumber);
     run->add_flag("--stats", sweep_options.stats, "Print sweep compile and run statistics");
+    run->add_option("--precision", sweep_options.precision, "Significant digits of the numbers shown (default 6)")
+        ->check(CLI::Range(1, 17));
     run->add_flag("--json", sweep_options.json,
                   "Print JSON lines: values, print lines and sweep reports on stdout, errors on stderr");
 
@@ -174,6 +177,8 @@ int main(int argc, char** argv) {
     bool json = false;
     eval->add_option("EXPR", expression, "Code to evaluate, e.g. '1 PFLOP/s * 1 day -> FLOP'")->required();
     eval->add_flag("--json", json, "Print the value as one JSON object, errors as JSON lines on stderr");
+    int eval_precision = 6;
+    eval->add_option("--precision", eval_precision, "Significant digits of the numbers shown (default 6)")->check(CLI::Range(1, 17));
 
     auto* test = app.add_subcommand("test", "Run the asserts of files (directories: every *.plan inside)");
     plan::TestCommandOptions test_options;
@@ -218,6 +223,7 @@ int main(int argc, char** argv) {
         if (*eval) {
             plan::SessionOptions o = options();
             o.print_expressions = false;
+            o.precision = eval_precision;
             plan::Session session(o);
             plan::Result r = session.eval(expression, "<expr>");
             if (r.ok() && r.value) std::cout << (json ? r.value->json : r.value->display) << "\n";

@@ -15,9 +15,9 @@ Quantity quantity(double si, const Type& t, const UnitTable& units) {
     UnitTerm term = units.display_term(t.hint, t.dim, si);
     double x = si / units.factor(term);
     std::string unit = units.text(term);
-    if (unit == "percent") return {format_number(x, false) + "%", ""};
-    // Counts print exactly; measured quantities to 6 significant digits.
-    return {format_number(x, t.dim.none()), unit};
+    if (unit == "percent") return {format_number(x, false, units.display_digits) + "%", ""};
+    // Counts print exactly; measured quantities to 6 significant digits (or as many as asked).
+    return {format_number(x, t.dim.none(), units.display_digits), unit};
 }
 
 std::string join(const Quantity& q) { return q.unit.empty() ? q.number : q.number + " " + q.unit; }

@@ -28,6 +28,7 @@ std::vector<std::unique_ptr<Importer>> builtin_importers() {
 CoreSession::CoreSession(SessionOptions options, SweepRunner sweeps)
     : options_(std::move(options)), sweeps_(std::move(sweeps)), resolver_(sources_, builtin_importers()) {
     checker_.set_allow_redefinition(false);
+    units_.display_digits = std::clamp(options_.precision, 1, 17);
     if (options_.prelude) {
         const std::string key = "stdlib:prelude";
         Result r = run_program("<stdlib:prelude>", std::string(*stdlib::module_source("prelude")), {key, {}, Layer::Core}, Mode::Run);

@@ -75,6 +75,7 @@ struct SessionOptions {
     int threads = 0;     // sweep threads; 0: every core
     bool stats = false;  // print compile and run statistics of each sweep (to stderr)
     bool progress = false;  // a progress bar for long sweeps (to stderr, when it is a terminal)
+    int precision = 6;      // significant digits of the numbers shown (1 to 17; counts stay exact)
     // Output as JSON lines (docs/plan-output.schema.json): a bare expression's value, {"print":
     // text}, {"sweep": report} — what `plan run --json` prints.
     bool json = false;
