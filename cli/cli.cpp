@@ -8,12 +8,14 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "files/file_access.hpp"
 #include "grammar/formatter.hpp"
 #include "plan/plan.hpp"
 #include "cli/inspect.hpp"
 #include "cli/repl.hpp"
+#include "cli/test_command.hpp"
 #if PLAN_HAVE_TRAINING
 #include "validation/train_command.hpp"
 #endif
@@ -30,8 +32,25 @@ plan::SessionOptions options() {
     return o;
 }
 
-int report(const plan::Result& r) {
-    for (auto& e : r.errors) std::cerr << e.rendered;
+// An error as one JSON line (docs/plan-output.schema.json, "diagnostic"), for `--json`.
+std::string json_diagnostic(const plan::Message& m) {
+    using json = nlohmann::ordered_json;
+    auto position = [](json o, const std::string& file, int line, int column) {
+        o["file"] = file.empty() ? json(nullptr) : json(file);
+        o["line"] = line > 0 ? json(line) : json(nullptr);
+        o["column"] = column > 0 ? json(column) : json(nullptr);
+        return o;
+    };
+    json notes = json::array();
+    for (const auto& n : m.notes) notes.push_back(position(json{{"message", n.message}}, n.file, n.line, n.column));
+    json d = position(json{{"severity", "error"}, {"code", m.code}, {"kind", m.kind}, {"message", m.message}}, m.file, m.line, m.column);
+    d["notes"] = std::move(notes);
+    d["help"] = m.help.empty() ? json(nullptr) : json(m.help);
+    return json{{"diagnostic", std::move(d)}}.dump();
+}
+
+int report(const plan::Result& r, bool json = false) {
+    for (auto& e : r.errors) std::cerr << (json ? json_diagnostic(e) + "\n" : e.rendered);
     return r.exit_code;
 }
 
@@ -74,7 +93,6 @@ void sandbox(plan::SessionOptions& o, const std::string& file, const Allowed& al
 int run_files(const std::vector<std::string>& files, plan::Mode mode, const Allowed& allowed,
               const plan::SessionOptions& sweep = {}) {
     int status = 0;
-    int passed = 0, failed = 0;
     for (auto& file : files) {
         plan::SessionOptions o = options();
         o.backend = sweep.backend;
@@ -85,13 +103,12 @@ int run_files(const std::vector<std::string>& files, plan::Mode mode, const Allo
         // silently discards one (`check` evaluates nothing).
         o.print_expressions = mode != plan::Mode::Check;
         sandbox(o, file, allowed);
+        o.json = sweep.json;
+        o.precision = sweep.precision;
         plan::Session session(o);
         plan::Result r = session.run_file(file, mode);
-        passed += r.asserts_passed;
-        failed += r.asserts_failed;
-        status = std::max(status, report(r));
+        status = std::max(status, report(r, o.json));
     }
-    if (mode == plan::Mode::Test) std::cout << fmt::format("asserts: {} passed, {} failed\n", passed, failed);
     return status;
 }
 
@@ -182,6 +199,10 @@ int main(int argc, char** argv) {
     run->add_flag("--stats", sweep_options.stats, "Print sweep compile and run statistics");
     Allowed allowed;
     add_allow_options(*run, allowed);
+    run->add_option("--precision", sweep_options.precision, "Significant digits of the numbers shown (default 6)")
+        ->check(CLI::Range(1, 17));
+    run->add_flag("--json", sweep_options.json,
+                  "Print JSON lines: values, print lines and sweep reports on stdout, errors on stderr");
 
     auto* check = app.add_subcommand("check", "Parse and check files without running them");
     check->add_option("FILE", paths, "Files or directories")->required();
@@ -191,10 +212,15 @@ int main(int argc, char** argv) {
     std::string expression;
     bool json = false;
     eval->add_option("EXPR", expression, "Code to evaluate, e.g. '1 PFLOP/s * 1 day -> FLOP'")->required();
-    eval->add_flag("--json", json, "Print the value as one JSON object");
+    eval->add_flag("--json", json, "Print the value as one JSON object, errors as JSON lines on stderr");
+    int eval_precision = 6;
+    eval->add_option("--precision", eval_precision, "Significant digits of the numbers shown (default 6)")->check(CLI::Range(1, 17));
 
     auto* test = app.add_subcommand("test", "Run the asserts of files (directories: every *.plan inside)");
-    test->add_option("PATH", paths, "Files or directories")->required();
+    plan::TestCommandOptions test_options;
+    test->add_option("PATH", test_options.paths, "Files or directories")->required();
+    test->add_option("-k", test_options.pattern, "Only the files whose path contains PATTERN");
+    test->add_option("--junit", test_options.junit, "Also write a JUnit XML report to FILE");
     add_allow_options(*test, allowed);
 
     auto* fmt_cmd = app.add_subcommand("fmt", "Print files in canonical formatting");
@@ -231,7 +257,10 @@ int main(int argc, char** argv) {
     try {
         if (*run) return run_files({run_file}, plan::Mode::Run, allowed, sweep_options);
         if (*check) return run_files(plan_files(paths), plan::Mode::Check, allowed);
-        if (*test) return run_files(plan_files(paths), plan::Mode::Test, allowed);
+        if (*test) {
+            test_options.sandbox = [&](plan::SessionOptions& o, const std::string& file) { sandbox(o, file, allowed); };
+            return plan::run_test_command(test_options, options());
+        }
         if (*fmt_cmd) return format_files(plan_files(paths), fmt_check, fmt_write);
         if (*inspect) return plan::inspect_model(inspect_path, inspect_json, options());
         if (*explain_cmd) return code.empty() ? list_codes() : explain(code);
@@ -241,10 +270,11 @@ int main(int argc, char** argv) {
         if (*eval) {
             plan::SessionOptions o = options();
             o.print_expressions = false;
+            o.precision = eval_precision;
             plan::Session session(o);
             plan::Result r = session.eval(expression, "<expr>");
             if (r.ok() && r.value) std::cout << (json ? r.value->json : r.value->display) << "\n";
-            return report(r);
+            return report(r, json);
         }
         return plan::run_repl(options());
     } catch (const std::exception& e) {

@@ -43,9 +43,16 @@ std::string grouped(double v) {
     return (v < 0 ? "-" : "") + out;
 }
 
+// The JSON of a value is {"type", "value", ...} at every depth (docs/plan-output.schema.json): a
+// quantity keeps its display fields, anything else is its "value".
+const json& unwrapped(const json& v) {
+    return v.is_object() && v.contains("type") && v.contains("value") && !v.contains("display") ? v["value"] : v;
+}
+
 // One value as the table shows it: a count grouped by thousands, a quantity as plan displays it,
 // a list of names joined by commas, a string as it is.
-std::string shown(const json& v) {
+std::string shown(const json& wrapped) {
+    const json& v = unwrapped(wrapped);
     if (v.is_string()) return v.get<std::string>();
     if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
     if (v.is_array()) {
@@ -69,13 +76,17 @@ std::string label(std::string key) {
     return key;
 }
 
-void print_table(const json& card) {
+void print_table(const json& wrapped) {
+    const json& card = unwrapped(wrapped);
     std::cout << fmt::format("{} ({})\n", shown(card["name"]), shown(card["family"]));
     size_t width = 0;
-    for (const auto& [section, rows] : card.items())
+    for (const auto& [section, field] : card.items()) {
+        const json& rows = unwrapped(field);
         if (rows.is_object() && !rows.contains("display"))
             for (const auto& [key, value] : rows.items()) width = std::max(width, label(key).size());
-    for (const auto& [section, rows] : card.items()) {
+    }
+    for (const auto& [section, field] : card.items()) {
+        const json& rows = unwrapped(field);
         if (!rows.is_object() || rows.contains("display")) continue;
         std::cout << "\n" << label(section) << "\n";
         for (const auto& [key, value] : rows.items())

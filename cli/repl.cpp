@@ -3,10 +3,14 @@
 #include <editline/readline.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -15,6 +19,13 @@ namespace plan {
 namespace {
 
 Session* g_session = nullptr;
+
+// Set by Ctrl-C. Outside a sweep (which installs its own handler and stops itself) it only
+// interrupts the line being read: readline returns, the input is dropped, the session goes on.
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_interrupt(int) { g_interrupted = 1; }
+
+const std::vector<std::string> kCommands = {":help", ":type", ":list", ":load", ":quit"};
 
 const char* kHelp = R"(plan — a units-aware calculator for sizing language models.
 
@@ -50,6 +61,31 @@ int open_brackets(const std::string& text) {
     return depth;
 }
 
+// Binary operators (and `=`, `,`): a line that ends with one goes on, as in files.
+bool ends_with_operator(const std::string& text) {
+    size_t newline = text.rfind('\n');
+    std::string line = newline == std::string::npos ? text : text.substr(newline + 1);
+    size_t first = line.find_first_not_of(" \t");
+    if (first != std::string::npos && line[first] == ':') return false;  // a `:` command is one line
+    bool in_string = false;
+    for (size_t i = 0; i < line.size(); ++i) {  // drop a comment
+        if (in_string) {
+            if (line[i] == '\\') ++i;
+            else if (line[i] == '"') in_string = false;
+        } else if (line[i] == '"') {
+            in_string = true;
+        } else if (line[i] == '#') {
+            line.resize(i);
+            break;
+        }
+    }
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.pop_back();
+    if (line.empty()) return false;
+    for (const char* word : {" and", " or", " not"})
+        if (line.size() >= std::strlen(word) && line.compare(line.size() - std::strlen(word), std::string::npos, word) == 0) return true;
+    return std::string("+-*/^<>=,").find(line.back()) != std::string::npos;
+}
+
 std::vector<std::string> g_matches;
 
 char* completion_generator(const char*, int state) {
@@ -57,18 +93,49 @@ char* completion_generator(const char*, int state) {
     return strdup(g_matches[static_cast<size_t>(state)].c_str());
 }
 
-// Completes names, units and `record.field`.
-char** complete(const char* text, int, int) {
-    std::string word(text);
+// The function whose call is open at `end` in `line` (`f(a, b` → "f"), or "".
+std::string open_call(const std::string& line, size_t end) {
+    int depth = 0;
+    for (size_t i = end; i-- > 0;) {
+        char c = line[i];
+        if (c == ')' || c == ']' || c == '}') ++depth;
+        else if ((c == '[' || c == '{') && depth-- == 0) return "";
+        else if (c == '(' && depth-- == 0) {
+            size_t name_end = i;
+            while (name_end > 0 && line[name_end - 1] == ' ') --name_end;
+            size_t begin = name_end;
+            while (begin > 0 && (std::isalnum(static_cast<unsigned char>(line[begin - 1])) || line[begin - 1] == '_')) --begin;
+            return line.substr(begin, name_end - begin);
+        }
+    }
+    return "";
+}
+
+// Completes `:` commands, the named arguments of the call being written (`batch = `), names,
+// units and `record.field`. A function completes as `name(`, ready for its arguments.
+char** complete(const char* text, int start, int) {
+    std::string word(text), line(rl_line_buffer);
     g_matches.clear();
+    rl_completion_append_character = ' ';
     auto dot = word.rfind('.');
-    if (dot != std::string::npos) {
+    if (start == 0 && word.rfind(':', 0) == 0) {
+        for (auto& c : kCommands)
+            if (c.rfind(word, 0) == 0) g_matches.push_back(c);
+    } else if (dot != std::string::npos) {
         std::string base = word.substr(0, dot), partial = word.substr(dot + 1);
         for (auto& f : g_session->fields_of(base))
             if (f.rfind(partial, 0) == 0) g_matches.push_back(base + "." + f);
     } else {
-        g_matches = g_session->completions(word);
+        std::string call = open_call(line, static_cast<size_t>(start));
+        if (!call.empty())
+            for (auto& p : g_session->parameters_of(call))
+                if (p.rfind(word, 0) == 0) g_matches.push_back(p + " = ");
+        for (auto& n : g_session->completions(word)) g_matches.push_back(n);
+        // libedit escapes a `(` inside a match; as the character it appends, it goes in as is.
+        if (g_matches.size() == 1 && g_matches[0].back() != ' ' && g_session->is_function(g_matches[0]))
+            rl_completion_append_character = '(';
     }
+    if (g_matches.size() == 1 && g_matches[0].back() == ' ') rl_completion_append_character = '\0';
     rl_attempted_completion_over = 1;
     return rl_completion_matches(text, completion_generator);
 }
@@ -131,6 +198,11 @@ int run_repl(SessionOptions options) {
     std::string history = history_path();
     if (interactive) {
         rl_readline_name = "plan";
+        rl_catch_signals = 0;  // Ctrl-C is ours (on_interrupt), not libedit's, which ends the process
+        struct sigaction interrupt = {};
+        interrupt.sa_handler = on_interrupt;  // no SA_RESTART: the read in readline returns
+        sigemptyset(&interrupt.sa_mask);
+        sigaction(SIGINT, &interrupt, nullptr);
         rl_attempted_completion_function = complete;
         rl_basic_word_break_characters = const_cast<char*>(" \t\n\"\\'`@$><=;|&{([,+-*/^");
         using_history();
@@ -141,15 +213,21 @@ int run_repl(SessionOptions options) {
     while (true) {
         std::string line;
         if (interactive) {
+            g_interrupted = 0;
             char* raw = readline(pending.empty() ? ">>> " : "... ");
-            if (!raw) break;
+            if (!raw && g_interrupted) {  // Ctrl-C: drop what was typed, a new prompt
+                std::cout << "^C\n";
+                pending.clear();
+                continue;
+            }
+            if (!raw) break;  // Ctrl-D on an empty line
             line = raw;
             std::free(raw);
         } else if (!std::getline(std::cin, line)) {
             break;
         }
         pending += (pending.empty() ? "" : "\n") + line;
-        if (open_brackets(pending) > 0) continue;
+        if (open_brackets(pending) > 0 || ends_with_operator(pending)) continue;
         std::string input = std::move(pending);
         pending.clear();
         if (interactive && !trim(input).empty()) {

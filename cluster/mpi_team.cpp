@@ -60,6 +60,14 @@ public:
         return value;
     }
 
+    std::string broadcast_bytes(const std::string& bytes) const override {
+        if (bytes.size() > INT_MAX) throw std::runtime_error("a sweep's merged results exceed 2 GiB");
+        int length = broadcast(static_cast<int>(bytes.size()));
+        std::string out = rank_ == 0 ? bytes : std::string(static_cast<size_t>(length), '\0');
+        check(MPI_Bcast(out.data(), length, MPI_CHAR, 0, MPI_COMM_WORLD), "MPI_Bcast");
+        return out;
+    }
+
 private:
     int rank_, size_;
 };

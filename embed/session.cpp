@@ -25,6 +25,8 @@ Result Session::type_of(std::string_view expression) { return impl_->core.type_o
 std::vector<std::string> Session::completions(std::string_view prefix) const { return impl_->core.completions(prefix); }
 std::vector<std::string> Session::fields_of(std::string_view name) const { return impl_->core.fields_of(name); }
 std::string Session::help(std::string_view name) const { return impl_->core.help(name); }
+std::vector<std::string> Session::parameters_of(std::string_view name) const { return impl_->core.parameters_of(name); }
+bool Session::is_function(std::string_view name) const { return impl_->core.is_function(name); }
 std::vector<std::string> Session::definitions() const { return impl_->core.definitions(); }
 
 }  // namespace plan

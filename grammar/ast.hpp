@@ -63,7 +63,7 @@ enum class StmtKind {
     Budget,      // budget [name] { items }
     Constraint,  // constraint value
     Expression,  // value
-    Sweep,       // sweep [name] { body }: a grid search
+    Sweep,       // sweep [name] { body }: a grid search; keyword "let" for `let name = sweep { body }`
     Axis,        // in a sweep: name in value (a list)
     Objective,   // in a sweep: minimize value | maximize value (keyword says which)
     Report,      // in a sweep: report top values[0] | pareto[(values...)] | all [to message]

@@ -597,7 +597,7 @@ private:
             case StmtKind::Constraint: return "constraint " + expr(*s.value, indent + 11, indent, IF);
             case StmtKind::Expression: return unsigned_start(*s.value, indent, indent);
             case StmtKind::Sweep: {
-                out = s.name.empty() ? "sweep " : "sweep " + s.name + " ";
+                out = s.keyword == "let" ? "let " + s.name + " = sweep " : s.name.empty() ? "sweep " : "sweep " + s.name + " ";
                 if (s.body.empty() && !has_comment(s.span.begin, s.span.end)) return out + "{}";
                 Items items{s.body.size(), [&](size_t k) { return s.body[k]->span; },
                             [&](size_t k, int c) { return stmt(*s.body[k], c); }};

@@ -248,10 +248,12 @@ struct report : seq<kw_report, ws, must<report_kind>, opt<report_file>> {};
 struct budget_block : seq<one<'{'>, ws, opt<list<budget_item, item_sep>, opt<item_sep>>, ws, must<close_brace>> {};
 struct sweep_budget : seq<kw_budget, opt<sp, name>, opt<sp, budget_block>> {};
 struct sweep_item : sor<let_stmt, constraint_stmt, objective, report, sweep_budget, axis> {};
-struct sweep_stmt : seq<kw_sweep, sp, opt<name, sp>, must<one<'{'>>, ws, opt<list<sweep_item, item_sep>, opt<item_sep>>,
-                        ws, must<close_brace>> {};
+struct sweep_body : seq<must<one<'{'>>, ws, opt<list<sweep_item, item_sep>, opt<item_sep>>, ws, must<close_brace>> {};
+struct sweep_stmt : seq<kw_sweep, sp, opt<name, sp>, sweep_body> {};
+// let NAME = sweep { ... }: the sweep, named NAME, whose answer NAME holds as a value.
+struct sweep_let : seq<kw_let, ws, name, sp, assign, ws, kw_sweep, sp, sweep_body> {};
 
-struct statement : sor<sweep_stmt, let_stmt, fn_stmt, record_stmt, dimension_stmt, unit_stmt, use_stmt, assert_stmt, print_stmt,
+struct statement : sor<sweep_stmt, sweep_let, let_stmt, fn_stmt, record_stmt, dimension_stmt, unit_stmt, use_stmt, assert_stmt, print_stmt,
                        budget_stmt, constraint_stmt, expr_stmt> {};
 struct stmt_end : sor<one<';', '\n'>, eof> {};
 // One statement and its terminator: the parser calls this once per statement so that an error

@@ -37,7 +37,7 @@ using selector = pt::selector<
                           g::param, g::fn_stmt, g::record_keyword, g::record_stmt, g::dimension_stmt,
                           g::prefix_list, g::unit_plural, g::unit_value, g::kw_autoscale, g::unit_stmt, g::use_stmt,
                           g::assert_message, g::assert_stmt, g::print_stmt, g::budget_item, g::budget_stmt,
-                          g::constraint_stmt, g::expr_stmt, g::range_log, g::sweep_stmt, g::axis, g::objective,
+                          g::constraint_stmt, g::expr_stmt, g::range_log, g::sweep_stmt, g::sweep_let, g::axis, g::objective,
                           g::kw_minimize, g::kw_maximize, g::report, g::report_top, g::report_pareto,
                           g::report_all, g::report_file, g::pareto_names, g::sweep_budget, g::budget_block>,
     pt::fold_one::on<g::postfix, g::power, g::pow_rhs, g::unit_atom, g::unary, g::multiplicative, g::additive,
@@ -358,6 +358,11 @@ public:
         if (n.is_type<g::budget_stmt>()) return budget_statement(n);
         if (n.is_type<g::sweep_budget>()) return sweep_budget(n);
         if (n.is_type<g::sweep_stmt>()) return sweep_statement(n);
+        if (n.is_type<g::sweep_let>()) {
+            StmtPtr s = sweep_statement(n);
+            s->keyword = "let";
+            return s;
+        }
         if (n.is_type<g::axis>()) return axis(n);
         if (n.is_type<g::objective>()) return objective(n);
         if (n.is_type<g::report>()) return report(n);

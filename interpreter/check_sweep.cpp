@@ -397,4 +397,18 @@ private:
 
 std::unique_ptr<CheckedSweep> Checker::check_sweep(const ast::Stmt& s) { return SweepChecker(*this, s).run(); }
 
+Type sweep_value_type(const CheckedSweep& s) {
+    std::vector<std::pair<std::string, Type>> columns;
+    for (const auto& c : s.columns) columns.emplace_back(c.name, c.type);
+    Type row = record_type(columns);
+    std::vector<std::pair<std::string, Type>> fields{{"feasible", Type::number(Dim{})}, {"rows", Type::list(row)}};
+    if (s.reports[0].kind == CheckedSweep::Report::Kind::Top) fields.emplace_back("best", row);
+    for (const auto& r : s.reports)
+        if (r.kind == CheckedSweep::Report::Kind::Pareto) {
+            fields.emplace_back("frontier", Type::list(row));
+            break;
+        }
+    return record_type(fields);
+}
+
 }  // namespace plan

@@ -111,7 +111,14 @@ struct CheckedSweep {
     int objective = -1;  // index in items of the first objective, -1 if none
     int frame_size = 0;
     Span span;
+    // `let NAME = sweep { ... }`: the record NAME holds (sweep_value_type); Any for a plain sweep.
+    Type value_type = Type::any();
 };
+
+// The value of `let NAME = sweep { ... }`: `feasible` (the count), `rows` (its first report's rows,
+// as printed), `best` (the first of them, when that report is a `top`) and `frontier` (the rows
+// of its first Pareto report, when it has one). Each row is a record of the report columns.
+Type sweep_value_type(const CheckedSweep& s);
 
 struct CheckedStmt {
     const ast::Stmt* src;

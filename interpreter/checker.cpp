@@ -362,6 +362,12 @@ CheckedStmt Checker::check(const ast::Stmt& s) {
         case ast::StmtKind::Sweep:
             out.kind = CheckedStmt::Kind::Sweep;
             out.sweep = check_sweep(s);
+            if (s.keyword == "let") {
+                out.sweep->value_type = sweep_value_type(*out.sweep);
+                out.slot = static_cast<int>(globals_.size());
+                globals_.emplace_back();
+                bind({s.name, Binding::Kind::Value, out.sweep->value_type, out.slot, s.name_span, s.doc, ""}, s.name_span);
+            }
             return out;
         case ast::StmtKind::Axis:
         case ast::StmtKind::Objective:

@@ -68,6 +68,10 @@ public:
     const Binding* lookup_visible(const std::string& name, size_t visible, Want want = Want::Any) const;
     std::vector<const Binding*> user_bindings() const;  // newest user definition of each name, in order
     std::vector<std::string> visible_names() const;
+    // The declaration of a function binding (its parameters, their defaults); null for the rest.
+    const ast::Stmt* function_decl(const Binding& b) const {
+        return b.kind == Binding::Kind::Function ? fns_[static_cast<size_t>(b.slot)].decl : nullptr;
+    }
 
     struct Mark {
         size_t bindings, globals, fns, declared_budgets;

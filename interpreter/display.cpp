@@ -15,9 +15,9 @@ Quantity quantity(double si, const Type& t, const UnitTable& units) {
     UnitTerm term = units.display_term(t.hint, t.dim, si);
     double x = si / units.factor(term);
     std::string unit = units.text(term);
-    if (unit == "percent") return {format_number(x, false) + "%", ""};
-    // Counts print exactly; measured quantities to 6 significant digits.
-    return {format_number(x, t.dim.none()), unit};
+    if (unit == "percent") return {format_number(x, false, units.display_digits) + "%", ""};
+    // Counts print exactly; measured quantities to 6 significant digits (or as many as asked).
+    return {format_number(x, t.dim.none(), units.display_digits), unit};
 }
 
 std::string join(const Quantity& q) { return q.unit.empty() ? q.number : q.number + " " + q.unit; }
@@ -107,32 +107,39 @@ std::string show_block(const Value& v, const Type& t, const UnitTable& units) {
 
 nlohmann::ordered_json to_json(const Value& v, const Type& t, const UnitTable& units) {
     using json = nlohmann::ordered_json;
+    // Every value, at every depth, is {"type", "value", ...} (docs/plan-output.schema.json): a
+    // reader needs no context to tell a record from a quantity, or a string from a unit.
+    json out{{"type", type_name(t, units)}};
     switch (t.kind) {
         case Type::Kind::Number: {
             Quantity q = quantity(v.num(), t, units);
             UnitTerm term = units.display_term(t.hint, t.dim, v.num());
-            return json{{"value", v.num()},
-                        {"unit", units.text(term)},
-                        {"display", join(q)},
-                        {"dimension", units.dimension_name(t.dim)},
-                        {"base_unit", units.text(units.default_term(t.dim))}};
+            out["value"] = v.num();
+            out["unit"] = units.text(term);
+            out["display"] = join(q);
+            out["dimension"] = units.dimension_name(t.dim);
+            out["base_unit"] = units.text(units.default_term(t.dim));
+            return out;
         }
-        case Type::Kind::Bool: return v.truth();
-        case Type::Kind::String: return v.str();
+        case Type::Kind::Bool: out["value"] = v.truth(); return out;
+        case Type::Kind::String: out["value"] = v.str(); return out;
         case Type::Kind::List: {
             json a = json::array();
             for (const Value& item : v.list().items) a.push_back(to_json(item, *t.elem, units));
-            return a;
+            out["value"] = std::move(a);
+            return out;
         }
         case Type::Kind::Record: {
             json o = json::object();
             const RecordType& r = *t.record;
             for (size_t i = 0; i < r.names.size(); ++i) o[r.names[i]] = to_json(v.record().fields[i], r.types[i], units);
-            return o;
+            out["value"] = std::move(o);
+            return out;
         }
         case Type::Kind::Any: break;
     }
-    return nullptr;
+    out["value"] = nullptr;
+    return out;
 }
 
 }  // namespace plan

@@ -13,8 +13,9 @@ namespace plan {
 std::string show_value(const Value& v, const Type& t, const UnitTable& units);
 // Like show_value, but a list of records becomes an aligned table, one row per record.
 std::string show_block(const Value& v, const Type& t, const UnitTable& units);
-// A quantity is {"value": SI number, "unit": display unit, "display": text, "dimension": name};
-// a record is an object of its fields; a list an array.
+// {"type": type name, "value": ...} at every depth: a quantity's value is its SI number, with
+// "unit", "display", "dimension" and "base_unit" beside it; a list's an array of such objects, a
+// record's an object of them by field name (docs/plan-output.schema.json).
 nlohmann::ordered_json to_json(const Value& v, const Type& t, const UnitTable& units);
 
 }  // namespace plan

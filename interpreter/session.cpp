@@ -1,6 +1,8 @@
 // The core session: parse → resolve → check → run over one shared state.
 #include "interpreter/session.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -29,6 +31,7 @@ CoreSession::CoreSession(SessionOptions options, SweepRunner sweeps)
       files_(options_.sandbox ? files::FileAccess::sandbox(options_.read_dirs, options_.write_dirs) : files::FileAccess()),
       resolver_(sources_, builtin_importers(files_)) {
     checker_.set_allow_redefinition(false);
+    units_.display_digits = std::clamp(options_.precision, 1, 17);
     if (options_.prelude) {
         const std::string key = "stdlib:prelude";
         Result r = run_program("<stdlib:prelude>", std::string(*stdlib::module_source("prelude")), {key, {}, Layer::Core}, Mode::Run);
@@ -55,11 +58,27 @@ Message CoreSession::message(const Diagnostic& d) const {
         m.line = static_cast<int>(lc.line);
         m.column = static_cast<int>(lc.column);
     }
+    for (const Label& label : d.labels) {
+        if (label.text.empty()) continue;
+        const SourceFile& f = sources_.file(label.span.file);
+        LineCol lc = f.locate(label.span.begin);
+        m.notes.push_back({label.text, f.name, static_cast<int>(lc.line), static_cast<int>(lc.column)});
+    }
+    for (const std::string& note : d.notes) m.notes.push_back({note, "", 0, 0});
     return m;
 }
 
 std::string CoreSession::show_condition_values(const TExpr& cond, std::vector<Value>& frame) {
     static const std::set<Op> comparisons = {Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge};
+    if (cond.op == Op::Call && cond.fn && cond.fn->decl->name == "approx" && cond.kids.size() == 3) {
+        // The prelude's approx(x, y, rel): the values and how far apart they are, against rel.
+        Value x = eval_.eval(*cond.kids[0], frame), y = eval_.eval(*cond.kids[1], frame);
+        double scale = std::max(std::abs(x.num()), std::abs(y.num()));
+        double difference = scale == 0 ? 0 : std::abs(x.num() - y.num()) / scale;
+        return "x = " + eval_.show(x, cond.kids[0]->type) + ", y = " + eval_.show(y, cond.kids[1]->type) +
+               ", relative difference " + format_number(difference * 100, false) + "% > rel = " +
+               format_number(eval_.eval(*cond.kids[2], frame).num() * 100, false) + "%";
+    }
     if (!comparisons.count(cond.op)) return "";
     Value a = eval_.eval(*cond.kids[0], frame);
     Value b = eval_.eval(*cond.kids[1], frame);
@@ -78,7 +97,7 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
                 const Type& t = s.exprs[i]->type;
                 line += (i ? " " : "") + (t.is(Type::Kind::String) ? v.str() : show_block(v, t, units_));
             }
-            out() << line << "\n";
+            out() << (options_.json ? nlohmann::ordered_json{{"print", line}}.dump() : line) << "\n";
             return;
         }
         case CheckedStmt::Kind::Expression: {
@@ -87,15 +106,12 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
             ResultValue rv;
             rv.display = show_block(v, e.type, units_);
             rv.type = type_name(e.type, units_);
-            // Always one JSON object: a quantity or a record is one already; wrap the rest.
-            auto json = to_json(v, e.type, units_);
-            if (!json.is_object()) json = nlohmann::ordered_json{{"value", json}, {"type", rv.type}};
-            rv.json = json.dump();
+            rv.json = to_json(v, e.type, units_).dump();
             if (e.type.is(Type::Kind::Number)) {
                 rv.number = v.num();
                 rv.unit = units_.text(units_.display_term(e.type.hint, e.type.dim, v.num()));
             }
-            if (options_.print_expressions) out() << rv.display << "\n";
+            if (options_.print_expressions) out() << (options_.json ? rv.json : rv.display) << "\n";
             if (options_.bind_answer) checker_.define_value("ans", e.type, v);
             result.value = std::move(rv);
             return;
@@ -122,7 +138,8 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
         }
         case CheckedStmt::Kind::Sweep:
             if (!sweeps_) runtime_error(Code::SweepsUnavailable, s.sweep->span, "this build of plan cannot run sweeps", "link libplan, which installs the sweep layer");
-            sweeps_(*s.sweep, eval_, units_, out(), dir.string(), options_);
+            if (Value answer = sweeps_(*s.sweep, eval_, units_, out(), dir.string(), options_); s.slot >= 0)
+                globals_[s.slot] = std::move(answer);
             return;
         case CheckedStmt::Kind::Budget:
             // A sweep that applies the budget computes its bounds again; computing them here
@@ -225,13 +242,19 @@ bool CoreSession::run_checked(const Checked& checked, Mode mode, Result& result)
         // Modules run as `plan run` runs them; their asserts and values are not the program's.
         bool program = i + 1 == checked.units.size();
         Result module_result;
-        for (auto& s : checked.stmts[i]) {
+        const std::vector<CheckedStmt>& stmts = checked.stmts[i];
+        for (size_t k = 0; k < stmts.size(); ++k) {
             try {
-                execute(s, program ? mode : Mode::Run, unit.dir, program ? result : module_result);
+                execute(stmts[k], program ? mode : Mode::Run, unit.dir, program ? result : module_result);
             } catch (DiagnosticError& e) {
                 e.diagnostic.labels.insert(e.diagnostic.labels.end(), unit.via.begin(), unit.via.end());
                 result.errors.push_back(message(e.diagnostic));
                 result.exit_code = 1;
+                // `plan test` reports the asserts the error kept from running, so a spec that
+                // stops early does not look smaller than it is.
+                const std::vector<CheckedStmt>& own = checked.stmts.back();
+                for (size_t rest = program ? k + 1 : 0; rest < own.size(); ++rest)
+                    if (own[rest].kind == CheckedStmt::Kind::Assert) ++result.asserts_not_run;
                 return false;
             }
         }
@@ -285,6 +308,44 @@ std::vector<std::string> CoreSession::fields_of(std::string_view name) {
     return b->type.record->names;
 }
 
+// The signature shortens defaults that are not plain numbers to `…` (it is also the hint of
+// arity errors); help shows each default as written.
+std::string CoreSession::signature_with_defaults(const Binding& b) const {
+    std::string signature = b.signature;
+    size_t at = 0;
+    for (const ast::Param& p : checker_.function_decl(b)->params) {
+        if (!p.default_value) continue;
+        at = signature.find(" = ", at);
+        if (at == std::string::npos) break;
+        at += 3;
+        const Span& span = p.default_value->span;
+        std::string written = sources_.file(span.file).text.substr(span.begin, span.end - span.begin);
+        if (signature.compare(at, written.size(), written) == 0) {  // shown as written already (strings)
+            at += written.size();
+            continue;
+        }
+        std::string shown = p.default_value->kind == ast::ExprKind::Number ? p.default_value->text : "…";
+        signature.replace(at, shown.size(), written);
+        at += written.size();
+    }
+    return signature;
+}
+
+std::vector<std::string> CoreSession::parameters_of(std::string_view name) {
+    load_library_name(std::string(name));
+    const Binding* b = checker_.lookup_visible(std::string(name), SIZE_MAX, Checker::Want::Callable);
+    std::vector<std::string> names;
+    if (b && b->kind == Binding::Kind::Function)
+        for (const ast::Param& p : checker_.function_decl(*b)->params) names.push_back(p.name);
+    return names;
+}
+
+bool CoreSession::is_function(std::string_view name) {
+    load_library_name(std::string(name));
+    const Binding* b = checker_.lookup_visible(std::string(name), SIZE_MAX, Checker::Want::Callable);
+    return b && (b->kind == Binding::Kind::Function || b->kind == Binding::Kind::Builtin);
+}
+
 std::string CoreSession::help(std::string_view name) {
     load_library_name(std::string(name));
     // A name can be both a unit and a builtin function (`min`): describe each.
@@ -294,7 +355,7 @@ std::string CoreSession::help(std::string_view name) {
         if (!b) continue;
         std::string head;
         switch (b->kind) {
-            case Binding::Kind::Function:
+            case Binding::Kind::Function: head = "fn " + signature_with_defaults(*b); break;
             case Binding::Kind::Builtin: head = "fn " + b->signature; break;
             case Binding::Kind::Unit: head = "unit " + b->name; break;
             case Binding::Kind::Value: head = b->name + ": " + type_name(b->type, units_); break;

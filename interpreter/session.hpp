@@ -21,7 +21,7 @@
 namespace plan {
 
 // Runs a checked sweep and prints its reports to `out` (report files go relative to `dir`).
-using SweepRunner = std::function<void(const CheckedSweep& sweep, Evaluator& eval, const UnitTable& units, std::ostream& out,
+using SweepRunner = std::function<Value(const CheckedSweep& sweep, Evaluator& eval, const UnitTable& units, std::ostream& out,
                                        const std::string& dir, const SessionOptions& options)>;
 
 class CoreSession {
@@ -36,9 +36,12 @@ public:
     std::vector<std::string> completions(std::string_view prefix);
     std::vector<std::string> fields_of(std::string_view name);
     std::string help(std::string_view name);
+    std::vector<std::string> parameters_of(std::string_view name);
+    bool is_function(std::string_view name);
     std::vector<std::string> definitions() const;
 
 private:
+    std::string signature_with_defaults(const Binding& b) const;
     // Code to check and run: a module the program needs, or the program itself.
     struct Unit {
         const ast::Module* ast;

@@ -242,10 +242,10 @@ void UnitTable::rollback(const Mark& m) {
     }
 }
 
-std::string format_number(double x, bool exact_integers) {
+std::string format_number(double x, bool exact_integers, int digits) {
     if (x == 0) return "0";
     if (exact_integers && std::abs(x) < 1e15 && x == std::trunc(x)) return fmt::format("{:.0f}", x);
-    std::string s = fmt::format("{:.6g}", x);
+    std::string s = fmt::format("{:.{}g}", x, digits);
     auto e = s.find('e');
     if (e == std::string::npos) return s;
     std::string mantissa = s.substr(0, e);

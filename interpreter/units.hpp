@@ -46,6 +46,9 @@ struct UnitDef {
 
 class UnitTable {
 public:
+    // Significant digits of the quantities shown (SessionOptions::precision): 6 unless asked.
+    int display_digits = 6;
+
     // Dimensions
     std::optional<Dim> add_base_dimension(const std::string& name);  // nullopt when out of slots
     void add_derived_dimension(const std::string& name, Dim dim);
@@ -87,6 +90,6 @@ private:
 
 // Numbers as the tool prints them: 6 significant digits, exponents without '+' ("5.88e22"),
 // integers below 1e15 in full when `exact_integers` (counts: 6738415616).
-std::string format_number(double x, bool exact_integers);
+std::string format_number(double x, bool exact_integers, int digits = 6);
 
 }  // namespace plan

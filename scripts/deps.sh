@@ -11,6 +11,7 @@ plan_packages=(
   llvm-19-dev libzstd-dev                 # the JIT of sweeps (ORC), linked statically
   clang-19 libclang-rt-19-dev             # fuzz/: libFuzzer with ASan and UBSan (scripts/fuzz.sh)
   python3-torch python3-numpy             # reference checks of the trainer (/usr/bin/python3)
+  python3-jsonschema                      # tests/cli/json_schema_test.py: --json output against docs/
   hyperfine time                          # bench/: start-up timing, peak memory (GNU time)
 )
 

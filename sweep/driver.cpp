@@ -189,6 +189,24 @@ void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code,
     outcome.mine_to_show = team.rank() == 0;
     if (team.rank() != 0 && verdict != 0)  // rank 0 shows the error; this one stops as it does
         runtime_error(Code::RankFailed, s.span, "rank 0 stopped the sweep with an error");
+    // `let v = sweep { ... }`: every rank goes on with the same value, so rank 0 sends the merged
+    // reports (as one range) to the others.
+    if (!s.value_type.is(Type::Kind::Record)) return;
+    std::string merged;
+    if (team.rank() == 0) {
+        RangeResult whole;
+        whole.status = kDone;
+        whole.feasible = outcome.merged.feasible;
+        whole.reports = outcome.merged.reports;
+        merged = encode_ranges({whole}, code.strings);
+    }
+    merged = team.broadcast_bytes(merged);
+    if (team.rank() != 0) {
+        std::vector<RangeResult> whole;
+        decode_ranges(merged, s, code.strings, whole);
+        outcome.merged.feasible = whole.at(0).feasible;
+        outcome.merged.reports = std::move(whole.at(0).reports);
+    }
 }
 
 Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& eval, const std::vector<ReportState>& reports,
@@ -252,8 +270,8 @@ void print_stats(const CheckedSweep& s, const Backend& backend, const Outcome& o
 
 }  // namespace
 
-void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
-               const SessionOptions& options) {
+Value run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
+                const SessionOptions& options) {
     const Backend& backend = chosen_backend(s, options.backend);
     std::vector<ReportState> reports = initial_reports(s, eval);
     double grid = grid_size(s, eval);
@@ -267,7 +285,7 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
         InterruptScope interrupt;
         outcome = run_backend(backend, s, eval, reports, grid, options);
     }
-    if (!outcome.mine_to_show) return;
+    if (!outcome.mine_to_show) return s.value_type.is(Type::Kind::Record) ? sweep_value(s, outcome.merged, outcome.code->strings) : Value{};
     if (!outcome.merged.failure.empty()) {
         // Both backends stop at the first failing point (in the grid's order) and replay it on the
         // interpreter; the diagnostic says which point it was.
@@ -282,8 +300,10 @@ void run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, s
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.stats) print_stats(s, backend, outcome, seconds, grid);
     if (outcome.merged.interrupted) std::cerr << "interrupted: the best found so far\n";
-    write_reports(out, s, outcome.merged, outcome.code->strings, units, dir, grid, eval.files());
+    write_reports(out, s, outcome.merged, outcome.code->strings, units, dir, grid, eval.files(), options.json);
     if (outcome.merged.interrupted) runtime_error(Code::Interrupted, s.span, "the sweep was interrupted (Ctrl-C)", "the reports above cover the points before it");
+    if (!s.value_type.is(Type::Kind::Record)) return {};
+    return sweep_value(s, outcome.merged, outcome.code->strings);
 }
 
 }  // namespace plan

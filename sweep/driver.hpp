@@ -15,8 +15,9 @@
 namespace plan {
 
 // Prints the reports to `out` (or writes them to their files, relative to `dir`). Uses the
-// options' backend ("auto", "interp", or a registered name), threads, stats and progress.
-void run_sweep(const CheckedSweep& sweep, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
+// options' backend ("auto", "interp", or a registered name), threads, stats and progress. Returns
+// the value of `let NAME = sweep { ... }` (sweep_value), an empty Value for a plain sweep.
+Value run_sweep(const CheckedSweep& sweep, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
                const SessionOptions& options);
 
 }  // namespace plan

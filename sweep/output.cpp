@@ -43,8 +43,8 @@ std::string title(const CheckedSweep& s, const CheckedSweep::Report& report, siz
             const std::string& name = s.columns[first.column].name;
             const char* which = first.maximize ? "largest" : "smallest";
             bool hidden = s.items[s.objective].name.empty();  // not an axis or let: no name to show
-            if (s.objectives.size() == 1) return fmt::format("top {} by {} objective", rows, which);
-            if (hidden) return fmt::format("top {} by {} first objective", rows, which);
+            if (hidden) return fmt::format("top {} by {} {}objective", rows, which, s.objectives.size() == 1 ? "" : "first ");
+            if (s.objectives.size() == 1) return fmt::format("top {} by {} {}", rows, which, name);
             return fmt::format("top {} by {} {} (the first objective)", rows, which, name);
         }
         case CheckedSweep::Report::Kind::Pareto: {
@@ -131,8 +131,37 @@ void write_file(const CheckedSweep& s, const CheckedSweep::Report& report, const
 
 }  // namespace
 
+// `plan run --json`: the sweep as one line {"sweep": {...}}, each report's rows as record values
+// (docs/plan-output.schema.json). A report written to a file is written there too, and named.
+void write_json(std::ostream& out, const CheckedSweep& s, const Merged& merged, const StringTable& strings, const UnitTable& units,
+                const std::string& dir, double grid, const files::FileAccess& access) {
+    using json = nlohmann::ordered_json;
+    json reports = json::array();
+    for (size_t r = 0; r < s.reports.size(); ++r) {
+        const auto& report = s.reports[r];
+        std::vector<std::vector<Value>> rows;
+        for (const Row* row : in_print_order(report, merged.reports[r])) rows.push_back(values_of(s, *row, strings));
+        json entry{{"title", title(s, report, rows.size())}};
+        if (!report.file.empty()) {
+            write_file(s, report, rows, units, dir, access);
+            entry["file"] = report.file;
+        }
+        json values = json::array();
+        for (auto& row : rows) values.push_back(to_json(make_record(std::move(row)), row_type(s), units));
+        entry["rows"] = std::move(values);
+        reports.push_back(std::move(entry));
+    }
+    json sweep{{"name", s.name.empty() ? nullptr : json(s.name)},
+               {"feasible", merged.feasible},
+               {"points", grid > 0 ? json(grid) : json(nullptr)},
+               {"interrupted", merged.interrupted},
+               {"reports", std::move(reports)}};
+    out << json{{"sweep", std::move(sweep)}}.dump() << "\n";
+}
+
 void write_reports(std::ostream& out, const CheckedSweep& s, const Merged& merged, const StringTable& strings, const UnitTable& units,
-                   const std::string& dir, double grid, const files::FileAccess& access) {
+                   const std::string& dir, double grid, const files::FileAccess& access, bool as_json) {
+    if (as_json) return write_json(out, s, merged, strings, units, dir, grid, access);
     out << (s.name.empty() ? "sweep" : "sweep " + s.name) << ": " << merged.feasible << " feasible point"
         << (merged.feasible == 1 ? "" : "s");
     if (grid > 0) out << " of " << format_number(grid, true);
@@ -153,6 +182,28 @@ void write_reports(std::ostream& out, const CheckedSweep& s, const Merged& merge
         for (auto& row : rows) records.push_back(make_record(std::move(row)));
         out << show_block(make_list(std::move(records)), Type::list(row_type(s)), units) << "\n";
     }
+}
+
+Value sweep_value(const CheckedSweep& s, const Merged& merged, const StringTable& strings) {
+    auto rows_of = [&](size_t r) {
+        std::vector<Value> rows;
+        for (const Row* row : in_print_order(s.reports[r], merged.reports[r])) rows.push_back(make_record(values_of(s, *row, strings)));
+        return rows;
+    };
+    std::vector<Value> rows = rows_of(0);
+    std::vector<Value> fields{Value(static_cast<double>(merged.feasible)), make_list(rows)};
+    if (s.reports[0].kind == CheckedSweep::Report::Kind::Top) {
+        if (rows.empty())
+            runtime_error(Code::SweepValueNoBest, s.span, "`" + s.name + ".best` has no value: the sweep has no feasible point",
+                          "loosen its constraints or widen its axes; `" + s.name + ".feasible` counts the feasible points");
+        fields.push_back(rows[0]);
+    }
+    for (size_t r = 0; r < s.reports.size(); ++r)
+        if (s.reports[r].kind == CheckedSweep::Report::Kind::Pareto) {
+            fields.push_back(make_list(rows_of(r)));
+            break;
+        }
+    return make_record(std::move(fields));
 }
 
 }  // namespace plan::sweep

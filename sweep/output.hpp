@@ -13,8 +13,13 @@
 namespace plan::sweep {
 
 // `grid`: the number of points, 0 when not known before the sweep ran. Report files go relative
-// to `dir`.
+// to `dir`. `as_json`: one JSON line instead of the tables (`plan run --json`).
 void write_reports(std::ostream& out, const CheckedSweep& sweep, const Merged& merged, const StringTable& strings,
-                   const UnitTable& units, const std::string& dir, double grid, const files::FileAccess& access);
+                   const UnitTable& units, const std::string& dir, double grid, const files::FileAccess& access,
+                   bool as_json = false);
+
+// The value of `let NAME = sweep { ... }`, of type s.value_type (sweep_value_type). Without a
+// feasible point there is no `best`: a runtime error at the sweep.
+Value sweep_value(const CheckedSweep& s, const Merged& merged, const StringTable& strings);
 
 }  // namespace plan::sweep

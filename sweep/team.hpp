@@ -18,6 +18,7 @@ public:
     virtual std::vector<std::string> gather(const std::string& mine) const = 0;
     // Rank 0's `value`, on every rank. Collective.
     virtual int broadcast(int value) const = 0;
+    virtual std::string broadcast_bytes(const std::string& bytes) const = 0;
 };
 
 // Called once at start-up, before any sweep runs.

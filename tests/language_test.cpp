@@ -74,13 +74,14 @@ TEST_CASE("JSON output of a quantity names the SI value and the display unit", "
     plan::Result r = s.eval("70e9 * 2 B -> GiB");
     REQUIRE(r.ok());
     CHECK(r.value->json ==
-          R"({"value":140000000000.0,"unit":"GiB","display":"130.385 GiB","dimension":"Data","base_unit":"B"})");
+          R"({"type":"Data","value":140000000000.0,"unit":"GiB","display":"130.385 GiB","dimension":"Data","base_unit":"B"})");
     r = s.eval("{ layers = 12, memory = 80 GB, fits = true }");
     REQUIRE(r.ok());
     CHECK(r.value->json ==
-          R"({"layers":{"value":12.0,"unit":"","display":"12","dimension":"Scalar","base_unit":""},)"
-          R"("memory":{"value":80000000000.0,"unit":"GB","display":"80 GB","dimension":"Data","base_unit":"B"},)"
-          R"("fits":true})");
+          R"({"type":"{ layers: Scalar, memory: Data, fits: Bool }","value":{)"
+          R"("layers":{"type":"Scalar","value":12.0,"unit":"","display":"12","dimension":"Scalar","base_unit":""},)"
+          R"("memory":{"type":"Data","value":80000000000.0,"unit":"GB","display":"80 GB","dimension":"Data","base_unit":"B"},)"
+          R"("fits":{"type":"Bool","value":true}}})");
 }
 
 TEST_CASE("declarations: let, fn, records, lists, comprehensions", "[language]") {
@@ -219,13 +220,13 @@ std::string run_output(const std::string& code) {
 TEST_CASE("a sweep loops over its axes in order and reports the best points", "[sweep]") {
     CHECK(run_output("sweep s {\n a in [1, 2, 3]\n b in [10, 20]\n let c = a * b\n constraint c != 20\n minimize c\n"
                      " report top 2\n}") ==
-          "sweep s: 4 feasible points of 6\ntop 2 by smallest objective:\na  b   c\n-  --  --\n1  10  10\n3  10  30\n");
+          "sweep s: 4 feasible points of 6\ntop 2 by smallest c:\na  b   c\n-  --  --\n1  10  10\n3  10  30\n");
     // An axis may depend on the axes before it; then the grid size is not known up front.
     CHECK(run_output("sweep {\n n in [2, 4]\n k in 1 .. n\n report all\n}") ==
           "sweep: 6 feasible points\nall 6 feasible points:\nn  k\n-  -\n2  1\n2  2\n4  1\n4  2\n4  3\n4  4\n");
     // Ties keep the enumeration order; maximize flips the order.
     CHECK(run_output("sweep {\n x in [3, 1, 3, 2]\n maximize x\n report top 3\n}") ==
-          "sweep: 4 feasible points of 4\ntop 3 by largest objective:\nx\n-\n3\n3\n2\n");
+          "sweep: 4 feasible points of 4\ntop 3 by largest x:\nx\n-\n3\n3\n2\n");
     CHECK(run_output("sweep {\n x in [3, 1]\n maximize x * 2\n report top 1\n}") ==
           "sweep: 2 feasible points of 2\ntop 1 by largest objective:\nx  maximize\n-  --------\n3         6\n");
 }
@@ -257,4 +258,17 @@ TEST_CASE("defaults may use earlier parameters, and error() raises a runtime err
     plan::Result r = s.eval("fn pick(k) = if k == \"a\" then 1 GB else error(\"unknown kind {k}\")\npick(\"b\")");
     CHECK(r.exit_code == 1);
     CHECK(r.errors.at(0).message == "unknown kind b");
+}
+
+TEST_CASE("let NAME = sweep { ... } holds the sweep's answer as a record", "[sweep]") {
+    // The rows of its first report as printed, the best (the first of a top report), the
+    // frontier (of its Pareto report) and the feasible count; usable in later code.
+    const char* sweep = "let grid = sweep {\n a in [1, 2, 3, 4]\n let b = (a - 3)^2\n constraint a != 2\n minimize b\n"
+                        " maximize a\n report top 2\n report pareto\n}\n";
+    CHECK(show(std::string(sweep) + "grid.best") == "{ a = 3, b = 0 }");
+    CHECK(show(std::string(sweep) + "[r.a for r in grid.rows]") == "[3, 4]");
+    CHECK(show(std::string(sweep) + "[r.a for r in grid.frontier]") == "[3, 4]");
+    CHECK(show(std::string(sweep) + "grid.feasible") == "3");
+    CHECK(show("let grid = sweep {\n a in [1, 2]\n report all\n}\ngrid") ==
+          "{ feasible = 2, rows = [{ a = 1 }, { a = 2 }] }");
 }

@@ -220,20 +220,22 @@ TEST_CASE("plan eval --json: a parameter count and a model record", "[models]") 
     plan::Session s(quiet());
     plan::Result r = s.eval("use models; params(" + config("gpt2") + ")", "<expr>");
     REQUIRE(r.ok());
-    CHECK(r.value->json == R"({"value":124439808.0,"unit":"","display":"124439808","dimension":"Scalar","base_unit":""})");
+    CHECK(r.value->json == R"({"type":"Scalar","value":124439808.0,"unit":"","display":"124439808","dimension":"Scalar","base_unit":""})");
     r = s.eval(config("llama2_7b"), "<expr>");
     REQUIRE(r.ok());
     const std::string& j = r.value->json;
-    CHECK(j.rfind(R"({"name":"meta-llama/Llama-2-7b-hf","family":"llama","layers":{"value":32.0,)", 0) == 0);
-    CHECK(j.find(R"("kv_heads":{"value":32.0,"unit":"","display":"32","dimension":"Scalar","base_unit":""})") !=
+    CHECK(j.find(R"("value":{"name":{"type":"String","value":"meta-llama/Llama-2-7b-hf"},"family":{"type":"String","value":"llama"},)"
+                 R"("layers":{"type":"Scalar","value":32.0,)") != std::string::npos);
+    CHECK(j.find(R"("kv_heads":{"type":"Scalar","value":32.0,"unit":"","display":"32","dimension":"Scalar","base_unit":""})") !=
           std::string::npos);
-    CHECK(j.find(R"("mlp_matrices":{"value":3.0,"unit":"","display":"3","dimension":"Scalar","base_unit":""},)"
-                 R"("qkv_bias":false,"out_bias":false,"mlp_bias":false,)"
-                 R"("learned_positions":{"value":0.0,"unit":"","display":"0","dimension":"Scalar","base_unit":""},)"
-                 R"("tied_embeddings":false,"head_bias":false,)") != std::string::npos);
+    CHECK(j.find(R"("mlp_matrices":{"type":"Scalar","value":3.0,"unit":"","display":"3","dimension":"Scalar","base_unit":""},)"
+                 R"("qkv_bias":{"type":"Bool","value":false},"out_bias":{"type":"Bool","value":false},)"
+                 R"("mlp_bias":{"type":"Bool","value":false},)"
+                 R"("learned_positions":{"type":"Scalar","value":0.0,"unit":"","display":"0","dimension":"Scalar","base_unit":""},)"
+                 R"("tied_embeddings":{"type":"Bool","value":false},"head_bias":{"type":"Bool","value":false},)") != std::string::npos);
     r = s.eval("params_breakdown(mixtral_8x7b)", "<expr>");
     REQUIRE(r.ok());
-    CHECK(r.value->json.find(R"("router":{"value":1048576.0,)") != std::string::npos);
+    CHECK(r.value->json.find(R"("router":{"type":"Scalar","value":1048576.0,)") != std::string::npos);
 }
 
 TEST_CASE("presets: the published parameter counts", "[models]") {

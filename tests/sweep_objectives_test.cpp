@@ -123,7 +123,7 @@ TEST_CASE("a budget in a sweep prunes right after the name it bounds is defined"
         Output o = run("sweep {\n    x in [0, 1, 2, 4]\n    let y = 1 / x\n    minimize y\n    budget { x >= 1, y >= 0.3 }\n}\n",
                        backend);
         CHECK(o.exit_code == 0);
-        CHECK(o.text == "sweep: 2 feasible points of 4\ntop 2 by smallest objective:\nx  y\n-  ---\n2  0.5\n1    1\n");
+        CHECK(o.text == "sweep: 2 feasible points of 4\ntop 2 by smallest y:\nx  y\n-  ---\n2  0.5\n1    1\n");
     }
 }
 

@@ -82,6 +82,7 @@ void on_each_backend(const std::string& code,
             auto compiled = plan::sweep::find_backend(name)->compile(s, eval, space, true);
             body(name, s, eval, space, *compiled);
             ++sweeps;
+            return plan::Value();  // these sweeps are not held by `let`
         };
         plan::CoreSession session(options, runner);
         plan::Result r = session.run("<protocol>", code, plan::Mode::Run);

@@ -25,6 +25,15 @@ struct Message {
     int line = 0;
     int column = 0;
     std::string help;
+    // Every label under the source (the first at file:line:column: "left side 112 GB, right side
+    // 80 GB"), then the diagnostic's notes (without a position: line 0).
+    struct Note {
+        std::string message;
+        std::string file;
+        int line = 0;
+        int column = 0;
+    };
+    std::vector<Note> notes;
     std::string rendered;
 };
 
@@ -42,6 +51,7 @@ struct Result {
     std::optional<ResultValue> value;  // of the last expression statement, if any
     int asserts_passed = 0;
     int asserts_failed = 0;
+    int asserts_not_run = 0;  // asserts after a runtime error, which the run never reached
     bool ok() const { return exit_code == 0; }
 };
 
@@ -72,6 +82,10 @@ struct SessionOptions {
     bool sandbox = false;
     std::vector<std::string> read_dirs;
     std::vector<std::string> write_dirs;
+    int precision = 6;      // significant digits of the numbers shown (1 to 17; counts stay exact)
+    // Output as JSON lines (docs/plan-output.schema.json): a bare expression's value, {"print":
+    // text}, {"sweep": report} — what `plan run --json` prints.
+    bool json = false;
 };
 
 // More threads than this is a mistake (each costs a stack), not a request to honour.
@@ -94,6 +108,8 @@ public:
     std::vector<std::string> completions(std::string_view prefix) const;
     std::vector<std::string> fields_of(std::string_view name) const;
     std::string help(std::string_view name) const;        // doc comment and signature, or ""
+    std::vector<std::string> parameters_of(std::string_view name) const;  // a function's, in order
+    bool is_function(std::string_view name) const;        // a call completes as `name(`
     std::vector<std::string> definitions() const;         // "name: Type" for each user definition
 
 private:

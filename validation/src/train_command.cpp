@@ -5,12 +5,33 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <string>
 #include <nlohmann/json.hpp>
 
 namespace plan::validation {
+
+namespace {
+
+// 4 significant digits in the exponent style plan prints numbers in (8.247e10, 3.2e-5), not
+// printf's (8.247e+10), so that a count reads the same here and in a .plan script.
+std::string exponent_style(double x) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g", x);
+    std::string s = text;
+    size_t e = s.find('e');
+    if (e == std::string::npos) return s;
+    std::string exponent = s.substr(e + 1);
+    bool negative = exponent[0] == '-';
+    exponent = exponent.substr(1);
+    exponent.erase(0, std::min(exponent.find_first_not_of('0'), exponent.size() - 1));
+    return s.substr(0, e) + "e" + (negative ? "-" : "") + exponent;
+}
+
+}  // namespace
 
 namespace {
 
@@ -119,7 +140,7 @@ int run_train_command(const TrainCommandOptions& o) {
             std::printf("N               %lld total, %lld non-embedding\n", static_cast<long long>(r.params.total),
                         static_cast<long long>(r.params.non_embedding));
             std::printf("D               %lld tokens (%lld steps)\n", static_cast<long long>(r.tokens), static_cast<long long>(r.steps));
-            std::printf("C = 6ND         %.4g FLOP\n", r.compute_flops);
+            std::printf("C = 6ND         %s FLOP\n", exponent_style(r.compute_flops).c_str());
             std::printf("throughput      %.0f tokens/s (%d threads, %.2f s)\n", r.tokens_per_s, r.threads, r.train_seconds);
         }
         return 0;
