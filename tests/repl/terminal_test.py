@@ -102,7 +102,8 @@ check('fn kv_cache(m, seq, batch = 1, precision: ["fp32", "bf16", "fp16", "fp8",
       "`:` commands complete; `:help f` shows every default")
 
 t.send(b"sweep { a in 1 .. 3000 step 1\r")
-t.send(b"b in 1 .. 3000 step 1\rc in 1 .. 1000 step 1\rminimize a^0.3 * b^0.7 + c^0.5 }\r")
+# The last axis depends on the first, so the grid (about 4.5e12 points) runs until stopped.
+t.send(b"b in 1 .. 3000 step 1\rc in 1 .. a * 1000 step 1\rminimize a^0.3 * b^0.7 + c^0.5 }\r")
 # Ctrl-C until the sweep says it stopped: one sent while the line is still being checked, before
 # the sweep runs, only drops nothing (a loaded machine may be that slow).
 for _ in range(30):
