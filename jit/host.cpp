@@ -1,18 +1,19 @@
 // The ORC host backend: one LLJIT per process for the host CPU (detectHost), the new pass manager
-// at O3 with the target's library info and glibc's libmvec, one ResourceTracker per sweep.
+// at O3, one ResourceTracker per sweep. The math is numeric/math.cpp's bitcode, linked into each
+// sweep's module (jit/math_link.cpp) and inlined: no libm, so the bits are the interpreter's.
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "jit/jit.hpp"
 #include "jit/lower.hpp"
+#include "jit/math_link.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
-#include <llvm/Analysis/TargetLibraryInfo.h>
-#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
@@ -59,12 +60,6 @@ Host& host() {
             return h;
         }
         h->jit = std::move(*jit);
-        auto& jd = h->jit->getMainJITDylib();
-        char prefix = h->jit->getDataLayout().getGlobalPrefix();
-        if (auto mvec = llvm::orc::DynamicLibrarySearchGenerator::Load("libmvec.so.1", prefix))
-            jd.addGenerator(std::move(*mvec));
-        else
-            llvm::consumeError(mvec.takeError());  // without libmvec, math stays scalar
         return h;
     }();
     return *h;
@@ -76,10 +71,6 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm, bool quick) {
     llvm::CGSCCAnalysisManager cgam;
     llvm::ModuleAnalysisManager mam;
     llvm::PassBuilder pb(&tm, llvm::PipelineTuningOptions());
-    llvm::Triple triple(m.getTargetTriple());
-    llvm::TargetLibraryInfoImpl tlii(triple);
-    tlii.addVectorizableFunctionsFromVecLib(llvm::TargetLibraryInfoImpl::LIBMVEC_X86, triple);
-    fam.registerPass([&] { return llvm::TargetLibraryAnalysis(tlii); });
     pb.registerModuleAnalyses(mam);
     pb.registerCGSCCAnalyses(cgam);
     pb.registerFunctionAnalyses(fam);
@@ -114,11 +105,16 @@ std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eva
     }
     m->setDataLayout(h.tm->createDataLayout());
     m->setTargetTriple(h.tm->getTargetTriple().str());
+    try {
+        link_math(*m);
+    } catch (const std::runtime_error& e) {
+        unsupported(std::string("this sweep (") + e.what() + ")", sweep.span);
+    }
     // PLAN_JIT_O3=1 compiles every sweep at O3 (the tests use it to cover both pipelines).
     const char* o3 = std::getenv("PLAN_JIT_O3");
     bool always_o3 = o3 && *o3 && *o3 != '0';
     optimize(*m, *h.tm, quick && !always_o3);
-    // PLAN_JIT_DUMP=1 prints the optimized IR (e.g. to see that a loop calls libmvec's _ZGVdN4vv_pow).
+    // PLAN_JIT_DUMP=1 prints the optimized IR (e.g. to see that the loop of a block is vectorized).
     if (const char* dump = std::getenv("PLAN_JIT_DUMP"); dump && *dump && *dump != '0') m->print(llvm::errs(), nullptr);
     auto& jd = h.jit->getMainJITDylib();
     auto tracker = jd.createResourceTracker();

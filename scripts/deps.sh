@@ -8,6 +8,8 @@ plan_packages=(
   libopenblas-dev libsqlite3-dev          # validation trainer: sgemm, run store
   liblbfgs-dev                            # L-BFGS for scaling-law fits
   llvm-19-dev                             # the JIT of sweeps (ORC)
+  clang-19                                # numeric/math.cpp as bitcode for the JIT
+  libmpfr-dev                             # the math's accuracy tests (numeric/, against MPFR)
   python3-torch python3-numpy             # reference checks of the trainer (/usr/bin/python3)
   hyperfine time                          # bench/: start-up timing, peak memory (GNU time)
 )

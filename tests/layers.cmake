@@ -3,18 +3,19 @@
 # file is checked against the table below (the first matching prefix of the file's path wins).
 # System headers (<...>) are not checked.
 set(layers
+  "numeric/=numeric/"
   "grammar/=grammar/"
-  "interpreter/=grammar/ interpreter/ stdlib/stdlib.hpp plan/plan.hpp"
-  "stdlib/native/=grammar/ interpreter/ stdlib/native/ validation/"
-  "sweep/=grammar/ interpreter/ sweep/ plan/plan.hpp"
-  "jit/=grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/"
-  "gpu/=grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/ gpu/"
+  "interpreter/=numeric/ grammar/ interpreter/ stdlib/stdlib.hpp plan/plan.hpp"
+  "stdlib/native/=numeric/ grammar/ interpreter/ stdlib/native/ validation/"
+  "sweep/=numeric/ grammar/ interpreter/ sweep/ plan/plan.hpp"
+  "jit/=numeric/ grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/"
+  "gpu/=numeric/ grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/ gpu/"
   "validation/=validation/"
-  "embed/=grammar/ interpreter/ stdlib/ sweep/ jit/ gpu/ validation/ embed/ plan/"
+  "embed/=numeric/ grammar/ interpreter/ stdlib/ sweep/ jit/ gpu/ validation/ embed/ plan/"
   "cli/=plan/ cli/ grammar/formatter.hpp validation/"
   "include/=plan/")
 set(patterns "")
-foreach(folder grammar interpreter stdlib sweep jit gpu validation embed cli include)
+foreach(folder numeric grammar interpreter stdlib sweep jit gpu validation embed cli include)
   list(APPEND patterns "${ROOT}/${folder}/*.cpp" "${ROOT}/${folder}/*.hpp" "${ROOT}/${folder}/*.h" "${ROOT}/${folder}/*.cu")
 endforeach()
 file(GLOB_RECURSE sources RELATIVE "${ROOT}" ${patterns})
