@@ -65,12 +65,15 @@ Host& host() {
     return *h;
 }
 
-void optimize(llvm::Module& m, llvm::TargetMachine& tm, bool quick) {
+void optimize(llvm::Module& m, llvm::TargetMachine& tm, bool quick, bool vectorize) {
     llvm::LoopAnalysisManager lam;
     llvm::FunctionAnalysisManager fam;
     llvm::CGSCCAnalysisManager cgam;
     llvm::ModuleAnalysisManager mam;
-    llvm::PassBuilder pb(&tm, llvm::PipelineTuningOptions());
+    llvm::PipelineTuningOptions tuning;
+    tuning.LoopVectorization = vectorize;
+    tuning.SLPVectorization = vectorize;
+    llvm::PassBuilder pb(&tm, tuning);
     pb.registerModuleAnalyses(mam);
     pb.registerCGSCCAnalyses(cgam);
     pb.registerFunctionAnalyses(fam);
@@ -105,15 +108,20 @@ std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eva
     }
     m->setDataLayout(h.tm->createDataLayout());
     m->setTargetTriple(h.tm->getTargetTriple().str());
+    // PLAN_JIT_O3=1 compiles every sweep at O3 (the tests use it to cover both pipelines).
+    const char* o3 = std::getenv("PLAN_JIT_O3");
+    bool always_o3 = o3 && *o3 && *o3 != '0';
+    // Twice: first with the math functions as calls (pure and speculatable, so that those whose
+    // arguments do not change in a loop are hoisted out of it, which their inlined bodies, with
+    // table loads, would not be), without vectorizing; then with their bodies linked in, inlined
+    // and vectorized.
+    optimize(*m, *h.tm, quick && !always_o3, false);
     try {
         link_math(*m);
     } catch (const std::runtime_error& e) {
         unsupported(std::string("this sweep (") + e.what() + ")", sweep.span);
     }
-    // PLAN_JIT_O3=1 compiles every sweep at O3 (the tests use it to cover both pipelines).
-    const char* o3 = std::getenv("PLAN_JIT_O3");
-    bool always_o3 = o3 && *o3 && *o3 != '0';
-    optimize(*m, *h.tm, quick && !always_o3);
+    optimize(*m, *h.tm, quick && !always_o3, true);
     // PLAN_JIT_DUMP=1 prints the optimized IR (e.g. to see that the loop of a block is vectorized).
     if (const char* dump = std::getenv("PLAN_JIT_DUMP"); dump && *dump && *dump != '0') m->print(llvm::errs(), nullptr);
     auto& jd = h.jit->getMainJITDylib();

@@ -30,10 +30,12 @@ llvm::Value* math_call(llvm::Module& m, llvm::IRBuilder<>& b, const char* name, 
     auto* type = llvm::FunctionType::get(f64, std::vector<llvm::Type*>(args.size(), f64), false);
     llvm::FunctionCallee callee = m.getOrInsertFunction(name, type);
     auto* fn = llvm::cast<llvm::Function>(callee.getCallee());
-    // Pure: reads only constant tables, so calls may be hoisted, tabled or deleted when unused.
+    // Pure and defined for every argument (reads only constant tables): calls may be hoisted out
+    // of loops, tabled, executed speculatively, or deleted when unused.
     fn->setDoesNotAccessMemory();
     fn->setDoesNotThrow();
     fn->setWillReturn();
+    fn->addFnAttr(llvm::Attribute::Speculatable);
     return b.CreateCall(callee, args);
 }
 

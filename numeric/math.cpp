@@ -124,8 +124,12 @@ inline DD log_dd(double x) {
     return fast_two_sum(v.hi, low);
 }
 
+// 0 < x < inf, as one unsigned comparison of the bits: the vectorizer cannot widen the class
+// test (llvm.is.fpclass) that the comparisons of doubles become.
+inline bool positive_finite(double x) { return bits_of(x) - 1 < 0x7fefffffffffffffull; }
+
 // The logarithms' special cases (IEEE 754): log(±0) = -inf, log(x < 0) = NaN, log(inf) = inf.
-inline bool log_finite(double x) { return x > 0 && x < kInf; }
+inline bool log_finite(double x) { return positive_finite(x); }
 inline double log_special(double x) { return x == 0 ? -kInf : x < 0 ? kNaN : x + x; }
 
 // 1 / ln(b) times a double-double logarithm, rounded once.
@@ -180,7 +184,7 @@ double plan_pow(double x, double y) {
     double ax = magnitude(x), ay = magnitude(y);
     bool negative = (bits_of(x) & kSignBit) != 0;  // -0 too
     Exponent n = classify(y);
-    bool finite_x = ax > 0 && ax < kInf;
+    bool finite_x = positive_finite(ax);
     // Beyond |y| = 2^64, y log|x| is beyond ±2^11 for every x != 1: inf or 0 either way.
     double yc = ay <= 0x1p64 ? y : y > 0 ? 0x1p64 : -0x1p64;
     DD l = log_dd(finite_x ? ax : 1.0);
