@@ -13,10 +13,6 @@
 // can run every lane through the same straight-line code.
 #include "numeric/math.hpp"
 
-#include <bit>
-#include <cstdint>
-#include <limits>
-
 #include "numeric/math_layout.hpp"
 
 namespace {
@@ -28,12 +24,14 @@ using plan::numeric::layout::kLogIndexShift;
 using plan::numeric::layout::kLogN;
 using plan::numeric::layout::kLogOffset;
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Compiler builtins rather than <bit> and <limits>: the file needs no C++ library headers, so that
+// clang can compile it for a target without one (NVPTX).
+constexpr double kInf = __builtin_inf();
+constexpr double kNaN = __builtin_nan("");
 constexpr uint64_t kSignBit = 1ull << 63;
 
-inline uint64_t bits_of(double x) { return std::bit_cast<uint64_t>(x); }
-inline double double_of(uint64_t b) { return std::bit_cast<double>(b); }
+inline uint64_t bits_of(double x) { return __builtin_bit_cast(uint64_t, x); }
+inline double double_of(uint64_t b) { return __builtin_bit_cast(double, b); }
 inline double magnitude(double x) { return double_of(bits_of(x) & ~kSignBit); }
 
 // A value hi + lo with |lo| <= ulp(hi) / 2 (or an exact sum, where a step says so).

@@ -1,7 +1,7 @@
 // The shape of the tables of numeric/math.cpp, shared with their generator (numeric/tables_gen.cpp).
 #pragma once
 
-#include <cstdint>
+#include <stdint.h>  // not <cstdint>: numeric/math.cpp compiles without the C++ library (NVPTX)
 
 namespace plan::numeric::layout {
 
