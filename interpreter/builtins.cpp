@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "numeric/math.hpp"
+
 
 namespace plan {
 
@@ -147,19 +149,19 @@ static Builtin core_entry(BuiltinId id) {
         case BuiltinId::Exp:
             return {"exp", "exp(x)", "e raised to a Scalar.", 1, 1,
                     [](const BuiltinCall& c) { return scalar_fn(c, "exp"); },
-                    [](const std::vector<Value>& a, const CallSite& at) { return Value(checked(std::exp(a[0].num()), at, "`exp` of this")); }};
+                    [](const std::vector<Value>& a, const CallSite& at) { return Value(checked(plan_exp(a[0].num()), at, "`exp` of this")); }};
         case BuiltinId::Log:
             return {"log", "log(x)", "Natural logarithm of a positive Scalar.", 1, 1,
                     [](const BuiltinCall& c) { return scalar_fn(c, "log"); },
-                    [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log(x); }, "log"); }};
+                    [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, plan_log, "log"); }};
         case BuiltinId::Log2:
             return {"log2", "log2(x)", "Base-2 logarithm of a positive Scalar.", 1, 1,
                     [](const BuiltinCall& c) { return scalar_fn(c, "log2"); },
-                    [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log2(x); }, "log2"); }};
+                    [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, plan_log2, "log2"); }};
         case BuiltinId::Log10:
             return {"log10", "log10(x)", "Base-10 logarithm of a positive Scalar.", 1, 1,
                     [](const BuiltinCall& c) { return scalar_fn(c, "log10"); },
-                    [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, [](double x) { return std::log10(x); }, "log10"); }};
+                    [](const std::vector<Value>& a, const CallSite& at) { return log_of(a, at, plan_log10, "log10"); }};
         case BuiltinId::Abs:
             return {"abs", "abs(x)", "Absolute value, in the dimension of x.", 1, 1,
                     [](const BuiltinCall& c) { return same_dim_fn(c, "abs"); },

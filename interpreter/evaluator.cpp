@@ -7,6 +7,7 @@
 
 #include "interpreter/builtins.hpp"
 #include "interpreter/display.hpp"
+#include "numeric/math.hpp"
 
 namespace plan {
 
@@ -83,7 +84,7 @@ double Evaluator::arithmetic(const TExpr& e, double a, double b) const {
             if (a < 0 && b != std::round(b))
                 runtime_error(Code::MathDomain, e.span, fmt::format("a negative number ({}) raised to a fractional power", format_number(a, false)));
             if (a == 0 && b < 0) runtime_error(Code::MathDomain, e.span, "zero raised to a negative power");
-            r = std::pow(a, b);
+            r = plan_pow(a, b);
             break;
         default: break;
     }
@@ -299,8 +300,8 @@ Value Evaluator::range(const TExpr& e, std::vector<Value>& frame) {
             runtime_error(Code::ValueOutOfRange, e.kids[2]->span, fmt::format("a log range needs a whole number of points from 2 to {}", kMaxListLength));
         if (from <= 0 || to <= 0) runtime_error(Code::ValueOutOfRange, e.span, "a log range needs positive bounds");
         std::vector<Value> items;
-        double ratio = std::log(to / from) / (n - 1);
-        for (double i = 0; i < n; ++i) items.push_back(Value(i == n - 1 ? to : from * std::exp(ratio * i)));
+        double ratio = plan_log(to / from) / (n - 1);
+        for (double i = 0; i < n; ++i) items.push_back(Value(i == n - 1 ? to : from * plan_exp(ratio * i)));
         return make_list(std::move(items));
     }
     double step = eval(*e.kids[2], frame).num();

@@ -4,6 +4,7 @@
 
 #include "interpreter/builtins.hpp"
 #include "interpreter/sweep_items.hpp"
+#include "jit/math_link.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -52,11 +53,11 @@ Sequence AxisLists::computed(const TExpr& e, int index) {
                 x_.flag(b_.CreateOr(b_.CreateFCmpOLE(from, zero), b_.CreateFCmpOLE(to, zero)));
                 check_(index);
                 llvm::Value* last = b_.CreateFSub(third, x_.f64(1));
-                llvm::Value* ratio = b_.CreateFDiv(x_.unary(llvm::Intrinsic::log, b_.CreateFDiv(to, from)), last);
+                llvm::Value* ratio = b_.CreateFDiv(math_call(x_.module(), b_, "plan_log", {b_.CreateFDiv(to, from)}), last);
                 s.count = count_of(third);
                 s.value = [this, from, to, ratio, last](llvm::Value* i) {
                     llvm::Value* x = b_.CreateSIToFP(i, b_.getDoubleTy());
-                    llvm::Value* v = b_.CreateFMul(from, x_.unary(llvm::Intrinsic::exp, b_.CreateFMul(ratio, x)));
+                    llvm::Value* v = b_.CreateFMul(from, math_call(x_.module(), b_, "plan_exp", {b_.CreateFMul(ratio, x)}));
                     return b_.CreateSelect(b_.CreateFCmpOEQ(x, last), to, v);
                 };
                 return s;

@@ -3,7 +3,7 @@
 // every item of every point without a branch (an item after a failed constraint is computed but
 // does not count, and its errors are masked), only to count the feasible points and to see
 // whether any point fails or has a key within the bound: a loop the vectorizer turns into SIMD
-// code with libmvec's pow, exp and log. Most blocks have nothing to write once a top K has a
+// code, numeric/math.cpp's pow, exp and log inlined into it. Most blocks have nothing to write once a top K has a
 // bound, and are done. The others (and every block while the bound is infinite: Pareto and `all`
 // reports) run again point by point, which keeps order, error checks and the rows exact.
 #include <algorithm>

@@ -1,18 +1,19 @@
 // The ORC host backend: one LLJIT per process for the host CPU (detectHost), the new pass manager
-// at O3 with the target's library info and glibc's libmvec, one ResourceTracker per sweep.
+// at O3, one ResourceTracker per sweep. The math is numeric/math.cpp's bitcode, linked into each
+// sweep's module (jit/math_link.cpp) and inlined: no libm, so the bits are the interpreter's.
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "jit/jit.hpp"
 #include "jit/lower.hpp"
+#include "jit/math_link.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
-#include <llvm/Analysis/TargetLibraryInfo.h>
-#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
@@ -59,27 +60,20 @@ Host& host() {
             return h;
         }
         h->jit = std::move(*jit);
-        auto& jd = h->jit->getMainJITDylib();
-        char prefix = h->jit->getDataLayout().getGlobalPrefix();
-        if (auto mvec = llvm::orc::DynamicLibrarySearchGenerator::Load("libmvec.so.1", prefix))
-            jd.addGenerator(std::move(*mvec));
-        else
-            llvm::consumeError(mvec.takeError());  // without libmvec, math stays scalar
         return h;
     }();
     return *h;
 }
 
-void optimize(llvm::Module& m, llvm::TargetMachine& tm, bool quick) {
+void optimize(llvm::Module& m, llvm::TargetMachine& tm, bool quick, bool vectorize) {
     llvm::LoopAnalysisManager lam;
     llvm::FunctionAnalysisManager fam;
     llvm::CGSCCAnalysisManager cgam;
     llvm::ModuleAnalysisManager mam;
-    llvm::PassBuilder pb(&tm, llvm::PipelineTuningOptions());
-    llvm::Triple triple(m.getTargetTriple());
-    llvm::TargetLibraryInfoImpl tlii(triple);
-    tlii.addVectorizableFunctionsFromVecLib(llvm::TargetLibraryInfoImpl::LIBMVEC_X86, triple);
-    fam.registerPass([&] { return llvm::TargetLibraryAnalysis(tlii); });
+    llvm::PipelineTuningOptions tuning;
+    tuning.LoopVectorization = vectorize;
+    tuning.SLPVectorization = vectorize;
+    llvm::PassBuilder pb(&tm, tuning);
     pb.registerModuleAnalyses(mam);
     pb.registerCGSCCAnalyses(cgam);
     pb.registerFunctionAnalyses(fam);
@@ -117,8 +111,18 @@ std::unique_ptr<CompiledSweep> compile(const CheckedSweep& sweep, Evaluator& eva
     // PLAN_JIT_O3=1 compiles every sweep at O3 (the tests use it to cover both pipelines).
     const char* o3 = std::getenv("PLAN_JIT_O3");
     bool always_o3 = o3 && *o3 && *o3 != '0';
-    optimize(*m, *h.tm, quick && !always_o3);
-    // PLAN_JIT_DUMP=1 prints the optimized IR (e.g. to see that a loop calls libmvec's _ZGVdN4vv_pow).
+    // Twice: first with the math functions as calls (pure and speculatable, so that those whose
+    // arguments do not change in a loop are hoisted out of it, which their inlined bodies, with
+    // table loads, would not be), without vectorizing; then with their bodies linked in, inlined
+    // and vectorized.
+    optimize(*m, *h.tm, quick && !always_o3, false);
+    try {
+        link_math(*m);
+    } catch (const std::runtime_error& e) {
+        unsupported(std::string("this sweep (") + e.what() + ")", sweep.span);
+    }
+    optimize(*m, *h.tm, quick && !always_o3, true);
+    // PLAN_JIT_DUMP=1 prints the optimized IR (e.g. to see that the loop of a block is vectorized).
     if (const char* dump = std::getenv("PLAN_JIT_DUMP"); dump && *dump && *dump != '0') m->print(llvm::errs(), nullptr);
     auto& jd = h.jit->getMainJITDylib();
     auto tracker = jd.createResourceTracker();

@@ -7,6 +7,8 @@
 
 #include "interpreter/builtins.hpp"
 #include "jit/lower_expr.hpp"
+#include "jit/math_link.hpp"
+#include "numeric/math.hpp"
 
 namespace plan::jit {
 
@@ -37,10 +39,6 @@ Interval monotonic_bounds(const Interval& a) {
 }
 
 double sqrt_of(double x) { return std::sqrt(x); }
-double exp_of(double x) { return std::exp(x); }
-double log_of(double x) { return std::log(x); }
-double log2_of(double x) { return std::log2(x); }
-double log10_of(double x) { return std::log10(x); }
 double floor_of(double x) { return std::floor(x); }
 double ceil_of(double x) { return std::ceil(x); }
 double round_of(double x) { return std::round(x); }
@@ -54,22 +52,28 @@ Interval abs_bounds(const Interval& a) {
 struct Lowering {
     enum class Form {
         None,      // not lowered: only with constant arguments (lists in or out, or no value)
-        Unary,     // an intrinsic of one number
+        Unary,     // an intrinsic of one number, or a function of numeric/math.hpp
         Extremum,  // min or max of two or more numbers
     } form = Form::None;
     llvm::Intrinsic::ID intrinsic = llvm::Intrinsic::not_intrinsic;  // Unary
+    const char* math = nullptr;                                      // Unary, instead of the intrinsic
     Domain domain = Domain::All;                                     // Unary
     Interval (*bounds)(const Interval&) = nullptr;  // Unary: of the result, for an argument inside the domain
     bool may_overflow = false;                      // Unary: flag a result beyond the doubles
     bool maximum = false;                           // Extremum: max, else min
 };
 
-constexpr Lowering unary_rule(llvm::Intrinsic::ID id, Domain d, Interval (*bounds)(const Interval&), bool may_overflow = false) {
-    return {Lowering::Form::Unary, id, d, bounds, may_overflow, false};
+constexpr Lowering unary_rule(llvm::Intrinsic::ID id, Domain d, Interval (*bounds)(const Interval&)) {
+    return {Lowering::Form::Unary, id, nullptr, d, bounds, false, false};
+}
+
+// The transcendental functions: the same code as the interpreter's (numeric/math.hpp).
+constexpr Lowering math_rule(const char* name, Domain d, Interval (*bounds)(const Interval&), bool may_overflow = false) {
+    return {Lowering::Form::Unary, llvm::Intrinsic::not_intrinsic, name, d, bounds, may_overflow, false};
 }
 
 constexpr Lowering extremum_rule(bool maximum) {
-    return {Lowering::Form::Extremum, llvm::Intrinsic::not_intrinsic, Domain::All, nullptr, false, maximum};
+    return {Lowering::Form::Extremum, llvm::Intrinsic::not_intrinsic, nullptr, Domain::All, nullptr, false, maximum};
 }
 
 // No default: an id without a rule is a compiler warning (-Wswitch).
@@ -77,10 +81,10 @@ constexpr Lowering rule_of(BuiltinId id) {
     namespace I = llvm::Intrinsic;
     switch (id) {
         case BuiltinId::Sqrt: return unary_rule(I::sqrt, Domain::NonNegative, monotonic_bounds<sqrt_of>);
-        case BuiltinId::Exp: return unary_rule(I::exp, Domain::All, monotonic_bounds<exp_of>, true);
-        case BuiltinId::Log: return unary_rule(I::log, Domain::Positive, monotonic_bounds<log_of>);
-        case BuiltinId::Log2: return unary_rule(I::log2, Domain::Positive, monotonic_bounds<log2_of>);
-        case BuiltinId::Log10: return unary_rule(I::log10, Domain::Positive, monotonic_bounds<log10_of>);
+        case BuiltinId::Exp: return math_rule("plan_exp", Domain::All, monotonic_bounds<plan_exp>, true);
+        case BuiltinId::Log: return math_rule("plan_log", Domain::Positive, monotonic_bounds<plan_log>);
+        case BuiltinId::Log2: return math_rule("plan_log2", Domain::Positive, monotonic_bounds<plan_log2>);
+        case BuiltinId::Log10: return math_rule("plan_log10", Domain::Positive, monotonic_bounds<plan_log10>);
         case BuiltinId::Abs: return unary_rule(I::fabs, Domain::All, abs_bounds);
         case BuiltinId::Floor: return unary_rule(I::floor, Domain::All, monotonic_bounds<floor_of>);
         case BuiltinId::Ceil: return unary_rule(I::ceil, Domain::All, monotonic_bounds<ceil_of>);
@@ -136,7 +140,7 @@ LV ExprLowering::builtin(const TExpr& e) {
             bool in_domain = inside(ra, rule.domain);
             if (rule.domain == Domain::NonNegative && !in_domain) flag(b_.CreateFCmpOLT(a, f64(0)));
             if (rule.domain == Domain::Positive && !in_domain) flag(b_.CreateFCmpOLE(a, f64(0)));
-            llvm::Value* v = unary(rule.intrinsic, a);
+            llvm::Value* v = rule.math ? math_call(m_, b_, rule.math, {a}) : unary(rule.intrinsic, a);
             Interval r = in_domain ? rule.bounds(ra) : Interval{};
             if (rule.may_overflow && !r.tame()) {
                 flag_not_finite(v);

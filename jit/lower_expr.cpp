@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "interpreter/sweep_items.hpp"
+#include "jit/math_link.hpp"
+#include "numeric/math.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -334,8 +336,8 @@ LV ExprLowering::binary(const TExpr& e) {
                 flag(b_.CreateAnd(b_.CreateFCmpOLT(a, zero), b_.CreateFCmpUNE(b, unary(llvm::Intrinsic::round, b))));
             if (!(ra.excludes_zero() || (rb.known() && rb.lo >= 0)))
                 flag(b_.CreateAnd(b_.CreateFCmpOEQ(a, zero), b_.CreateFCmpOLT(b, zero)));
-            v = b_.CreateCall(llvm::Intrinsic::getDeclaration(&m_, llvm::Intrinsic::pow, {f64_}), {a, b});
-            if (ra.known() && ra.lo > 1e-300) r = corners(ra, rb, [](double x, double y) { return std::pow(x, y); });
+            v = math_call(m_, b_, "plan_pow", {a, b});
+            if (ra.known() && ra.lo > 1e-300) r = corners(ra, rb, plan_pow);
             break;
         }
     }

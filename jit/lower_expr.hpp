@@ -66,6 +66,7 @@ public:
     // it vectorizes; an error raised on a side not taken is masked out by the predicate.
     void set_straight(bool on) { straight_ = on; }
 
+    llvm::Module& module() { return m_; }
     std::vector<LV>& frame() { return *frame_; }
     void set_frame(std::vector<LV>* f) { frame_ = f; }
     const std::vector<std::string>& strings() const { return strings_; }

@@ -3,7 +3,7 @@
 // `d` swept inside `n`) once per item, by the module's init function; what mixes them with values
 // of outer axes (`n * 16 B / tp`) once per outer point, right where the last of those values is
 // computed. This is what NumPy's broadcasting gets for free (each subexpression over the axes it
-// has). Only costly instructions are tabled (libm calls, divisions); the rest of the expression,
+// has). Only costly instructions are tabled (math calls, divisions); the rest of the expression,
 // error checks included, stays per point and reads the table, so the results are the same.
 #include "jit/tables.hpp"
 
@@ -11,6 +11,8 @@
 #include <functional>
 #include <map>
 #include <set>
+
+#include "jit/math_link.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -77,7 +79,7 @@ public:
                 bool allowed = llvm::isa<llvm::BinaryOperator>(inst) || llvm::isa<llvm::CmpInst>(inst) ||
                                llvm::isa<llvm::SelectInst>(inst) || llvm::isa<llvm::CastInst>(inst) ||
                                llvm::isa<llvm::UnaryOperator>(inst) ||
-                               (llvm::isa<llvm::IntrinsicInst>(inst) && !inst.mayHaveSideEffects());
+                               (llvm::isa<llvm::IntrinsicInst>(inst) && !inst.mayHaveSideEffects()) || is_math_call(&inst);
                 if (!allowed || !dt.dominates(x, &inst)) continue;
                 llvm::Instruction* at = nullptr;
                 bool operands_pure = std::all_of(inst.op_begin(), inst.op_end(), [&](llvm::Use& u) {
@@ -99,15 +101,9 @@ public:
                     varies.insert(&inst);
             }
         }
-        auto costly = [](llvm::Value* v) {  // libm calls and divisions; the rest is a few cycles
+        auto costly = [](llvm::Value* v) {  // math calls and divisions; the rest is a few cycles
             if (auto* op = llvm::dyn_cast<llvm::BinaryOperator>(v)) return op->getOpcode() == llvm::Instruction::FDiv;
-            auto* call = llvm::dyn_cast<llvm::IntrinsicInst>(v);
-            if (!call) return false;
-            switch (call->getIntrinsicID()) {
-                case llvm::Intrinsic::pow: case llvm::Intrinsic::exp: case llvm::Intrinsic::exp2:
-                case llvm::Intrinsic::log: case llvm::Intrinsic::log2: case llvm::Intrinsic::log10: return true;
-                default: return false;
-            }
+            return is_math_call(v);
         };
         std::vector<llvm::Instruction*> calls;                             // tabled once, by init
         std::map<llvm::Instruction*, std::vector<llvm::Instruction*>> per;  // tabled per anchor

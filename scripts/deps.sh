@@ -10,6 +10,7 @@ plan_packages=(
   libopenmpi-dev openmpi-bin              # sweeps over the ranks of an MPI job (cluster/)
   llvm-19-dev libzstd-dev                 # the JIT of sweeps (ORC), linked statically
   clang-19 libclang-rt-19-dev             # fuzz/: libFuzzer with ASan and UBSan (scripts/fuzz.sh)
+  libmpfr-dev                             # the math's accuracy tests (numeric/, against MPFR)
   python3-torch python3-numpy             # reference checks of the trainer (/usr/bin/python3)
   python3-jsonschema                      # tests/cli/json_schema_test.py: --json output against docs/
   hyperfine time                          # bench/: start-up timing, peak memory (GNU time)

@@ -3,20 +3,21 @@
 # file is checked against the table below (the first matching prefix of the file's path wins).
 # System headers (<...>) are not checked.
 set(layers
+  "numeric/=numeric/"
   "files/=files/"
   "grammar/=grammar/"
-  "interpreter/=files/ grammar/ interpreter/ stdlib/stdlib.hpp plan/plan.hpp"
-  "stdlib/native/=files/ grammar/ interpreter/ stdlib/native/ validation/"
-  "sweep/=files/ grammar/ interpreter/ sweep/ plan/plan.hpp"
-  "jit/=grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/"
-  "gpu/=grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/ gpu/"
-  "cluster/=files/ grammar/ interpreter/ sweep/ cluster/"
+  "interpreter/=numeric/ files/ grammar/ interpreter/ stdlib/stdlib.hpp plan/plan.hpp"
+  "stdlib/native/=numeric/ files/ grammar/ interpreter/ stdlib/native/ validation/"
+  "sweep/=numeric/ files/ grammar/ interpreter/ sweep/ plan/plan.hpp"
+  "jit/=numeric/ grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/"
+  "gpu/=numeric/ grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/ gpu/"
+  "cluster/=numeric/ files/ grammar/ interpreter/ sweep/ cluster/"
   "validation/=files/ validation/"
-  "embed/=files/ grammar/ interpreter/ stdlib/ sweep/ jit/ gpu/ cluster/ validation/ embed/ plan/"
+  "embed/=numeric/ files/ grammar/ interpreter/ stdlib/ sweep/ jit/ gpu/ cluster/ validation/ embed/ plan/"
   "cli/=files/ plan/ cli/ grammar/formatter.hpp validation/"
   "include/=plan/")
 set(patterns "")
-foreach(folder files grammar interpreter stdlib sweep jit gpu cluster validation embed cli include)
+foreach(folder numeric files grammar interpreter stdlib sweep jit gpu cluster validation embed cli include)
   list(APPEND patterns "${ROOT}/${folder}/*.cpp" "${ROOT}/${folder}/*.hpp" "${ROOT}/${folder}/*.h" "${ROOT}/${folder}/*.cu")
 endforeach()
 file(GLOB_RECURSE sources RELATIVE "${ROOT}" ${patterns})

@@ -27,8 +27,11 @@ foreach(case IN LISTS sweep_cases)
   get_filename_component(name ${case} NAME_WE)
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/sweeps/${name}.out)
     plan_mpi_test(mpi.sweep.${name} ${CMAKE_CURRENT_SOURCE_DIR}/sweeps/${name}.out 0 3 tests/sweeps/${name}.plan)
-    plan_mpi_test(mpi.sweep.${name}.interp ${CMAKE_CURRENT_SOURCE_DIR}/sweeps/${name}.out 0 3 --backend interp
-                  tests/sweeps/${name}.plan)
+    # A million points on the interpreter, with three ranks busy-waiting on two cores, takes minutes.
+    if(NOT name STREQUAL "pow_half_is_sqrt")
+      plan_mpi_test(mpi.sweep.${name}.interp ${CMAKE_CURRENT_SOURCE_DIR}/sweeps/${name}.out 0 3 --backend interp
+                    tests/sweeps/${name}.plan)
+    endif()
   endif()
 endforeach()
 
