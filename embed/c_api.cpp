@@ -32,6 +32,11 @@ struct plan_prepared {
 
 namespace {
 
+static_assert(static_cast<int>(plan::HostValue::Kind::Quantity) == PLAN_QUANTITY && static_cast<int>(plan::HostValue::Kind::Bool) == PLAN_BOOL &&
+                  static_cast<int>(plan::HostValue::Kind::String) == PLAN_STRING && static_cast<int>(plan::HostValue::Kind::List) == PLAN_LIST &&
+                  static_cast<int>(plan::HostValue::Kind::Record) == PLAN_RECORD,
+              "plan_kind numbers HostValue::Kind");
+
 plan::Message argument_error(std::string text) {
     plan::Message m;
     m.code = "";

@@ -77,6 +77,7 @@ int main(void) {
     const plan_value* mixed[] = {gib, plan_value_field(model, "layers")};
     plan_value* list = plan_value_list(mixed, 2);
     if (plan_set(s, "sizes", list) != PLAN_OK) show_errors(s);
+    if (plan_set(s, "budget", gib) != PLAN_OK) show_errors(s);
     if (plan_eval(s, "1 GB / (gpus - 64)", "<request>", NULL) != PLAN_OK) show_errors(s);
     printf("%s", plan_error_rendered(s, 0));
 

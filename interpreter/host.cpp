@@ -186,6 +186,12 @@ void CoreSession::bind_host(const std::string& name, Value v, const Type& t) {
 Result CoreSession::set(const std::string& name, const HostValue& value) {
     Result r;
     try {
+        // A name plan code cannot write (a keyword, not an identifier) would be bound for nothing;
+        // any name that parses may be bound (a value may shadow a function, as `let` can).
+        Result written = type_of(name);
+        if (!written.ok() && written.errors[0].kind == "parse")
+            host_fail(Code::HostNameNotPlanName, "cannot bind `" + name + "`: it is not a name plan code can use (" +
+                                                     written.errors[0].message + ")");
         auto [v, t] = from_host(value, "`" + name + "`");
         bind_host(name, std::move(v), t);
     } catch (Error& e) {

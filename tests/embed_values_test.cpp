@@ -87,6 +87,12 @@ TEST_CASE("set binds host values with their dimension", "[embed]") {
     CHECK(unit.errors[0].file == "<unit of `speed`>");
     CHECK(s.eval("speed").errors[0].kind == "name");
 
+    // A keyword cannot be bound: plan code could never read it.
+    plan::Result keyword = s.set("budget", plan::quantity(1e24, "FLOP"));
+    REQUIRE(keyword.exit_code == 2);
+    CHECK(keyword.errors[0].code == "E0346");
+    CHECK(keyword.errors[0].message.rfind("cannot bind `budget`: it is not a name plan code can use (", 0) == 0);
+
     // Lists and records from the host; a list's items must have one type.
     REQUIRE(s.set("sizes", plan::HostValue::list({plan::quantity(1, "GB"), plan::quantity(2, "GiB")})).ok());
     CHECK(s.eval("sum(sizes)").value->si == 1e9 + 2.0 * 1073741824.0);
