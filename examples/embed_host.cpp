@@ -2,7 +2,9 @@
 //
 // It sizes one training run the way a job scheduler might: it defines a model size and a
 // formula, evaluates expressions, reads back values with units (display text, SI number, unit,
-// JSON), captures `print` output, and shows the structured error of a bad expression.
+// JSON), captures `print` output, and shows the structured error of a bad expression. Then it
+// admits a job as docs/embedding.md does: typed values, bindings from the host, a call of a
+// stdlib function with a named argument, a record's fields, and a prepared expression.
 // Every result is also checked: the program exits 0 only if everything behaves as expected,
 // so it runs as a test (examples/CMakeLists.txt, test `example.embed_host`).
 #include <cmath>
@@ -125,6 +127,43 @@ print "defined train_flops for {n} parameters"
     // A runtime error exits 1.
     plan::Result div = session.eval("1 GB / (n - n)", "<host>");
     expect(div.exit_code == 1 && !div.errors.empty() && div.errors[0].kind == "runtime", "division by zero is a runtime error");
+
+    // The scheduler of docs/embedding.md, with typed values.
+    std::cout << "\nscheduler:\n";
+    session.set("gpus", 1024);
+    session.set("flops", plan::quantity(1e24, "FLOP"));
+    session.set("hbm", plan::quantity(80, "GiB"));
+    plan::Result days = session.eval("flops / (gpus * 989 TFLOP/s * 40%) -> day", "<host>");
+    expect(days.ok() && days.value->is(plan::HostValue::Kind::Quantity), "the training time is a quantity");
+    if (days.ok()) {
+        std::cout << "  time: " << days.value->display << " = " << days.value->si << " s (" << days.value->dimension << ")\n";
+        expect(std::abs(days.value->si - 1e24 / (1024 * 989e12 * 0.4)) < 1e-6, "1e24 FLOP / (1024 · 989 TFLOP/s · 40%)");
+        expect(days.value->display == "28.5713 day" && days.value->unit == "day", "shown in days");
+    }
+    plan::Result model = session.eval("llama3_70b", "<host>");
+    expect(model.ok() && model.value->is(plan::HostValue::Kind::Record), "a model is a record");
+    if (model.ok()) {
+        const plan::HostValue& m = *model.value;
+        std::cout << "  model: " << m["name"].text << ", layers " << m["layers"].si << ", d_model " << m["d_model"].si << "\n";
+        plan::Result shard = session.call("stage_params", {m}, {{"tp", 8}});
+        plan::Result total = session.call("params", {m});
+        expect(shard.ok() && total.ok(), "stage_params(m, tp = 8) and params(m) run");
+        if (shard.ok() && total.ok()) {
+            std::cout << "  parameters: " << total.value->display << ", per GPU at tp = 8: " << shard.value->display << "\n";
+            expect(shard.value->si == 8819213312 && total.value->si == 70553706496, "70553706496 parameters, an eighth per GPU");
+            plan::Prepared fits = session.prepare("params * 2 B / tp / memory",
+                                                  {{"params", 1}, {"tp", 1}, {"memory", plan::quantity(1, "GiB")}});
+            for (double tp : {1, 2, 4, 8}) {
+                double fraction = fits.number({total.value->si, tp, 80 * 1073741824.0});
+                std::cout << "  tp = " << tp << ": the weights fill " << fraction << " of 80 GiB: " << (fraction <= 1 ? "queue" : "refuse") << "\n";
+                expect(fraction == total.value->si * 2 / tp / (80 * 1073741824.0), "the prepared fraction is params·2 B/tp/80 GiB");
+            }
+        }
+    }
+    plan::Result wrong = session.set("hbm", plan::quantity(3, "s"));
+    plan::Result mismatch = session.eval("hbm + 1 GB", "<host>");
+    expect(wrong.ok() && mismatch.exit_code == 2 && mismatch.errors[0].code == "E0201", "a Time bound where Data is used is E0201");
+    if (!mismatch.errors.empty()) std::cout << "  after set(\"hbm\", 3 s): " << mismatch.errors[0].message << "\n";
 
     std::cout << "\n" << (failures == 0 ? "all checks passed" : std::to_string(failures) + " checks failed") << "\n";
     return failures == 0 ? 0 : 1;

@@ -104,6 +104,7 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
             const TExpr& e = *s.exprs[0];
             Value v = eval_.eval(e, frame);
             ResultValue rv;
+            static_cast<HostValue&>(rv) = to_host(v, e.type, true);
             rv.display = show_block(v, e.type, units_);
             rv.type = type_name(e.type, units_);
             rv.json = to_json(v, e.type, units_).dump();

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -39,6 +40,18 @@ public:
     std::vector<std::string> parameters_of(std::string_view name);
     bool is_function(std::string_view name);
     std::vector<std::string> definitions() const;
+
+    // The embedding API's values (interpreter/host.cpp): bindings from the host, calls of plan
+    // functions, expressions checked once and evaluated many times.
+    Result set(const std::string& name, const HostValue& value);
+    Result call(const std::string& function, const std::vector<HostValue>& args,
+                const std::vector<std::pair<std::string, HostValue>>& named);
+    struct Prepared;
+    // Throws plan::Error when the expression or a parameter does not check.
+    std::unique_ptr<Prepared> prepare(const std::string& expression, const std::vector<std::pair<std::string, HostValue>>& parameters);
+    HostValue evaluate(Prepared& p, const std::vector<HostValue>& values);
+    double number(Prepared& p, const double* si_values, size_t count);
+    HostValue to_host(const Value& v, const Type& t, bool top) const;
 
 private:
     std::string signature_with_defaults(const Binding& b) const;
@@ -84,6 +97,25 @@ private:
     Resolver resolver_;
     std::vector<std::unique_ptr<ast::Module>> programs_;
     std::set<std::string> loaded_;  // keys of the modules loaded
+    // What a host's quantity needs from its unit: the type (dimension, hint) and one unit in SI.
+    struct UnitOfHost {
+        Type type;
+        double factor;
+    };
+    std::map<std::string, UnitOfHost> host_units_;
+    UnitOfHost host_unit(const std::string& unit, const std::string& binding);
+    std::pair<Value, Type> from_host(const HostValue& h, const std::string& binding);
+    void bind_host(const std::string& name, Value v, const Type& t);
+};
+
+// An expression checked once: the program, and the global slots of its parameters.
+struct CoreSession::Prepared {
+    Checked checked;
+    std::vector<int> slots;
+    std::vector<Type> types;
+    std::vector<std::string> names;
+    const TExpr* expr = nullptr;
+    int frame_size = 0;
 };
 
 }  // namespace plan

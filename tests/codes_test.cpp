@@ -26,9 +26,10 @@ std::string read(const fs::path& path) {
 // Every golden output under tests/: diagnostics, the command line, the REPL, the core alone.
 std::map<std::string, std::string> golden_outputs() {
     std::map<std::string, std::string> files;
-    for (auto& entry : fs::recursive_directory_iterator(fs::path(PLAN_SOURCE_DIR) / "tests"))
-        if (entry.is_regular_file() && entry.path().extension() == ".out")
-            files[fs::relative(entry.path(), PLAN_SOURCE_DIR).string()] = read(entry.path());
+    for (const char* folder : {"tests", "examples"})  // examples/: the embedding hosts' outputs
+        for (auto& entry : fs::recursive_directory_iterator(fs::path(PLAN_SOURCE_DIR) / folder))
+            if (entry.is_regular_file() && entry.path().extension() == ".out")
+                files[fs::relative(entry.path(), PLAN_SOURCE_DIR).string()] = read(entry.path());
     return files;
 }
 

@@ -6,12 +6,24 @@
 //   else        std::cerr << r.errors[0].rendered;
 //
 // A session keeps its definitions between calls; a call that fails leaves nothing behind.
+// Values travel both ways as plan::HostValue: every result carries one, and a host binds names
+// (Session::set), calls plan functions (Session::call) and evaluates prepared expressions with them.
+//
+// Threads and lifetime: a Session, and everything made from it (a Prepared), belongs to one thread
+// at a time; independent sessions run in parallel threads without locks (the one-time setup they
+// share is thread-safe). A Prepared must not outlive its Session. HostValues are plain data: they
+// outlive the session that made them, and can be copied between threads.
+// docs/embedding.md describes the API with a worked example.
 #pragma once
+#include <cstddef>
+#include <exception>
+#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace plan {
@@ -37,12 +49,57 @@ struct Message {
     std::string rendered;
 };
 
-struct ResultValue {
-    std::string display;  // "130.385 GiB", "true", "{ layers = 12 }"
-    std::string type;     // "Data", "Bool", "List<Time>", ...
-    std::string json;     // a quantity: {"value": <SI>, "unit": ..., "display": ..., "dimension": ...}
-    std::optional<double> number;  // a quantity's value in SI base units
-    std::string unit;              // a quantity's display unit
+// A plan value as a host sees it and builds it. Results carry one; a host makes its own with the
+// constructors (a number is a Scalar, text a String), quantity(), HostValue::list and ::record.
+class HostValue {
+public:
+    enum class Kind { Quantity, Bool, String, List, Record };
+
+    HostValue() : HostValue(0.0) {}
+    HostValue(double scalar);  // a Scalar (a pure number: a count, a ratio)
+    HostValue(int scalar) : HostValue(static_cast<double>(scalar)) {}
+    HostValue(long long scalar) : HostValue(static_cast<double>(scalar)) {}
+    HostValue(bool b);
+    HostValue(const char* text) : HostValue(std::string(text)) {}
+    HostValue(std::string text);
+    static HostValue list(std::vector<HostValue> items);
+    static HostValue record(std::vector<std::pair<std::string, HostValue>> fields);
+
+    Kind kind = Kind::Quantity;
+    // Quantity. A result's `si` is its value in SI base units and `amount` the same in `unit`, its
+    // display unit. A quantity the host builds holds `amount` in `unit`; its `si`, `dimension` and
+    // `display` are filled in when a session reads it (they are NaN and empty until then).
+    double si = 0;
+    double amount = 0;
+    std::string unit;       // "GiB", "FLOP/s"; "" for a Scalar
+    std::string dimension;  // "Data", "Compute/Time", "Scalar"
+    bool boolean = false;                                   // Bool
+    std::string text;                                       // String
+    std::vector<HostValue> items;                           // List
+    std::vector<std::pair<std::string, HostValue>> fields;  // Record, in the record's order
+    std::string display;    // "130.385 GiB", "true", "{ layers = 12 }" (results only)
+    std::string type;       // "Data", "Bool", "List<Time>", "{ layers: Scalar }" (results only)
+
+    bool is(Kind k) const { return kind == k; }
+    // A record's field by name, or null (also when this is not a record).
+    const HostValue* field(std::string_view name) const;
+    // A record's field by name; throws std::out_of_range naming the field when there is none.
+    const HostValue& operator[](std::string_view name) const;
+
+private:
+    friend struct HostValueAccess;  // the session that made a value keeps its exact plan type here
+    std::shared_ptr<const void> origin_;
+};
+
+// A quantity of `amount` in `unit`: quantity(1e24, "FLOP"), quantity(80, "GiB"), quantity(3.35, "TB/s").
+// The unit is any unit expression of plan; a session checks it when it reads the value.
+HostValue quantity(double amount, std::string_view unit);
+
+// The value of an evaluation: the typed value, and the same as JSON text.
+struct ResultValue : HostValue {
+    ResultValue() = default;
+    std::string json;              // a quantity: {"value": <SI>, "unit": ..., "display": ..., "dimension": ...}
+    std::optional<double> number;  // a quantity's value in SI base units (= si)
 };
 
 struct Result {
@@ -91,6 +148,8 @@ struct SessionOptions {
 // More threads than this is a mistake (each costs a stack), not a request to honour.
 constexpr int kMaxSweepThreads = 1024;
 
+class Prepared;
+
 class Session {
 public:
     explicit Session(SessionOptions options = {});
@@ -103,6 +162,22 @@ public:
     // Reads and runs a file; `use` inside it finds modules next to it.
     Result run_file(const std::string& path, Mode mode = Mode::Run);
 
+    // Binds `name` to a host value, replacing an earlier binding of the name. Later code sees it
+    // like a `let`; its type comes from the value (a quantity's dimension from its unit). An error
+    // (a unit plan does not know) is in the Result, and nothing is bound.
+    Result set(std::string_view name, const HostValue& value);
+    // Calls the plan function `function` (a user's, a stdlib one, a builtin) with positional and
+    // named arguments; the Result holds its value or the errors, at the call written out as
+    // `function(<arg 1>, ..., name = <arg>)` in a source named "<call>".
+    Result call(std::string_view function, const std::vector<HostValue>& args,
+                const std::vector<std::pair<std::string, HostValue>>& named = {});
+
+    // An expression checked once and evaluated many times with new values of the names in
+    // `parameters`, which the expression reads as it would a `let`. Each parameter's type (and
+    // dimension) is that of its example value; every evaluation must give values of that type.
+    // Throws plan::Error when the expression or a parameter does not check.
+    Prepared prepare(std::string_view expression, const std::vector<std::pair<std::string, HostValue>>& parameters);
+
     // For the REPL.
     Result type_of(std::string_view expression);        // value->display holds the type
     std::vector<std::string> completions(std::string_view prefix) const;
@@ -113,7 +188,43 @@ public:
     std::vector<std::string> definitions() const;         // "name: Type" for each user definition
 
 private:
+    friend class Prepared;
     struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// The errors of a call that has no Result to put them in (Session::prepare, Prepared::evaluate).
+class Error : public std::exception {
+public:
+    explicit Error(std::vector<Message> errors);
+    const char* what() const noexcept override { return what_.c_str(); }
+    const std::vector<Message>& errors() const { return errors_; }
+
+private:
+    std::vector<Message> errors_;
+    std::string what_;  // the first error, rendered
+};
+
+// An expression checked once (Session::prepare). Evaluating it stores the new parameter values
+// where the expression reads them and runs the checked tree: nothing is parsed or checked again.
+class Prepared {
+public:
+    Prepared(Prepared&&) noexcept;
+    Prepared& operator=(Prepared&&) noexcept;
+    ~Prepared();
+
+    // The value with these parameter values, in the order of `parameters`; a quantity must have
+    // the dimension of its example. Throws plan::Error on a mismatch or a runtime error.
+    HostValue evaluate(const std::vector<HostValue>& values);
+    // The fast path for numbers: parameter values in SI base units, the result (a quantity) in SI
+    // base units. No allocation and no checks beyond the count.
+    double number(std::initializer_list<double> si_values);
+    double number(const double* si_values, size_t count);
+
+private:
+    friend class Session;
+    struct Impl;
+    explicit Prepared(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
 
