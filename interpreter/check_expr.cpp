@@ -26,6 +26,15 @@ private:
     Layer saved_;
 };
 
+[[noreturn]] void unknown_unit(const std::string& name, const Span& span, const UnitHint& hint) {
+    Diagnostic d(Code::UnknownUnit);
+    d.message = "unknown unit `" + name + "`";
+    d.labels.push_back({span, "not a unit"});
+    d.help = hint.help;
+    if (!hint.note.empty()) d.notes.push_back(hint.note);
+    throw DiagnosticError{std::move(d)};
+}
+
 }  // namespace
 
 void check_fail(Code code, std::string message, std::vector<Label> labels, std::string help) {
@@ -201,13 +210,7 @@ TExprPtr ExprChecker::juxtaposed_unit(const ast::Expr& atom, const ast::Expr& nu
                    local || b->kind == Binding::Kind::Value ? "to multiply, write `" + number.text + " * " + n.text + "`"
                                                              : "call it: `" + number.text + " * " + n.text + "(...)`");
     } else {
-        UnitHint hint = unit_hint(n.text, units(), unit_names());
-        Diagnostic d(Code::UnknownUnit);
-        d.message = "unknown unit `" + n.text + "`";
-        d.labels.push_back({n.span, "not a unit"});
-        d.help = hint.help;
-        if (!hint.note.empty()) d.notes.push_back(hint.note);
-        throw DiagnosticError{std::move(d)};
+        unknown_unit(n.text, n.span, unit_hint(n.text, units(), unit_names()));
     }
     if (powered) return power(std::move(unit), check(*atom.args[1]), atom.span);
     return unit;
@@ -364,13 +367,7 @@ UnitTerm ExprChecker::unit_expression(const ast::Expr& e) {
             const Binding* b = c_.lookup_visible(e.text, visible_);
             if (!id || !b || b->kind != Binding::Kind::Unit) {
                 if (auto plural = c_.units_.find_plural(e.text)) return UnitTerm{{{*plural, 1}}};  // `-> days`
-                UnitHint hint = unit_hint(e.text, units(), unit_names());
-                Diagnostic d(Code::UnknownUnit);
-                d.message = "unknown unit `" + e.text + "`";
-                d.labels.push_back({e.span, "not a unit"});
-                d.help = hint.help;
-                if (!hint.note.empty()) d.notes.push_back(hint.note);
-                throw DiagnosticError{std::move(d)};
+                unknown_unit(e.text, e.span, unit_hint(e.text, units(), unit_names()));
             }
             return UnitTerm{{{*id, 1}}};
         }
