@@ -28,13 +28,17 @@ bool has_sweep(const std::filesystem::path& p) {
     return false;
 }
 
+// The example sweeps and sweep cases, but pow_half_is_sqrt: a million points on one interpreter
+// thread take minutes in the sanitizer build, and its golden tests already hold both backends
+// to the same output.
 std::vector<std::filesystem::path> sweep_files() {
     std::vector<std::filesystem::path> files;
     for (const char* dir : {"examples", "tests/sweeps"}) {
         std::filesystem::path d = std::filesystem::path(PLAN_SOURCE_DIR) / dir;
         if (!std::filesystem::exists(d)) continue;
         for (auto& e : std::filesystem::directory_iterator(d))
-            if (e.path().extension() == ".plan" && has_sweep(e.path())) files.push_back(e.path());
+            if (e.path().extension() == ".plan" && has_sweep(e.path()) && e.path().stem() != "pow_half_is_sqrt")
+                files.push_back(e.path());
     }
     std::sort(files.begin(), files.end());
     return files;
