@@ -21,7 +21,8 @@ cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]/%/_fuzz}"
 seed_files() {
   case $1 in
     readers) find tests/configs tests/data -type f \( -name '*.json' -o -name '*.csv' \) ;;
-    *) find examples tests/diagnostics tests/sweeps stdlib -type f -name '*.plan' ;;
+    # Not pow_half_is_sqrt: its million interpreter points are a timeout by design, not a finding.
+    *) find examples tests/diagnostics tests/sweeps stdlib -type f -name '*.plan' ! -name pow_half_is_sqrt.plan ;;
   esac
 }
 mkdir -p build-fuzz/artifacts
