@@ -88,6 +88,15 @@ TEST_CASE("real configs: the count is the checkpoint's, tensor for tensor", "[mo
         // multi-token-prediction layer 61 left out). 256 routed experts of 2048, top 8, one shared,
         // the first 3 layers dense, a router bias per expert.
         {"deepseek_r1", 671'026'419'200, 37'552'297'472},
+        // tiiuae/falcon-7b-instruct in its original keys (RefinedWebModel, RWForCausalLM):
+        // pytorch_model.bin.index.json's total_size 14,434,379,520 bytes of bfloat16 (196 tensors)
+        // lists lm_head.weight besides the word embedding it is tied to: one 65,024 × 4544 matrix
+        // fewer in the model, the same count as the falcon-key copy of the same weights.
+        {"falcon_7b_instruct_rw", 14'434'379'520.0 / 2 - 65'024.0 * 4544, 6'921'720'704},
+        // bigcode/starcoder2-15b: 15,957,889,024 parameters in its safetensors metadata (F32).
+        // LayerNorms and every linear layer with a bias, GELU MLP, 4 key/value heads of 128, the
+        // head untied (tie_word_embeddings false).
+        {"starcoder2_15b", 15'957'889'024, 15'957'889'024},
     };
     for (const Case& c : cases) {
         INFO(c.dir);
@@ -207,6 +216,33 @@ TEST_CASE("Falcon-7B in the new keys (falcon, the old decoder)", "[models][confi
     CHECK(p.number(f7 + ".kv_heads") == 1);
     CHECK(p.number(f7 + ".norms_per_layer") == 1);
     CHECK(p.number("kv_cache_values(" + f7 + ", 2048)") == 2.0 * 32 * 1 * 64 * 2048);
+}
+
+TEST_CASE("Falcon-7B in its original keys (RefinedWebModel): the same model as in the new keys", "[models][configs]") {
+    Models p;
+    const std::string rw = config("falcon_7b_instruct_rw"), f7 = config("falcon_7b_instruct");
+    // multi_query: one key/value head of 64 for the 71 query heads; parallel_attn: one LayerNorm
+    // (input_layernorm) per layer; no biases.
+    CHECK(p.number(rw + ".kv_heads") == 1);
+    CHECK(p.number(rw + ".norms_per_layer") == 1);
+    CHECK(p.number("params(" + rw + ")") == p.number("params(" + f7 + ")"));
+    CHECK(p.number("kv_cache_values(" + rw + ", 2048)") == 2.0 * 32 * 1 * 64 * 2048);
+}
+
+TEST_CASE("StarCoder2-15B: biases everywhere and a window of 4096 on every layer", "[models][configs]") {
+    Models p;
+    const std::string sc = config("starcoder2_15b");
+    // Per layer: q 6144² and k, v 6144·512 with their biases, o 6144² + 6144, c_fc and c_proj
+    // 2·6144·24576 + 24576 + 6144, two LayerNorms 4·6144.
+    const double attention = 6144.0 * 6144 + 2 * 6144.0 * 512 + (6144 + 2 * 512) + 6144.0 * 6144 + 6144;
+    const double mlp = 2 * 6144.0 * 24576 + 24576 + 6144;
+    CHECK(p.number("params_breakdown(" + sc + ").attention") == 40 * attention);
+    CHECK(p.number("params_breakdown(" + sc + ").mlp") == 40 * mlp);
+    // An untied head: the embedding and the head are 49,152 × 6144 each.
+    CHECK(p.number("params_breakdown(" + sc + ").head") == 49'152.0 * 6144);
+    // Every layer keeps the last 4096 tokens only: 4 key/value heads of 128.
+    CHECK(p.number("kv_cache_values(" + sc + ", 16384)") == 2.0 * 40 * 4 * 128 * 4096);
+    CHECK(p.number("kv_cache_values(" + sc + ", 1000)") == 2.0 * 40 * 4 * 128 * 1000);
 }
 
 TEST_CASE("BLOOM: ALiBi and full multi-head attention in the KV cache", "[models][configs]") {
