@@ -4,24 +4,18 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
 
 #include "grammar/codes.hpp"
 #include "plan/plan.hpp"
+#include "read_file.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using test::read_file;
 
 // Every golden output under tests/: diagnostics, the command line, the REPL, the core alone.
 std::map<std::string, std::string> golden_outputs() {
@@ -29,7 +23,7 @@ std::map<std::string, std::string> golden_outputs() {
     for (const char* folder : {"tests", "examples"})  // examples/: the embedding hosts' outputs
         for (auto& entry : fs::recursive_directory_iterator(fs::path(PLAN_SOURCE_DIR) / folder))
             if (entry.is_regular_file() && entry.path().extension() == ".out")
-                files[fs::relative(entry.path(), PLAN_SOURCE_DIR).string()] = read(entry.path());
+                files[fs::relative(entry.path(), PLAN_SOURCE_DIR).string()] = read_file(entry.path());
     return files;
 }
 
@@ -98,7 +92,7 @@ TEST_CASE("golden outputs show only codes of the table", "[codes]") {
 }
 
 TEST_CASE("docs/language.md lists every code with its class and title", "[codes]") {
-    std::string doc = read(fs::path(PLAN_SOURCE_DIR) / "docs" / "language.md");
+    std::string doc = read_file(fs::path(PLAN_SOURCE_DIR) / "docs" / "language.md");
     std::string expected;
     for (const plan::CodeInfo& c : plan::all_codes())
         expected += "| `" + plan::code_name(c.code) + "` | " + plan::class_name(c.kind) + " | " + std::string(c.title) + " |\n";

@@ -3,27 +3,21 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "plan/plan.hpp"
+#include "read_file.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using test::read_file;
 
 // The backquoted names in the rows of §4.2's table.
 std::set<std::string> documented_units() {
-    std::string doc = read(fs::path(PLAN_SOURCE_DIR) / "docs" / "language.md");
+    std::string doc = read_file(fs::path(PLAN_SOURCE_DIR) / "docs" / "language.md");
     size_t begin = doc.find("### 4.2 ");
     size_t end = doc.find("### 4.3 ");
     REQUIRE(begin != std::string::npos);
@@ -40,7 +34,7 @@ std::set<std::string> documented_units() {
 
 // Every `unit NAME` and `plural(NAME)` of the prelude.
 std::set<std::string> prelude_units() {
-    std::string prelude = read(fs::path(PLAN_SOURCE_DIR) / "stdlib" / "prelude.plan");
+    std::string prelude = read_file(fs::path(PLAN_SOURCE_DIR) / "stdlib" / "prelude.plan");
     std::set<std::string> names;
     const std::regex unit(R"(^unit ([A-Za-z_][A-Za-z0-9_]*))"), plural(R"(plural\(([A-Za-z_][A-Za-z0-9_]*)\))");
     std::istringstream lines(prelude);

@@ -1,5 +1,6 @@
 // The common part of the readers: keys of a config.json read with errors that name them, the
-// fields a reader sets, and the attention shape every family shares.
+// fields a reader sets, the attention shape every family shares, and the groups of fields and
+// layer layouts that several families share.
 #include <algorithm>
 #include <cmath>
 
@@ -125,6 +126,41 @@ void no_ssm(Fields& m) {
 
 void no_head_bias(Fields& m) { m.flag("head_bias", false); }
 
+void plain_decoder(Fields& m) {
+    no_qk_norm(m);
+    no_latent_attention(m);
+    no_ssm(m);
+    no_head_bias(m);
+    dense_mlp(m);
+    no_window(m);
+}
+
+void layout(Fields& m, const Layout& l) {
+    m.count("norm_vectors", static_cast<double>(l.norm));
+    m.count("norms_per_layer", l.norms_per_layer);
+    m.count("outer_norms", l.outer_norms);
+    m.count("mlp_matrices", static_cast<double>(l.mlp));
+    m.flag("qkv_bias", l.qkv_bias);
+    m.flag("out_bias", l.out_bias);
+    m.flag("mlp_bias", l.mlp_bias);
+}
+
+void llama_keys(const Config& c, Fields& m, const std::string& d_ff_key, const Defaults& d) {
+    auto read = [&](const std::string& key, double fallback) { return fallback > 0 ? c.count_or(key, fallback) : c.count(key); };
+    m.count("layers", c.count("num_hidden_layers"));
+    m.count("d_model", c.count("hidden_size"));
+    double heads = read("num_attention_heads", d.heads);
+    m.count("heads", heads);
+    m.count("kv_heads", c.count_or("num_key_value_heads", d.kv_heads > 0 ? d.kv_heads : heads));
+    m.count("d_ff", c.count(d_ff_key));
+    m.count("vocab", read("vocab_size", d.vocab));
+    m.count("context", read("max_position_embeddings", d.context));
+    m.count("learned_positions", 0);  // rotary
+    m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", d.tied));
+    no_latent_attention(m);
+    no_ssm(m);
+}
+
 void routed_experts(const Config& c, Fields& m, double experts, double top_k, const std::string& top_k_key,
                     double dense_layers, double dense_d_ff) {
     if (top_k > experts) c.bad_key(top_k_key, fmt::format("is {}, more than the {} experts", top_k, experts));
@@ -154,6 +190,20 @@ void no_window(Fields& m) { window(m, 0, 0); }
 void window(Fields& m, double tokens, double layers) {
     m.count("window", tokens);
     m.count("window_layers", tokens > 0 ? layers : 0);
+}
+
+double sliding_window(const Config& c, double class_default) {
+    return c.present("sliding_window") ? c.count_or_zero("sliding_window") : class_default;
+}
+
+void window_all_layers(const Config& c, Fields& m, double class_default) {
+    window(m, sliding_window(c, class_default), m.number("layers"));
+}
+
+void qwen_window(const Config& c, Fields& m) {
+    if (c.flag_or("use_sliding_window", false))
+        c.unmodelled("use_sliding_window", "a sliding window on the layers from max_window_layers on");
+    no_window(m);
 }
 
 }  // namespace plan::hf

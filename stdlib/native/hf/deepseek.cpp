@@ -36,14 +36,8 @@ void read_deepseek(const Config& c, Fields& m, bool router_bias) {
     m.count("vocab", c.count("vocab_size"));
     m.count("context", c.count("max_position_embeddings"));
     m.count("learned_positions", 0);
-    m.count("norm_vectors", 1);
-    m.count("norms_per_layer", 2);
-    m.count("outer_norms", 1);
-    m.count("mlp_matrices", 3);
     if (c.flag_or("attention_bias", false)) c.unmodelled("attention_bias", "a bias on the latent attention's projections");
-    m.flag("qkv_bias", false);
-    m.flag("out_bias", false);
-    m.flag("mlp_bias", false);
+    layout(m, {.norm = Norm::rms, .mlp = Mlp::gated});
     m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", false));
     no_head_bias(m);
     no_qk_norm(m);

@@ -39,21 +39,11 @@ void read_falcon(const Config& c, Fields& m, bool new_architecture) {
     m.count("vocab", c.count("vocab_size"));
     m.count("context", c.count_or("max_position_embeddings", 2048));
     m.count("learned_positions", 0);
-    m.count("norm_vectors", 2);
-    m.count("norms_per_layer", norms);
-    m.count("outer_norms", 1);  // ln_f
-    m.count("mlp_matrices", 2);  // dense_h_to_4h, dense_4h_to_h
+    // LayerNorms, ln_f; dense_h_to_4h, dense_4h_to_h.
     bool bias = c.flag_or("bias", false);
-    m.flag("qkv_bias", bias);
-    m.flag("out_bias", bias);
-    m.flag("mlp_bias", bias);
+    layout(m, {.norm = Norm::layer, .mlp = Mlp::plain, .norms_per_layer = norms, .qkv_bias = bias, .out_bias = bias, .mlp_bias = bias});
     m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", true));
-    no_head_bias(m);
-    no_qk_norm(m);
-    no_latent_attention(m);
-    no_ssm(m);
-    dense_mlp(m);
-    no_window(m);
+    plain_decoder(m);
     attention_shape(c, m, heads_key, kv_key);
 }
 

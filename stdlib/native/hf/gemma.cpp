@@ -13,34 +13,13 @@ namespace plan::hf {
 
 namespace {
 
-// The keys of every Gemma; `defaults` are the config class's for keys a config may leave out
-// (Gemma 3's text_config often does).
-struct Defaults {
-    double heads, kv_heads, vocab, context;
-};
-
+// The keys of every Gemma, with the config class's defaults for keys a config may leave out
+// (Gemma 3's text_config often does); no biases but attention_bias on q, k, v and o; the head tied.
 void shape(const Config& c, Fields& m, double norms_per_layer, const Defaults& d) {
-    m.count("layers", c.count("num_hidden_layers"));
-    m.count("d_model", c.count("hidden_size"));
-    double heads = c.count_or("num_attention_heads", d.heads);
-    m.count("heads", heads);
-    m.count("kv_heads", c.count_or("num_key_value_heads", d.kv_heads));
-    m.count("d_ff", c.count("intermediate_size"));
-    m.count("vocab", c.count_or("vocab_size", d.vocab));
-    m.count("context", c.count_or("max_position_embeddings", d.context));
-    m.count("learned_positions", 0);
-    m.count("norm_vectors", 1);
-    m.count("norms_per_layer", norms_per_layer);
-    m.count("outer_norms", 1);
-    m.count("mlp_matrices", 3);  // gate_proj, up_proj, down_proj (GeGLU)
+    llama_keys(c, m, "intermediate_size", d);
     bool bias = c.flag_or("attention_bias", false);
-    m.flag("qkv_bias", bias);
-    m.flag("out_bias", bias);
-    m.flag("mlp_bias", false);
-    m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", true));
+    layout(m, {.norm = Norm::rms, .mlp = Mlp::gated, .norms_per_layer = norms_per_layer, .qkv_bias = bias, .out_bias = bias});
     no_head_bias(m);
-    no_latent_attention(m);
-    no_ssm(m);
     dense_mlp(m);
     attention_shape(c, m, "num_attention_heads", "num_key_value_heads", 256);
 }
@@ -64,12 +43,12 @@ double sliding_layers(const Config& c, double layers, double pattern) {
 }
 
 void windows(const Config& c, Fields& m, double pattern) {
-    double tokens = c.present("sliding_window") ? c.count_or_zero("sliding_window") : 4096;
-    window(m, tokens, sliding_layers(c, m.number("layers"), pattern));
+    window(m, sliding_window(c, 4096), sliding_layers(c, m.number("layers"), pattern));
 }
 
-const Defaults gemma_defaults{16, 16, 256000, 8192};
-const Defaults gemma3_defaults{8, 4, 262208, 131072};  // Gemma3TextConfig (transformers 4.50)
+const Defaults gemma_defaults{.heads = 16, .kv_heads = 16, .vocab = 256000, .context = 8192, .tied = true};
+// Gemma3TextConfig (transformers 4.50).
+const Defaults gemma3_defaults{.heads = 8, .kv_heads = 4, .vocab = 262208, .context = 131072, .tied = true};
 
 void gemma(const Config& c, Fields& m) {
     shape(c, m, 2, gemma_defaults);  // input_layernorm, post_attention_layernorm

@@ -20,20 +20,10 @@ void gpt2_shape(const Config& c, Fields& m, double kv_heads_if_mqa) {
     double positions = c.has("n_positions") ? c.count("n_positions") : c.count("n_ctx");
     m.count("context", positions);
     m.count("learned_positions", positions);  // wpe: n_positions × n_embd
-    dense_mlp(m);
-    m.count("norm_vectors", 2);  // LayerNorm: weight and bias
-    m.count("norms_per_layer", 2);  // ln_1, ln_2
-    m.count("outer_norms", 1);  // ln_f
-    m.count("mlp_matrices", 2);  // c_fc, c_proj
-    m.flag("qkv_bias", true);
-    m.flag("out_bias", true);
-    m.flag("mlp_bias", true);
+    // ln_1, ln_2 and ln_f; c_attn, c_proj, c_fc and c_proj with biases.
+    layout(m, {.norm = Norm::layer, .mlp = Mlp::plain, .qkv_bias = true, .out_bias = true, .mlp_bias = true});
     m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", true));
-    no_head_bias(m);
-    no_qk_norm(m);
-    no_latent_attention(m);
-    no_ssm(m);
-    no_window(m);
+    plain_decoder(m);
     attention_shape(c, m, "n_head");
 }
 

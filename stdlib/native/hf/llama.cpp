@@ -9,62 +9,23 @@ namespace plan::hf {
 
 namespace {
 
-// The keys every member of the family reads.
-void shape(const Config& c, Fields& m, bool tied_by_default = false) {
-    m.count("layers", c.count("num_hidden_layers"));
-    m.count("d_model", c.count("hidden_size"));
-    double heads = c.count("num_attention_heads");
-    m.count("heads", heads);
-    m.count("kv_heads", c.count_or("num_key_value_heads", heads));
-    m.count("d_ff", c.count("intermediate_size"));
-    m.count("vocab", c.count("vocab_size"));
-    m.count("context", c.count("max_position_embeddings"));
-    m.count("learned_positions", 0);  // rotary
-    m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", tied_by_default));
-    no_latent_attention(m);
-    no_ssm(m);
-    no_head_bias(m);
-}
-
-// RMSNorm (weight only) before attention and before the MLP, and a final one; SwiGLU.
-void rms_swiglu(Fields& m) {
-    m.count("norm_vectors", 1);
-    m.count("norms_per_layer", 2);  // input_layernorm, post_attention_layernorm
-    m.count("outer_norms", 1);  // norm
-    m.count("mlp_matrices", 3);  // gate_proj, up_proj, down_proj
-}
-
-void biases(Fields& m, bool qkv, bool out, bool mlp) {
-    m.flag("qkv_bias", qkv);
-    m.flag("out_bias", out);
-    m.flag("mlp_bias", mlp);
-}
-
-// `attention_bias`: the q, k, v and o projections together (LlamaConfig, Qwen3Config, OlmoConfig).
-void attention_bias(const Config& c, Fields& m, bool mlp) {
+// A norm before attention (input_layernorm) and one before the MLP (post_attention_layernorm), a
+// final one (norm), SwiGLU (gate_proj, up_proj, down_proj), and `attention_bias` on the q, k, v
+// and o projections together (LlamaConfig, Qwen3Config, OlmoConfig).
+Layout swiglu(const Config& c, Norm norm = Norm::rms, bool mlp_bias = false) {
     bool b = c.flag_or("attention_bias", false);
-    biases(m, b, b, mlp);
+    return {.norm = norm, .mlp = Mlp::gated, .qkv_bias = b, .out_bias = b, .mlp_bias = mlp_bias};
 }
 
-// A sliding window on every layer, from `sliding_window` (null or absent: none, unless the config
-// class has a default).
-void window_all_layers(const Config& c, Fields& m, double class_default = 0) {
-    double tokens = c.present("sliding_window") ? c.count_or_zero("sliding_window") : class_default;
-    window(m, tokens, m.number("layers"));
-}
-
-// Qwen2 and Qwen3 configs carry a sliding_window that only applies with use_sliding_window, and
-// then to some layers only (max_window_layers): not modelled.
-void qwen_window(const Config& c, Fields& m) {
-    if (c.flag_or("use_sliding_window", false))
-        c.unmodelled("use_sliding_window", "a sliding window on the layers from max_window_layers on");
-    no_window(m);
+// The keys every member of the family reads; no head bias.
+void shape(const Config& c, Fields& m, bool tied_by_default = false) {
+    llama_keys(c, m, "intermediate_size", {.tied = tied_by_default});
+    no_head_bias(m);
 }
 
 void llama(const Config& c, Fields& m) {
     shape(c, m);
-    rms_swiglu(m);
-    attention_bias(c, m, c.flag_or("mlp_bias", false));
+    layout(m, swiglu(c, Norm::rms, c.flag_or("mlp_bias", false)));
     no_qk_norm(m);
     dense_mlp(m);
     no_window(m);
@@ -72,11 +33,10 @@ void llama(const Config& c, Fields& m) {
 }
 
 // MistralConfig's sliding_window defaults to 4096 (Mistral-7B-v0.1's rolling buffer); v0.3 sets it
-// to null.
+// to null. No biases.
 void mistral(const Config& c, Fields& m) {
     shape(c, m);
-    rms_swiglu(m);
-    biases(m, false, false, false);
+    layout(m, {.norm = Norm::rms, .mlp = Mlp::gated});
     no_qk_norm(m);
     dense_mlp(m);
     window_all_layers(c, m, 4096);
@@ -85,8 +45,7 @@ void mistral(const Config& c, Fields& m) {
 
 void mixtral(const Config& c, Fields& m) {
     shape(c, m);
-    rms_swiglu(m);
-    biases(m, false, false, false);
+    layout(m, {.norm = Norm::rms, .mlp = Mlp::gated});
     no_qk_norm(m);
     routed_experts(c, m, c.count("num_local_experts"), c.count("num_experts_per_tok"), "num_experts_per_tok");
     shared_experts(m, 0, 0, false, false);
@@ -97,8 +56,7 @@ void mixtral(const Config& c, Fields& m) {
 // Qwen2Attention: q_proj, k_proj, v_proj with bias; o_proj without.
 void qwen2(const Config& c, Fields& m) {
     shape(c, m);
-    rms_swiglu(m);
-    biases(m, true, false, false);
+    layout(m, {.norm = Norm::rms, .mlp = Mlp::gated, .qkv_bias = true});
     no_qk_norm(m);
     dense_mlp(m);
     qwen_window(c, m);
@@ -109,8 +67,7 @@ void qwen2(const Config& c, Fields& m) {
 // (q_norm, k_norm); Qwen3Config's head_dim defaults to 128.
 void qwen3(const Config& c, Fields& m) {
     shape(c, m);
-    rms_swiglu(m);
-    attention_bias(c, m, false);
+    layout(m, swiglu(c));
     dense_mlp(m);
     qwen_window(c, m);
     attention_shape(c, m, "num_attention_heads", "num_key_value_heads", 128);
@@ -122,11 +79,7 @@ void qwen3(const Config& c, Fields& m) {
 // OLMo (OlmoLayerNorm: a LayerNorm without weight or bias, so the norms hold nothing), SwiGLU.
 void olmo(const Config& c, Fields& m) {
     shape(c, m);
-    m.count("norm_vectors", 0);
-    m.count("norms_per_layer", 2);
-    m.count("outer_norms", 1);
-    m.count("mlp_matrices", 3);
-    attention_bias(c, m, false);
+    layout(m, swiglu(c, Norm::parameterless));
     no_qk_norm(m);
     dense_mlp(m);
     no_window(m);
@@ -138,11 +91,7 @@ void olmo(const Config& c, Fields& m) {
 // heads (q_norm of heads·head_dim, k_norm of kv_heads·head_dim).
 void olmo2(const Config& c, Fields& m) {
     shape(c, m);
-    m.count("norm_vectors", 1);
-    m.count("norms_per_layer", 2);
-    m.count("outer_norms", 1);
-    m.count("mlp_matrices", 3);
-    attention_bias(c, m, false);
+    layout(m, swiglu(c));
     dense_mlp(m);
     no_window(m);
     attention_shape(c, m, "num_attention_heads");
@@ -155,12 +104,8 @@ void olmo2(const Config& c, Fields& m) {
 // use_bias (the default), the embedding tied (PretrainedConfig's default), an optional window.
 void starcoder2(const Config& c, Fields& m) {
     shape(c, m, true);
-    m.count("norm_vectors", 2);
-    m.count("norms_per_layer", 2);
-    m.count("outer_norms", 1);
-    m.count("mlp_matrices", 2);
     bool b = c.flag_or("use_bias", true);
-    biases(m, b, b, b);
+    layout(m, {.norm = Norm::layer, .mlp = Mlp::plain, .qkv_bias = b, .out_bias = b, .mlp_bias = b});
     no_qk_norm(m);
     dense_mlp(m);
     window_all_layers(c, m);

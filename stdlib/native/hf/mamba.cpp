@@ -16,15 +16,10 @@ void mamba(const Config& c, Fields& m) {
     double d_model = c.count("hidden_size");
     m.count("layers", c.count("num_hidden_layers"));
     m.count("d_model", d_model);
-    for (const char* none : {"heads", "kv_heads", "head_dim", "d_ff", "mlp_matrices", "context", "learned_positions"})
+    for (const char* none : {"heads", "kv_heads", "head_dim", "d_ff", "context", "learned_positions"})
         m.count(none, 0);
     m.count("vocab", c.count("vocab_size"));
-    m.count("norm_vectors", 1);
-    m.count("norms_per_layer", 1);  // norm
-    m.count("outer_norms", 1);  // norm_f
-    m.flag("qkv_bias", false);
-    m.flag("out_bias", false);
-    m.flag("mlp_bias", false);
+    layout(m, {.norm = Norm::rms, .mlp = Mlp::none, .norms_per_layer = 1});  // norm before each mixer, norm_f
     m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", true));
     no_head_bias(m);
     no_qk_norm(m);

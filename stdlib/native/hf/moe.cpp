@@ -20,25 +20,12 @@ namespace plan::hf {
 
 namespace {
 
-void shape(const Config& c, Fields& m, double head_dim_default) {
-    m.count("layers", c.count("num_hidden_layers"));
-    m.count("d_model", c.count("hidden_size"));
-    double heads = c.count("num_attention_heads");
-    m.count("heads", heads);
-    m.count("kv_heads", c.count_or("num_key_value_heads", heads));
-    m.count("vocab", c.count("vocab_size"));
-    m.count("context", c.count("max_position_embeddings"));
-    m.count("learned_positions", 0);
-    m.count("norm_vectors", 1);
-    m.count("norms_per_layer", 2);
-    m.count("outer_norms", 1);
-    m.count("mlp_matrices", 3);
-    m.flag("mlp_bias", false);
-    m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", false));
+// The keys and layout they share: RMSNorm, SwiGLU experts of `d_ff_key`, attention biases as set,
+// no head bias; `head_dim_default` as in attention_shape.
+void shape(const Config& c, Fields& m, const std::string& d_ff_key, bool qkv_bias, bool out_bias, double head_dim_default) {
+    llama_keys(c, m, d_ff_key);
+    layout(m, {.norm = Norm::rms, .mlp = Mlp::gated, .qkv_bias = qkv_bias, .out_bias = out_bias});
     no_head_bias(m);
-    no_latent_attention(m);
-    no_ssm(m);
-    no_window(m);
     attention_shape(c, m, "num_attention_heads", "num_key_value_heads", head_dim_default);
 }
 
@@ -61,29 +48,23 @@ double dense_layer_count(const Config& c, double layers) {
 }
 
 void qwen_experts(const Config& c, Fields& m) {
-    if (c.flag_or("use_sliding_window", false))
-        c.unmodelled("use_sliding_window", "a sliding window on the layers from max_window_layers on");
+    qwen_window(c, m);
     double layers = m.number("layers");
-    m.count("d_ff", c.count("moe_intermediate_size"));
     double dense = dense_layer_count(c, layers);
     routed_experts(c, m, c.count("num_experts"), c.count("num_experts_per_tok"), "num_experts_per_tok", dense,
                    dense > 0 ? c.count("intermediate_size") : 0);
 }
 
 void qwen2_moe(const Config& c, Fields& m) {
-    shape(c, m, 0);
-    m.flag("qkv_bias", true);
-    m.flag("out_bias", false);
+    shape(c, m, "moe_intermediate_size", true, false, 0);
     no_qk_norm(m);
     qwen_experts(c, m);
     shared_experts(m, 1, c.count("shared_expert_intermediate_size"), true, false);
 }
 
 void qwen3_moe(const Config& c, Fields& m) {
-    shape(c, m, 128);
     bool bias = c.flag_or("attention_bias", false);
-    m.flag("qkv_bias", bias);
-    m.flag("out_bias", bias);
+    shape(c, m, "moe_intermediate_size", bias, bias, 128);
     double head_dim = m.number("head_dim");
     m.count("q_norm_width", head_dim);
     m.count("k_norm_width", head_dim);
@@ -92,12 +73,10 @@ void qwen3_moe(const Config& c, Fields& m) {
 }
 
 void granitemoe(const Config& c, Fields& m) {
-    shape(c, m, 0);
     bool bias = c.flag_or("attention_bias", false);
-    m.flag("qkv_bias", bias);
-    m.flag("out_bias", bias);
+    shape(c, m, "intermediate_size", bias, bias, 0);
     no_qk_norm(m);
-    m.count("d_ff", c.count("intermediate_size"));
+    no_window(m);
     routed_experts(c, m, c.count("num_local_experts"), c.count("num_experts_per_tok"), "num_experts_per_tok");
     shared_experts(m, 0, 0, false, false);
 }

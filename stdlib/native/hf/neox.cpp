@@ -13,20 +13,14 @@ namespace plan::hf {
 
 namespace {
 
-void common(Fields& m, bool tied, double outer_norms) {
+// Two LayerNorms per layer, `outer_norms` outside them; dense_h_to_4h, dense_4h_to_h with biases;
+// `attention_bias` on query_key_value and dense.
+void common(Fields& m, bool tied, double outer_norms, bool attention_bias) {
     m.count("learned_positions", 0);
-    m.count("norm_vectors", 2);
-    m.count("norms_per_layer", 2);
-    m.count("outer_norms", outer_norms);
-    m.count("mlp_matrices", 2);  // dense_h_to_4h, dense_4h_to_h
-    m.flag("mlp_bias", true);
+    layout(m, {.norm = Norm::layer, .mlp = Mlp::plain, .outer_norms = outer_norms, .qkv_bias = attention_bias,
+               .out_bias = attention_bias, .mlp_bias = true});
     m.flag("tied_embeddings", tied);
-    no_head_bias(m);
-    no_qk_norm(m);
-    no_latent_attention(m);
-    no_ssm(m);
-    dense_mlp(m);
-    no_window(m);
+    plain_decoder(m);
 }
 
 void gpt_neox(const Config& c, Fields& m) {
@@ -39,9 +33,7 @@ void gpt_neox(const Config& c, Fields& m) {
     m.count("vocab", c.count("vocab_size"));
     m.count("context", c.count("max_position_embeddings"));
     bool bias = c.flag_or("attention_bias", true);
-    m.flag("qkv_bias", bias);
-    m.flag("out_bias", bias);
-    common(m, c.flag_or("tie_word_embeddings", false), 1);
+    common(m, c.flag_or("tie_word_embeddings", false), 1, bias);
     attention_shape(c, m, "num_attention_heads");
 }
 
@@ -60,9 +52,7 @@ void bloom(const Config& c, Fields& m) {
     m.count("d_ff", 4 * d_model);
     m.count("vocab", c.count("vocab_size"));
     m.count("context", c.count_or("seq_length", 2048));
-    m.flag("qkv_bias", true);
-    m.flag("out_bias", true);
-    common(m, c.flag_or("tie_word_embeddings", true), 2);
+    common(m, c.flag_or("tie_word_embeddings", true), 2, true);
     attention_shape(c, m, heads_key);
 }
 

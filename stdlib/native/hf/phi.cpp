@@ -13,34 +13,10 @@ namespace plan::hf {
 
 namespace {
 
-void shape(const Config& c, Fields& m) {
-    m.count("layers", c.count("num_hidden_layers"));
-    m.count("d_model", c.count("hidden_size"));
-    double heads = c.count("num_attention_heads");
-    m.count("heads", heads);
-    m.count("kv_heads", c.count_or("num_key_value_heads", heads));
-    m.count("d_ff", c.count("intermediate_size"));
-    m.count("vocab", c.count("vocab_size"));
-    m.count("context", c.count("max_position_embeddings"));
-    m.count("learned_positions", 0);
-    m.flag("tied_embeddings", c.flag_or("tie_word_embeddings", false));
-    no_latent_attention(m);
-    no_ssm(m);
-}
-
-void window_all_layers(const Config& c, Fields& m) {
-    window(m, c.count_or_zero("sliding_window"), m.number("layers"));
-}
-
 void phi(const Config& c, Fields& m) {
-    shape(c, m);
-    m.count("norm_vectors", 2);
-    m.count("norms_per_layer", 1);  // input_layernorm
-    m.count("outer_norms", 1);  // final_layernorm
-    m.count("mlp_matrices", 2);
-    m.flag("qkv_bias", true);
-    m.flag("out_bias", true);
-    m.flag("mlp_bias", true);
+    llama_keys(c, m, "intermediate_size");
+    // input_layernorm (one per parallel block), final_layernorm; fc1, fc2; biases everywhere.
+    layout(m, {.norm = Norm::layer, .mlp = Mlp::plain, .norms_per_layer = 1, .qkv_bias = true, .out_bias = true, .mlp_bias = true});
     m.flag("head_bias", true);
     dense_mlp(m);
     no_window(m);
@@ -51,15 +27,9 @@ void phi(const Config& c, Fields& m) {
 }
 
 void phi3(const Config& c, Fields& m) {
-    shape(c, m);
-    m.count("norm_vectors", 1);
-    m.count("norms_per_layer", 2);
-    m.count("outer_norms", 1);
-    m.count("mlp_matrices", 3);
-    m.flag("qkv_bias", false);
-    m.flag("out_bias", false);
-    m.flag("mlp_bias", false);
-    m.flag("head_bias", false);
+    llama_keys(c, m, "intermediate_size");
+    layout(m, {.norm = Norm::rms, .mlp = Mlp::gated});
+    no_head_bias(m);
     no_qk_norm(m);
     dense_mlp(m);
     window_all_layers(c, m);
@@ -67,15 +37,9 @@ void phi3(const Config& c, Fields& m) {
 }
 
 void phimoe(const Config& c, Fields& m) {
-    shape(c, m);
-    m.count("norm_vectors", 2);
-    m.count("norms_per_layer", 2);
-    m.count("outer_norms", 1);
-    m.count("mlp_matrices", 3);
+    llama_keys(c, m, "intermediate_size");
     bool bias = c.flag_or("attention_bias", false);
-    m.flag("qkv_bias", bias);
-    m.flag("out_bias", bias);
-    m.flag("mlp_bias", false);
+    layout(m, {.norm = Norm::layer, .mlp = Mlp::gated, .qkv_bias = bias, .out_bias = bias});
     m.flag("head_bias", c.flag_or("lm_head_bias", false));
     no_qk_norm(m);
     routed_experts(c, m, c.count("num_local_experts"), c.count("num_experts_per_tok"), "num_experts_per_tok");

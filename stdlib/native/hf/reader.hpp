@@ -75,6 +75,38 @@ void no_qk_norm(Fields& m);
 void no_latent_attention(Fields& m);
 void no_ssm(Fields& m);
 void no_head_bias(Fields& m);
+// All of the above and no sliding window: a decoder of attention and one dense MLP per layer
+// (GPT-2, Falcon, GPT-NeoX, BLOOM).
+void plain_decoder(Fields& m);
+
+// The norms, the MLP and the biases of a layer, set together so that a reader says only what
+// differs from the common pre-norm block (a norm before attention and one before the MLP, a final
+// norm, no biases). Norm: the vectors one norm holds (LayerNorm's gain and bias, RMSNorm's gain,
+// none for OLMo's LayerNorm without parameters). Mlp: its matrices (none in Mamba; c_fc and
+// c_proj; gate, up and down).
+enum class Norm { parameterless = 0, rms = 1, layer = 2 };
+enum class Mlp { none = 0, plain = 2, gated = 3 };
+struct Layout {
+    Norm norm;
+    Mlp mlp;
+    double norms_per_layer = 2;
+    double outer_norms = 1;
+    bool qkv_bias = false;
+    bool out_bias = false;
+    bool mlp_bias = false;
+};
+void layout(Fields& m, const Layout& l);
+
+// The shape keys of the configs that follow LlamaConfig's (LLaMA, Mistral, Qwen, OLMo, Phi, the
+// Qwen and Granite mixtures, Gemma): num_hidden_layers, hidden_size, num_attention_heads,
+// num_key_value_heads (default: the heads), `d_ff_key`, vocab_size, max_position_embeddings and
+// tie_word_embeddings; rotary positions (no table), no latent attention, no state-space layers.
+// `Defaults` holds the config class's values for keys a config may leave out (0: required).
+struct Defaults {
+    double heads = 0, kv_heads = 0, vocab = 0, context = 0;
+    bool tied = false;
+};
+void llama_keys(const Config& c, Fields& m, const std::string& d_ff_key, const Defaults& d = {});
 // A mixture of `experts` routed MLPs of width d_ff (set by the reader), top `top_k`, in every
 // layer but `dense_layers` (of width dense_d_ff); no shared experts unless set after it by
 // shared_experts().
@@ -85,6 +117,14 @@ void shared_experts(Fields& m, double count, double d_ff, bool gate, bool router
 // Sliding windows: none, or `window` tokens in `layers` of the layers.
 void no_window(Fields& m);
 void window(Fields& m, double tokens, double layers);
+// The window of `sliding_window`: null, 0 or absent is none, unless absent and the config class
+// has a default (MistralConfig's 4096, Gemma's 4096).
+double sliding_window(const Config& c, double class_default = 0);
+// That window on every layer.
+void window_all_layers(const Config& c, Fields& m, double class_default = 0);
+// Qwen2 and Qwen3 configs carry a sliding_window that only applies with use_sliding_window, and
+// then to the layers from max_window_layers on: refused (not modelled); otherwise no window.
+void qwen_window(const Config& c, Fields& m);
 
 // Shared by the readers: head_dim (the key if the config has it, else the config class's default
 // `default_head_dim` when not 0, else d_model / heads) and the
