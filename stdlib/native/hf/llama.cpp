@@ -17,10 +17,11 @@ Layout swiglu(const Config& c, Norm norm = Norm::rms, bool mlp_bias = false) {
     return {.norm = norm, .mlp = Mlp::gated, .qkv_bias = b, .out_bias = b, .mlp_bias = mlp_bias};
 }
 
-// The keys every member of the family reads; no head bias.
-void shape(const Config& c, Fields& m, bool tied_by_default = false) {
+// The keys every member of the family reads, and the attention shape; no head bias.
+void shape(const Config& c, Fields& m, bool tied_by_default = false, double default_head_dim = 0) {
     llama_keys(c, m, "intermediate_size", {.tied = tied_by_default});
     no_head_bias(m);
+    attention_shape(c, m, "num_attention_heads", "num_key_value_heads", default_head_dim);
 }
 
 void llama(const Config& c, Fields& m) {
@@ -29,7 +30,6 @@ void llama(const Config& c, Fields& m) {
     no_qk_norm(m);
     dense_mlp(m);
     no_window(m);
-    attention_shape(c, m, "num_attention_heads");
 }
 
 // MistralConfig's sliding_window defaults to 4096 (Mistral-7B-v0.1's rolling buffer); v0.3 sets it
@@ -40,7 +40,6 @@ void mistral(const Config& c, Fields& m) {
     no_qk_norm(m);
     dense_mlp(m);
     window_all_layers(c, m, 4096);
-    attention_shape(c, m, "num_attention_heads");
 }
 
 void mixtral(const Config& c, Fields& m) {
@@ -50,7 +49,6 @@ void mixtral(const Config& c, Fields& m) {
     routed_experts(c, m, c.count("num_local_experts"), c.count("num_experts_per_tok"), "num_experts_per_tok");
     shared_experts(m, 0, 0, false, false);
     window_all_layers(c, m);
-    attention_shape(c, m, "num_attention_heads");
 }
 
 // Qwen2Attention: q_proj, k_proj, v_proj with bias; o_proj without.
@@ -60,17 +58,15 @@ void qwen2(const Config& c, Fields& m) {
     no_qk_norm(m);
     dense_mlp(m);
     qwen_window(c, m);
-    attention_shape(c, m, "num_attention_heads");
 }
 
 // Qwen3Attention: biases with attention_bias, an RMSNorm of head_dim on the queries and on the keys
 // (q_norm, k_norm); Qwen3Config's head_dim defaults to 128.
 void qwen3(const Config& c, Fields& m) {
-    shape(c, m);
+    shape(c, m, false, 128);
     layout(m, swiglu(c));
     dense_mlp(m);
     qwen_window(c, m);
-    attention_shape(c, m, "num_attention_heads", "num_key_value_heads", 128);
     double head_dim = m.number("head_dim");
     m.count("q_norm_width", head_dim);
     m.count("k_norm_width", head_dim);
@@ -83,7 +79,6 @@ void olmo(const Config& c, Fields& m) {
     no_qk_norm(m);
     dense_mlp(m);
     no_window(m);
-    attention_shape(c, m, "num_attention_heads");
 }
 
 // OLMo 2: RMSNorm after attention and after the MLP (post_attention_layernorm,
@@ -94,7 +89,6 @@ void olmo2(const Config& c, Fields& m) {
     layout(m, swiglu(c));
     dense_mlp(m);
     no_window(m);
-    attention_shape(c, m, "num_attention_heads");
     double head_dim = m.number("head_dim");
     m.count("q_norm_width", m.number("heads") * head_dim);
     m.count("k_norm_width", m.number("kv_heads") * head_dim);
@@ -109,7 +103,6 @@ void starcoder2(const Config& c, Fields& m) {
     no_qk_norm(m);
     dense_mlp(m);
     window_all_layers(c, m);
-    attention_shape(c, m, "num_attention_heads");
 }
 
 }  // namespace

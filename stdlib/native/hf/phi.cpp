@@ -13,31 +13,35 @@ namespace plan::hf {
 
 namespace {
 
-void phi(const Config& c, Fields& m) {
+// LlamaConfig's keys (the head untied by default) and the attention shape.
+void shape(const Config& c, Fields& m) {
     llama_keys(c, m, "intermediate_size");
+    attention_shape(c, m, "num_attention_heads");
+}
+
+void phi(const Config& c, Fields& m) {
+    shape(c, m);
     // input_layernorm (one per parallel block), final_layernorm; fc1, fc2; biases everywhere.
     layout(m, {.norm = Norm::layer, .mlp = Mlp::plain, .norms_per_layer = 1, .qkv_bias = true, .out_bias = true, .mlp_bias = true});
     m.flag("head_bias", true);
     dense_mlp(m);
     no_window(m);
-    attention_shape(c, m, "num_attention_heads");
     double qk = c.flag_or("qk_layernorm", false) ? m.number("head_dim") : 0;
     m.count("q_norm_width", qk);
     m.count("k_norm_width", qk);
 }
 
 void phi3(const Config& c, Fields& m) {
-    llama_keys(c, m, "intermediate_size");
+    shape(c, m);
     layout(m, {.norm = Norm::rms, .mlp = Mlp::gated});
     no_head_bias(m);
     no_qk_norm(m);
     dense_mlp(m);
     window_all_layers(c, m);
-    attention_shape(c, m, "num_attention_heads");
 }
 
 void phimoe(const Config& c, Fields& m) {
-    llama_keys(c, m, "intermediate_size");
+    shape(c, m);
     bool bias = c.flag_or("attention_bias", false);
     layout(m, {.norm = Norm::layer, .mlp = Mlp::gated, .qkv_bias = bias, .out_bias = bias});
     m.flag("head_bias", c.flag_or("lm_head_bias", false));
@@ -45,7 +49,6 @@ void phimoe(const Config& c, Fields& m) {
     routed_experts(c, m, c.count("num_local_experts"), c.count("num_experts_per_tok"), "num_experts_per_tok");
     shared_experts(m, 0, 0, false, false);
     window_all_layers(c, m);
-    attention_shape(c, m, "num_attention_heads");
 }
 
 }  // namespace
