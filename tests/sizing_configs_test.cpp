@@ -97,6 +97,11 @@ TEST_CASE("real configs: the count is the checkpoint's, tensor for tensor", "[mo
         // LayerNorms and every linear layer with a bias, GELU MLP, 4 key/value heads of 128, the
         // head untied (tie_word_embeddings false).
         {"starcoder2_15b", 15'957'889'024, 15'957'889'024},
+        // WizardLM/WizardCoder-15B-V1.0 (gpt_bigcode, StarCoder's shape with one added token):
+        // 15,517,462,528 in Together's model catalog and as a run of the checkpoint prints it.
+        // Multi-query attention (c_attn 6144 × (6144 + 2·128)), learned positions of 8192, biases
+        // everywhere, the head tied.
+        {"wizardcoder_15b", 15'517'462'528, 15'517'462'528},
     };
     for (const Case& c : cases) {
         INFO(c.dir);
@@ -243,6 +248,19 @@ TEST_CASE("StarCoder2-15B: biases everywhere and a window of 4096 on every layer
     // Every layer keeps the last 4096 tokens only: 4 key/value heads of 128.
     CHECK(p.number("kv_cache_values(" + sc + ", 16384)") == 2.0 * 40 * 4 * 128 * 4096);
     CHECK(p.number("kv_cache_values(" + sc + ", 1000)") == 2.0 * 40 * 4 * 128 * 1000);
+}
+
+TEST_CASE("WizardCoder-15B (GPTBigCode): multi-query attention and a learned position table", "[models][configs]") {
+    Models p;
+    const std::string wc = config("wizardcoder_15b");
+    // c_attn projects 6144 to the queries and one key and one value head of 128; with c_proj and
+    // the biases, per layer 6144·6400 + 6400 + 6144² + 6144.
+    CHECK(p.number(wc + ".kv_heads") == 1);
+    CHECK(p.number("params_breakdown(" + wc + ").attention") == 40 * (6144.0 * 6400 + 6400 + 6144.0 * 6144 + 6144));
+    CHECK(p.number("params_breakdown(" + wc + ").positions") == 8192.0 * 6144);
+    CHECK(p.number("params_breakdown(" + wc + ").head") == 0);
+    // One key/value head of 128 per layer: 40 · 2 · 128 values a token.
+    CHECK(p.number("kv_cache_values(" + wc + ", 8192)") == 2.0 * 40 * 128 * 8192);
 }
 
 TEST_CASE("BLOOM: ALiBi and full multi-head attention in the KV cache", "[models][configs]") {

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -150,21 +149,13 @@ TEST_CASE("every model_type hf_model reads fills the record exactly, for a confi
         if (j.is_object() && j.contains("model_type") && j["model_type"].is_string())
             config_of.emplace(j["model_type"].get<std::string>(), dir.path().filename().string());
     }
-    // The model types whose readers wait for a real config.json of that type in tests/configs
-    // (copied as its Hugging Face repository holds it, with its published count): none is made up.
-    // A type leaves this list when its config arrives.
-    const std::set<std::string> awaiting = {
-        "gpt_bigcode",
-    };
+    // Every reader has a real config.json of its type in tests/configs (copied as a public
+    // repository holds it, with its published count; tests/configs/README.md): none is made up.
     Sized p;
     REQUIRE(plan::hf::readers().size() == 28);
     for (const plan::hf::Reader& reader : plan::hf::readers()) {
         INFO(reader.model_type);
         auto config_dir = config_of.find(reader.model_type);
-        if (awaiting.count(reader.model_type)) {
-            CHECK(config_dir == config_of.end());  // it has one now: take it off the list
-            continue;
-        }
         REQUIRE(config_dir != config_of.end());
         // A field of `transformer` the reader does not set, or one it sets that the record lacks,
         // fails here.
