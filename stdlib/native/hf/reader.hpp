@@ -76,7 +76,7 @@ void no_latent_attention(Fields& m);
 void no_ssm(Fields& m);
 void no_head_bias(Fields& m);
 // All of the above and no sliding window: a decoder of attention and one dense MLP per layer
-// (GPT-2, Falcon, GPT-NeoX, BLOOM).
+// (GPT-2, GPTBigCode, Falcon, GPT-NeoX, BLOOM).
 void plain_decoder(Fields& m);
 
 // The norms, the MLP and the biases of a layer, set together so that a reader says only what
@@ -101,7 +101,8 @@ void layout(Fields& m, const Layout& l);
 // Qwen and Granite mixtures, Gemma): num_hidden_layers, hidden_size, num_attention_heads,
 // num_key_value_heads (default: the heads), `d_ff_key`, vocab_size, max_position_embeddings and
 // tie_word_embeddings; rotary positions (no table), no latent attention, no state-space layers.
-// `Defaults` holds the config class's values for keys a config may leave out (0: required).
+// `Defaults` holds the config class's values for keys a config may leave out (0: the key is
+// required; for kv_heads, the heads).
 struct Defaults {
     double heads = 0, kv_heads = 0, vocab = 0, context = 0;
     bool tied = false;
