@@ -1,14 +1,19 @@
 // Start-up and per-line latency of plan, with baselines measured in the same run.
-//   plan_bench_startup PATH/TO/plan
-// Prints the median wall time of `plan eval '1+1'` beside /bin/true and python3 -c 'print(1+1)';
-// of one-liners whose stdlib names load their module, beside loading every module with `use`; and
-// the median time of one REPL line (Session::eval) beside Python's eval of the same arithmetic.
+//   plan_bench_startup PATH/TO/plan [RUNS]
+// Prints the median and the least wall time, and the median and the least CPU time (user +
+// system, from wait4), of RUNS (41) runs of `plan eval '1+1'` beside /bin/true and
+// python3 -c 'print(1+1)'; of one-liners whose stdlib names load their module, beside loading
+// every module with `use`; and the median time of one REPL line (Session::eval) beside Python's
+// eval of the same arithmetic. The load average comes first: wall times mean little under load.
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -27,9 +32,18 @@ double median(std::vector<double> xs) {
     return xs[xs.size() / 2];
 }
 
-// Median wall time of running argv to completion, output discarded.
-double time_process(const std::vector<std::string>& argv, int runs) {
-    std::vector<double> times;
+double cpu_seconds(const rusage& u) {
+    auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+    return s(u.ru_utime) + s(u.ru_stime);
+}
+
+struct Times {
+    double wall_median = -1, wall_min = -1, cpu_median = -1, cpu_min = -1;  // seconds; -1: it failed
+};
+
+// Wall and CPU times of running argv to completion `runs` times, output discarded.
+Times time_process(const std::vector<std::string>& argv, int runs) {
+    std::vector<double> walls, cpus;
     for (int i = 0; i < runs; ++i) {
         std::fflush(stdout);  // or the child's freopen writes what is buffered once more
         auto start = Clock::now();
@@ -43,14 +57,28 @@ double time_process(const std::vector<std::string>& argv, int runs) {
             _exit(127);
         }
         int status = 0;
-        waitpid(pid, &status, 0);
-        times.push_back(seconds_since(start));
+        rusage usage{};
+        wait4(pid, &status, 0, &usage);
+        walls.push_back(seconds_since(start));
+        cpus.push_back(cpu_seconds(usage));
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             fmt::print(stderr, "{} failed\n", argv[0]);
-            return -1;
+            return {};
         }
     }
-    return median(times);
+    return {median(walls), *std::min_element(walls.begin(), walls.end()), median(cpus), *std::min_element(cpus.begin(), cpus.end())};
+}
+
+void print_times(const std::string& what, const Times& t) {
+    fmt::print("  {:<46}{:8.2f} {:8.2f} {:8.2f} {:8.2f}\n", what, t.wall_median * 1e3, t.wall_min * 1e3, t.cpu_median * 1e3,
+               t.cpu_min * 1e3);
+}
+
+std::string load_average() {
+    std::ifstream in("/proc/loadavg");
+    std::string one, five, fifteen;
+    in >> one >> five >> fifteen;
+    return in ? one + " " + five + " " + fifteen : "unknown";
 }
 
 // Python's eval of one line, timed by timeit inside one python3 process (seconds per line).
@@ -71,22 +99,25 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "usage: {} PATH/TO/plan\n", argv[0]);
         return 2;
     }
-    const int runs = 41;
-    double plan_eval = time_process({argv[1], "eval", "1+1"}, runs);
-    double true_run = time_process({"/bin/true"}, runs);
-    double python = time_process({"/usr/bin/python3", "-c", "print(1+1)"}, runs);
-    fmt::print("start-up (median of {} runs)\n", runs);
-    fmt::print("  plan eval '1+1'          {:8.2f} ms\n", plan_eval * 1e3);
-    fmt::print("  /bin/true                {:8.2f} ms   plan / true   = {:.1f}x\n", true_run * 1e3, plan_eval / true_run);
-    fmt::print("  python3 -c 'print(1+1)'  {:8.2f} ms   plan / python = {:.2f}x\n", python * 1e3, plan_eval / python);
+    const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 41;
+    fmt::print("load average before: {}\n", load_average());
+    fmt::print("start-up, {} runs each (ms)                       wall med  wall min  CPU med  CPU min\n", runs);
+    Times plan_eval = time_process({argv[1], "eval", "1+1"}, runs);
+    Times true_run = time_process({"/bin/true"}, runs);
+    Times python = time_process({"/usr/bin/python3", "-c", "print(1+1)"}, runs);
+    print_times("plan eval '1+1'", plan_eval);
+    print_times("/bin/true", true_run);
+    print_times("python3 -c 'print(1+1)'", python);
+    print_times("plan --version", time_process({argv[1], "--version"}, runs));
 
     // A stdlib name loads its module (and the modules it uses) only; the baseline loads them all.
     const char* all = "use models; use compute; use hardware; use memory; use inference; use cost; use scaling; "
                       "use parallelism; 1+1";
-    double every = time_process({argv[1], "eval", all}, runs);
-    fmt::print("  {:<46}{:8.2f} ms\n", "plan eval, every stdlib module used", every * 1e3);
+    print_times("plan eval, every stdlib module used", time_process({argv[1], "eval", all}, runs));
     for (const char* code : {"H100_SXM.memory", "params(gpt3_175b)", "optimal(chinchilla, 1e24 FLOP).params"})
-        fmt::print("  {:<46}{:8.2f} ms\n", fmt::format("plan eval '{}'", code), time_process({argv[1], "eval", code}, runs) * 1e3);
+        print_times(fmt::format("plan eval '{}'", code), time_process({argv[1], "eval", code}, runs));
+    fmt::print("  plan / true (median wall) = {:.1f}x, plan / python = {:.2f}x\n", plan_eval.wall_median / true_run.wall_median,
+               plan_eval.wall_median / python.wall_median);
 
     plan::SessionOptions o;
     o.print_expressions = false;
@@ -105,5 +136,6 @@ int main(int argc, char** argv) {
     fmt::print("one REPL line (median of {}): {}\n", times.size(), line);
     fmt::print("  plan Session::eval       {:8.1f} us\n", plan_line * 1e6);
     fmt::print("  python3 eval (no units)  {:8.1f} us   plan / python = {:.1f}x\n", py_line * 1e6, plan_line / py_line);
+    fmt::print("load average after: {}\n", load_average());
     return 0;
 }

@@ -1,10 +1,13 @@
 // The `plan` command: a client of the libplan API (include/plan/plan.hpp).
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -15,6 +18,7 @@
 #include "plan/plan.hpp"
 #include "cli/inspect.hpp"
 #include "cli/repl.hpp"
+#include "cli/source.hpp"
 #include "cli/test_command.hpp"
 #if PLAN_HAVE_TRAINING
 #include "validation/train_command.hpp"
@@ -54,11 +58,12 @@ int report(const plan::Result& r, bool json = false) {
     return r.exit_code;
 }
 
-// Files named on the command line; directories contribute their *.plan files, sorted.
+// Files named on the command line; directories contribute their *.plan files, sorted; `-` is
+// standard input.
 std::vector<std::string> plan_files(const std::vector<std::string>& paths) {
     std::vector<std::string> files;
     for (auto& p : paths) {
-        if (!fs::is_directory(p)) {
+        if (p == plan::kStdinPath || !fs::is_directory(p)) {
             files.push_back(p);
             continue;
         }
@@ -106,7 +111,7 @@ int run_files(const std::vector<std::string>& files, plan::Mode mode, const Allo
         o.json = sweep.json;
         o.precision = sweep.precision;
         plan::Session session(o);
-        plan::Result r = session.run_file(file, mode);
+        plan::Result r = plan::run_source(session, file, mode);
         status = std::max(status, report(r, o.json));
     }
     return status;
@@ -179,17 +184,70 @@ int explain(const std::string& code) {
     return 0;
 }
 
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// Edits from a to b, a swap of neighbours counting as one (optimal string alignment): `rnu` is
+// one edit from `run`, as a typing slip is.
+size_t edits(const std::string& a, const std::string& b) {
+    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+    for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (size_t i = 1; i <= a.size(); ++i)
+        for (size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+// The command a misspelt word most likely meant: the nearest within two edits, fewer than the
+// word has letters (so `x` suggests nothing); "" when none is that near.
+std::string closest_command(const std::string& word, const std::vector<std::string>& commands) {
+    std::string best;
+    size_t best_edits = std::min<size_t>(3, word.size());
+    for (const std::string& c : commands)
+        if (size_t e = edits(word, c); e < best_edits) best = c, best_edits = e;
+    return best;
+}
+
+// What the first argument means when it names no command: `plan FILE.plan ...` is
+// `plan run FILE.plan ...`; any other word is a misspelt command (`plan rnu x.plan`), an error
+// that names the closest one, never a file to open. Returns the arguments to parse, or nullopt
+// after printing that error.
+std::optional<std::vector<std::string>> command_line(const CLI::App& app, int argc, char** argv) {
+    std::vector<std::string> args(argv, argv + argc);
+    if (args.size() < 2 || args[1].empty() || args[1][0] == '-') return args;
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    const std::string& first = args[1];
+    if (std::find(commands.begin(), commands.end(), first) != commands.end()) return args;
+    if (ends_with(first, ".plan")) {
+        args.insert(args.begin() + 1, "run");
+        return args;
+    }
+    std::string closest = closest_command(first, commands);
+    std::cerr << "error: unknown command `" << first << "`\n  = help: "
+              << (!closest.empty()              ? "did you mean `" + closest + "`?"
+                  : fs::is_regular_file(first) ? "to run the file: plan run " + first
+                                                : "`plan --help` lists the commands")
+              << "\n";
+    return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"plan: a units-aware language for sizing large language models", "plan"};
     app.set_version_flag("--version", "plan " + plan::version());
     app.require_subcommand(0, 1);
+    app.footer("A first argument FILE.plan runs it: plan FILE.plan is plan run FILE.plan.");
 
     std::vector<std::string> paths;
     auto* run = app.add_subcommand("run", "Run a .plan script");
     std::string run_file;
-    run->add_option("FILE", run_file, "The script")->required();
+    run->add_option("FILE", run_file, "The script; - reads it from standard input")->required();
     plan::SessionOptions sweep_options;
     run->add_option("--backend", sweep_options.backend,
                     "How sweeps run: auto (the default: jit when built in), jit (compiled) or interp (the tree-walker)")
@@ -205,7 +263,7 @@ int main(int argc, char** argv) {
                   "Print JSON lines: values, print lines and sweep reports on stdout, errors on stderr");
 
     auto* check = app.add_subcommand("check", "Parse and check files without running them");
-    check->add_option("FILE", paths, "Files or directories")->required();
+    check->add_option("FILE", paths, "Files or directories; - reads standard input")->required();
     add_allow_options(*check, allowed);
 
     auto* eval = app.add_subcommand("eval", "Evaluate an expression with the prelude and print it");
@@ -218,7 +276,7 @@ int main(int argc, char** argv) {
 
     auto* test = app.add_subcommand("test", "Run the asserts of files (directories: every *.plan inside)");
     plan::TestCommandOptions test_options;
-    test->add_option("PATH", test_options.paths, "Files or directories")->required();
+    test->add_option("PATH", test_options.paths, "Files or directories; - reads standard input")->required();
     test->add_option("-k", test_options.pattern, "Only the files whose path contains PATTERN");
     test->add_option("--junit", test_options.junit, "Also write a JUnit XML report to FILE");
     add_allow_options(*test, allowed);
@@ -247,8 +305,12 @@ int main(int argc, char** argv) {
     plan::validation::add_train_options(*train, train_options);
 #endif
 
+    std::optional<std::vector<std::string>> args = command_line(app, argc, argv);
+    if (!args) return 2;
+    std::vector<char*> arg_pointers;
+    for (std::string& a : *args) arg_pointers.push_back(a.data());
     try {
-        app.parse(argc, argv);
+        app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e);  // prints help, the version, or the usage error
         return code == 0 ? 0 : 2;

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/source.hpp"
+
 namespace fs = std::filesystem;
 
 namespace plan {
@@ -73,8 +75,10 @@ std::string junit_xml(const std::vector<FileResult>& results) {
            head + ">\n" + cases + "  </testsuite>\n</testsuites>\n";
 }
 
-// The *.plan files a path names (a directory: every one inside, sorted); "" when it names none.
+// The *.plan files a path names (a directory: every one inside, sorted; `-`: standard input);
+// none, with `error` set, when it names none.
 std::vector<std::string> spec_files(const std::string& path, std::string& error) {
+    if (path == kStdinPath) return {path};
     if (!fs::is_directory(path)) {
         if (!fs::exists(path)) error = "no such file or directory: " + path;
         return error.empty() ? std::vector<std::string>{path} : std::vector<std::string>{};
@@ -95,7 +99,7 @@ int run_test_command(const TestCommandOptions& test, const SessionOptions& base)
     for (const std::string& path : test.paths) {
         std::string error;
         for (std::string& f : spec_files(path, error))
-            if (f.find(test.pattern) != std::string::npos) files.push_back(std::move(f));
+            if (source_name(f).find(test.pattern) != std::string::npos) files.push_back(std::move(f));
         if (!error.empty()) {
             std::cerr << "error: " << error << "\n";
             return 2;
@@ -114,15 +118,15 @@ int run_test_command(const TestCommandOptions& test, const SessionOptions& base)
         o.print_expressions = true;  // no statement of a spec silently discards a value
         if (test.sandbox) test.sandbox(o, file);
         Session session(o);
-        Result r = session.run_file(file, Mode::Test);
+        Result r = run_source(session, file, Mode::Test);
         for (auto& e : r.errors) std::cerr << e.rendered;
-        std::cout << fmt::format("{:<5} {} ({})\n", verdict(r), file, counts(r)) << std::flush;
+        std::cout << fmt::format("{:<5} {} ({})\n", verdict(r), source_name(file), counts(r)) << std::flush;
         total.asserts_passed += r.asserts_passed;
         total.asserts_failed += r.asserts_failed;
         total.asserts_not_run += r.asserts_not_run;
         files_passed += r.exit_code == 0;
         status = std::max(status, r.exit_code);
-        results.push_back({file, std::move(r)});
+        results.push_back({source_name(file), std::move(r)});
     }
     std::cout << fmt::format("asserts: {} passed, {} failed, {} not run; files: {} of {} passed\n", total.asserts_passed,
                              total.asserts_failed, total.asserts_not_run, files_passed, files.size());

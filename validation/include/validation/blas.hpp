@@ -8,9 +8,14 @@
 // set to one thread (set_blas_single_threaded) and every parallel region is
 // ours, with a fixed partition, so results are bitwise reproducible for a
 // given thread count.
+//
+// OpenBLAS is loaded (dlopen) on the first call, not linked: binding its
+// ~14,000 symbol relocations and running its constructor (CPU detection, a
+// thread pool) cost every `plan` process milliseconds at start-up, and only
+// training multiplies matrices (bench/README.md, start-up).
 #pragma once
 
-#include <cblas.h>
+#include <cblas.h>  // the types and the signatures only
 
 #include <algorithm>
 
@@ -20,15 +25,24 @@
 
 namespace plan::validation {
 
+// The OpenBLAS functions the trainer calls, loaded on first use (thread-safe). Throws
+// std::runtime_error naming the library when it cannot be loaded.
+struct BlasFunctions {
+    decltype(&cblas_sgemm) sgemm;
+    decltype(&cblas_dgemm) dgemm;
+    decltype(&openblas_set_num_threads) set_num_threads;
+};
+const BlasFunctions& blas();
+
 inline void gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float* A, int lda,
                  const float* B, int ldb, float beta, float* C, int ldc) {
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N,
+    blas().sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N,
                 K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 inline void gemm(bool ta, bool tb, int M, int N, int K, double alpha, const double* A, int lda,
                  const double* B, int ldb, double beta, double* C, int ldc) {
-    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N,
+    blas().dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N,
                 K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
