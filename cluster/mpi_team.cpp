@@ -9,6 +9,7 @@
 
 #include <mpi.h>
 
+#include "cluster/mpi_farm.hpp"
 #include "sweep/team.hpp"
 
 namespace plan::cluster {
@@ -98,6 +99,7 @@ void install_mpi_team() {
         }
     }
     sweep::set_team(std::make_unique<MpiTeam>(rank, size));
+    set_task_farm(make_mpi_farm(rank, size));
 }
 
 }  // namespace plan::cluster

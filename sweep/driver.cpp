@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <mutex>
@@ -135,6 +136,7 @@ struct Outcome {
     int threads = 1;
     int ranks = 1;             // the processes of the team (MPI ranks) that shared the sweep
     bool mine_to_show = true;  // false on the ranks of a team other than 0: rank 0 prints and writes
+    std::vector<double> rank_seconds;  // on rank 0 of a team: each rank's time on its share (--stats)
 };
 
 // The ranges of the cut that rank `rank` of `ranks` runs: every ranks-th, so that each rank's
@@ -160,9 +162,11 @@ std::string message_of(const std::exception_ptr& failure) {
 // Rank 0 gathers every rank's results (or the error that stopped a rank) and merges them; then
 // every rank learns whether the sweep ended well, so that a failure stops the program on all ranks.
 void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code, const std::vector<ReportState>& reports,
-                   std::vector<RangeResult> results, std::exception_ptr failure, Outcome& outcome) {
-    // The first byte says whether this rank ran its share (0) or failed (1, then the message).
+                   std::vector<RangeResult> results, std::exception_ptr failure, double seconds, Outcome& outcome) {
+    // The first byte says whether this rank ran its share (0) or failed (1, then the message); then
+    // the seconds it took (8 bytes: the ranks share a byte order).
     std::string bytes(1, failure ? '\1' : '\0');
+    bytes.append(reinterpret_cast<const char*>(&seconds), sizeof seconds);
     bytes += failure ? message_of(failure) : encode_ranges(results, code.strings);
     std::vector<std::string> all = team.gather(bytes);
     int verdict = 0;
@@ -171,10 +175,15 @@ void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code,
         try {
             if (failure) std::rethrow_exception(failure);
             std::vector<RangeResult> gathered;
+            constexpr size_t head = 1 + sizeof(double);
             for (size_t rank = 0; rank < all.size(); ++rank) {
-                if (all[rank].at(0) != '\0')
-                    runtime_error(Code::RankFailed, s.span, fmt::format("rank {} of the MPI job failed: {}", rank, all[rank].substr(1)));
-                decode_ranges(all[rank].substr(1), s, code.strings, gathered);
+                if (all[rank].size() < head) throw std::runtime_error(fmt::format("rank {} sent {} bytes", rank, all[rank].size()));
+                if (all[rank][0] != '\0')
+                    runtime_error(Code::RankFailed, s.span, fmt::format("rank {} of the MPI job failed: {}", rank, all[rank].substr(head)));
+                double taken = 0;
+                std::memcpy(&taken, all[rank].data() + 1, sizeof taken);
+                outcome.rank_seconds.push_back(taken);
+                decode_ranges(all[rank].substr(head), s, code.strings, gathered);
             }
             std::sort(gathered.begin(), gathered.end(), [](auto& a, auto& b) { return a.lo < b.lo; });
             outcome.merged = merge_ranges(reports, gathered);
@@ -227,6 +236,7 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     double per = space.progress_total > 0 && grid > 0 ? grid / space.progress_total : 1;
     std::vector<RangeResult> results;
     std::exception_ptr failure;
+    const auto start = std::chrono::steady_clock::now();
     try {
         ProgressBar bar(options.progress && rank == 0 && isatty(STDERR_FILENO), outcome.threads, space.progress_total / size, per);
         results = run_ranges(job, ranges, outcome.threads, bar);
@@ -234,8 +244,9 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
         if (size == 1) throw;
         failure = std::current_exception();
     }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (size > 1)
-        merge_on_team(*ranks, s, *outcome.code, reports, std::move(results), failure, outcome);
+        merge_on_team(*ranks, s, *outcome.code, reports, std::move(results), failure, seconds, outcome);
     else
         outcome.merged = merge_ranges(reports, results);
     return outcome;
@@ -262,6 +273,11 @@ void print_stats(const CheckedSweep& s, const Backend& backend, const Outcome& o
     if (compile_ms >= 0) line += fmt::format(", JIT compile {:.1f} ms", compile_ms);
     if (outcome.ranks > 1) line += fmt::format(", {} ranks", outcome.ranks);
     line += fmt::format(", {} threads, run {:.5f} s", outcome.threads, run);
+    if (outcome.rank_seconds.size() > 1) {  // how evenly the shares fell: each rank's time on its own
+        std::vector<std::string> each;
+        for (double t : outcome.rank_seconds) each.push_back(fmt::format("{:.5f}", t));
+        line += fmt::format(" (ranks {} s)", fmt::join(each, " / "));
+    }
     if (grid > 0 && !outcome.merged.interrupted)
         line += fmt::format(", {} points, {} points/s", format_number(grid, true), human_rate(grid / std::max(run, 1e-9)));
     line += fmt::format(", {} feasible", outcome.merged.feasible);
