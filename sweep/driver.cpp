@@ -141,6 +141,7 @@ struct Outcome {
     bool mine_to_show = true;  // false on the ranks of a team other than 0: rank 0 prints and writes
     // On rank 0 of a team (--stats): each rank's time on its ranges, and how many it ran.
     std::vector<double> rank_seconds, rank_ranges;
+    double merge_bytes = 0, merge_seconds = 0;  // what rank 0 received, and its time to decode and merge it
 };
 
 // The ranges of the cut that rank `rank` of `ranks` runs when the team has no shared counter:
@@ -182,6 +183,7 @@ void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code,
     int verdict = 0;
     std::exception_ptr error;
     if (team.rank() == 0) {
+        const auto merge_start = std::chrono::steady_clock::now();
         try {
             if (failure) std::rethrow_exception(failure);
             std::vector<RangeResult> gathered;
@@ -210,6 +212,8 @@ void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code,
             }
             gathered = std::move(whole);
             outcome.merged = merge_ranges(reports, gathered);
+            for (const std::string& part : all) outcome.merge_bytes += static_cast<double>(part.size());
+            outcome.merge_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - merge_start).count();
             verdict = outcome.merged.failure.empty() && !outcome.merged.interrupted ? 0 : 1;
         } catch (...) {
             error = std::current_exception();
@@ -303,7 +307,8 @@ void print_stats(const CheckedSweep& s, const Backend& backend, const Outcome& o
         std::vector<std::string> each;
         for (size_t r = 0; r < outcome.rank_seconds.size(); ++r)
             each.push_back(fmt::format("{} in {:.5f} s", outcome.rank_ranges[r], outcome.rank_seconds[r]));
-        line += fmt::format(" (ranges per rank: {})", fmt::join(each, ", "));
+        line += fmt::format(" (ranges per rank: {}; merged {} bytes in {:.5f} s)", fmt::join(each, ", "), outcome.merge_bytes,
+                            outcome.merge_seconds);
     }
     if (grid > 0 && !outcome.merged.interrupted)
         line += fmt::format(", {} points, {} points/s", format_number(grid, true), human_rate(grid / std::max(run, 1e-9)));

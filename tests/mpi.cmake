@@ -35,6 +35,10 @@ foreach(case IN LISTS sweep_cases)
   endif()
 endforeach()
 
+# Fixed shares (every N-th range per rank, as without MPI_THREAD_SERIALIZED) merge to the same bytes.
+plan_mpi_test(mpi.fixed_shares.parallelism_175b ${PROJECT_SOURCE_DIR}/examples/parallelism_175b.out 0 3 examples/parallelism_175b.plan)
+set_tests_properties(mpi.fixed_shares.parallelism_175b PROPERTIES ENVIRONMENT "${mpi_env};PLAN_MPI_FIXED_SHARES=1")
+
 plan_mpi_test(mpi.failing_point ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/runtime_divisors.out 1 2
               tests/diagnostics/runtime_divisors.plan)
 

@@ -262,8 +262,9 @@ TEST_CASE("a pool of trainers trains each run once and the grid stores each as i
     auto out = run_grid(runs, backend, store, ev, {}, &pool);
     CHECK(backend.calls == 0);  // the grid's own backend only gave the keys
     CHECK(trainers.calls == 6);
-    CHECK(pool.handed == std::vector<size_t>{0, 1, 2, 3, 4, 5});
-    CHECK(stored_order == std::vector<size_t>{3, 2, 1, 0, 5, 4});
+    // Largest compute first: 6 N D with N = 29,664 (d_model 32) or 11,760 (16), D = 4032, 2048, 1024.
+    CHECK(pool.handed == std::vector<size_t>{5, 4, 2, 3, 1, 0});
+    CHECK(stored_order == std::vector<size_t>{3, 2, 4, 5, 0, 1});
     CHECK(runs.at(0).threads == 0);
     CHECK(pool.configs.at(0).threads > 0);  // 0 (all of them) resolved here, as in the key
     CHECK(store.size() == 6);
@@ -283,9 +284,9 @@ TEST_CASE("a pool that fails leaves every run that came back stored and no claim
     FakeBackend backend, trainers;
     {
         RunStore store(db.path());
-        FakePool pool(trainers, loaded, 2, 3);  // runs 0, 1 come back; 2 is out when 3 fails
+        FakePool pool(trainers, loaded, 2, 3);  // runs 5, 4 come back; 2 is out when 3 fails
         CHECK_THROWS_WITH(run_grid(runs, backend, store, quiet(), {}, &pool), Contains("rank 2") && Contains("out of memory"));
-        CHECK(pool.handed == std::vector<size_t>{0, 1, 2, 3});
+        CHECK(pool.handed == std::vector<size_t>{5, 4, 2, 3});
         CHECK(trainers.calls == 3);
         CHECK(store.size() == 3);
         CHECK(store.claims() == 0);  // the failed run's claim is dropped: a rerun trains it at once
@@ -296,7 +297,7 @@ TEST_CASE("a pool that fails leaves every run that came back stored and no claim
     GridEvents ev;
     ev.log = [&](const std::string& line) { log.push_back(line); };
     run_grid(runs, backend, store, ev, {}, &pool);
-    CHECK(pool.handed == std::vector<size_t>{3, 4, 5});
+    CHECK(pool.handed == std::vector<size_t>{3, 1, 0});
     CHECK(trainers.calls == 6);
     CHECK(store.size() == 6);
     REQUIRE(log.size() > 1);

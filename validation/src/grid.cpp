@@ -173,19 +173,20 @@ std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& b
     // Keys, and which runs are already stored.
     std::vector<std::string> keys(runs.size());
     std::vector<bool> stored(runs.size(), false);
+    std::vector<double> compute(runs.size(), 0.0);  // C = 6 N D of each run
     size_t todo = 0;
     double todo_compute = 0;
     for (size_t i = 0; i < runs.size(); ++i) {
         TrainConfig c = runs[i];
         c.model.vocab = static_cast<int>(corpus.vocab_size);
         keys[i] = run_key(c, fp, backend.identity(c));
+        compute[i] = 6.0 * static_cast<double>(count_params(c.model).total) * static_cast<double>(steps_for(c)) * c.batch * c.model.seq_len;
         if (auto r = store.find(keys[i])) {
             out[i] = *r;
             stored[i] = true;
         } else {
             ++todo;
-            todo_compute += 6.0 * static_cast<double>(count_params(c.model).total) * static_cast<double>(steps_for(c)) *
-                            c.batch * c.model.seq_len;
+            todo_compute += compute[i];
         }
     }
     // A corpus too small for any run to be trained is an error before anything is trained.
@@ -252,6 +253,9 @@ std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& b
         // so the store is used under a lock.
         std::mutex store_mutex;
         std::vector<size_t> out_now, held;
+        // The largest runs first (longest processing time first): the pool's last runs are then
+        // its shortest, and no trainer starts the grid's longest run while the others sit idle.
+        std::stable_sort(pending.begin(), pending.end(), [&](size_t a, size_t b) { return compute[a] > compute[b]; });
         size_t next_pending = 0;
         auto next = [&]() -> std::optional<TrainerPool::Run> {
             std::lock_guard<std::mutex> lock(store_mutex);

@@ -94,8 +94,9 @@ public:
 // waited for, and read back when they finish. Returns one StoredRun per
 // configuration, in order.
 //
-// With a pool, the runs this process claims are trained by the pool (each claimed as it is handed
-// out, its claim refreshed while it is out, and stored in its own transaction as it comes back);
+// With a pool, the runs this process claims are trained by the pool, largest compute (6 N D) first
+// (each claimed as it is handed out, its claim refreshed while it is out, and stored in its own
+// transaction as it comes back);
 // the runs other processes held are then waited for as above (and trained here if taken over).
 // `backend` still gives the runs' keys: the pool must train as it would.
 std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& backend, RunStore& store,
