@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """train_runs over MPI (issue 16, item 2): a small grid on three ranks, killed twice and rerun.
 
-A worker rank is killed (kill -9) once two runs are stored, then rank 0 (the store's owner) once two
-more are; each time the job must stop with a clear message and a non-zero status. The third start
-completes the grid. Then every run must be in the store exactly once and stored once (SQLite's
-AUTOINCREMENT counter equals the number of rows: a run trained again would be stored again), no
-claim may be left, and the grid's runs must equal those one process trains (they print the same)."""
+A worker rank is killed (kill -9) once two runs are stored, then rank 0 (the store's owner) once one
+more is (runs go out largest first, so the short ones are left for the end); each time the job must
+stop with a clear message and a non-zero status. The third start completes the grid. Then every run
+must be in the store exactly once and stored once (SQLite's AUTOINCREMENT counter equals the number
+of rows: a run trained again would be stored again), no claim may be left, and the grid's runs must
+equal those one process trains (they print the same)."""
 import os
 import shutil
 import signal
@@ -120,8 +121,8 @@ try:
     if not 2 <= after_worker < RUNS:
         fail("%d runs stored after the worker was killed" % after_worker)
 
-    after_owner, err = kill_when(mpi, after_worker + 2, 0, "kill -9 of rank 0")
-    if not after_worker + 2 <= after_owner < RUNS:
+    after_owner, err = kill_when(mpi, after_worker + 1, 0, "kill -9 of rank 0")
+    if not after_worker + 1 <= after_owner < RUNS:
         fail("%d runs stored after rank 0 was killed" % after_owner)
 
     job = start(mpi)
