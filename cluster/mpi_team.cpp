@@ -4,11 +4,15 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
+#include <string>
 
 #include <mpi.h>
 
+#include "cluster/mpi_farm.hpp"
 #include "sweep/team.hpp"
 
 namespace plan::cluster {
@@ -26,9 +30,47 @@ void check(int status, const char* what) {
     if (status != MPI_SUCCESS) throw std::runtime_error(std::string("MPI: ") + what + " failed");
 }
 
+// The counter is one 64-bit integer in a window on rank 0, taken with MPI_Fetch_and_op (atomic
+// with respect to the other ranks' takes). Within one machine Open MPI does it in shared memory;
+// across machines, by the network's atomics where it has them, else when rank 0 next calls MPI
+// (between its own ranges). Calls from the rank's threads are serialized by a lock.
+class MpiCounter : public sweep::SharedCounter {
+public:
+    explicit MpiCounter(int rank) {
+        int64_t* base = nullptr;
+        check(MPI_Win_allocate(rank == 0 ? sizeof(int64_t) : 0, sizeof(int64_t), MPI_INFO_NULL, MPI_COMM_WORLD, &base, &window_),
+              "MPI_Win_allocate");
+        check(MPI_Win_lock_all(MPI_MODE_NOCHECK, window_), "MPI_Win_lock_all");
+        if (rank == 0) {
+            int64_t zero = 0, before = 0;
+            check(MPI_Fetch_and_op(&zero, &before, MPI_INT64_T, 0, 0, MPI_REPLACE, window_), "MPI_Fetch_and_op");
+            check(MPI_Win_flush(0, window_), "MPI_Win_flush");
+        }
+        check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");  // no take before the counter is 0
+    }
+    ~MpiCounter() override {
+        MPI_Win_unlock_all(window_);
+        MPI_Win_free(&window_);
+    }
+    MpiCounter(const MpiCounter&) = delete;
+    MpiCounter& operator=(const MpiCounter&) = delete;
+
+    int64_t take() override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        int64_t one = 1, got = 0;
+        check(MPI_Fetch_and_op(&one, &got, MPI_INT64_T, 0, 0, MPI_SUM, window_), "MPI_Fetch_and_op");
+        check(MPI_Win_flush(0, window_), "MPI_Win_flush");
+        return got;
+    }
+
+private:
+    MPI_Win window_ = MPI_WIN_NULL;
+    std::mutex mutex_;
+};
+
 class MpiTeam : public sweep::Team {
 public:
-    MpiTeam(int rank, int size) : rank_(rank), size_(size) {}
+    MpiTeam(int rank, int size, bool with_counter) : rank_(rank), size_(size), with_counter_(with_counter) {}
     int rank() const override { return rank_; }
     int size() const override { return size_; }
 
@@ -68,8 +110,15 @@ public:
         return out;
     }
 
+    // The sweep's worker threads take from the counter: MPI must allow calls from any thread.
+    std::unique_ptr<sweep::SharedCounter> counter() const override {
+        if (!with_counter_) return nullptr;
+        return std::make_unique<MpiCounter>(rank_);
+    }
+
 private:
     int rank_, size_;
+    bool with_counter_;
 };
 
 void finalize_at_exit() {
@@ -83,8 +132,9 @@ void finalize_at_exit() {
 void install_mpi_team() {
     if (!started_by_launcher()) return;
     int provided = 0, rank = 0, size = 1;
-    // Only the thread that calls plan's API talks to MPI; the sweep's worker threads never do.
-    check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    // The sweep's worker threads take ranges from the shared counter, one call at a time (under
+    // its lock); an MPI without that level gets fixed shares instead.
+    check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided), "MPI_Init_thread");
     std::atexit(finalize_at_exit);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -97,7 +147,11 @@ void install_mpi_team() {
             close(null);
         }
     }
-    sweep::set_team(std::make_unique<MpiTeam>(rank, size));
+    // PLAN_MPI_FIXED_SHARES=1: fixed shares even so (to compare; bench/sweep/README.md).
+    const char* fixed = std::getenv("PLAN_MPI_FIXED_SHARES");
+    const bool counter = provided >= MPI_THREAD_SERIALIZED && !(fixed && std::string(fixed) == "1");
+    sweep::set_team(std::make_unique<MpiTeam>(rank, size, counter));
+    set_task_farm(make_mpi_farm(rank, size));
 }
 
 }  // namespace plan::cluster

@@ -5,9 +5,9 @@
 
 namespace plan::cluster {
 
-// Under a launcher: initializes MPI (finalized at exit), installs the team, and sends the standard
-// output and error of every rank but 0 to /dev/null (each rank runs the whole program; rank 0
-// speaks for all). Otherwise does nothing.
+// Under a launcher: initializes MPI (finalized at exit), installs the team and the task farm
+// (cluster/mpi_farm.hpp), and sends the standard output and error of every rank but 0 to /dev/null
+// (each rank runs the whole program; rank 0 speaks for all). Otherwise does nothing.
 void install_mpi_team();
 
 }  // namespace plan::cluster

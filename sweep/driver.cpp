@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <mutex>
@@ -85,10 +86,12 @@ const Backend& chosen_backend(const CheckedSweep& s, const std::string& name) {
                   fmt::format("the backends built in: {}", fmt::join(backend_names(), ", ")));
 }
 
-// Runs the ranges on `threads` workers, each taking the next range not yet taken. No range after
+// Runs the ranges on `threads` workers, each taking the next range not yet taken (from `shared`,
+// the team's counter, when given: then the ranks share the ranges the same way). No range after
 // the first one with a failing point is started; a range whose `report all` overflows stops the
-// others through the stop word (the merge reports it).
-std::vector<RangeResult> run_ranges(const RangeJob& job, const std::vector<Range>& ranges, int threads, ProgressBar& bar) {
+// others through the stop word (the merge reports it). A range never run keeps status -1.
+std::vector<RangeResult> run_ranges(const RangeJob& job, const std::vector<Range>& ranges, int threads, ProgressBar& bar,
+                                    SharedCounter* shared) {
     std::vector<RangeResult> results(ranges.size());
     for (size_t i = 0; i < ranges.size(); ++i) {
         results[i].lo = ranges[i].lo;
@@ -101,7 +104,8 @@ std::vector<RangeResult> run_ranges(const RangeJob& job, const std::vector<Range
     auto work = [&](int worker) {
         try {
             CallBuffers buffers(job);
-            for (size_t i; (i = next.fetch_add(1)) < ranges.size() && i <= first_error.load();) {
+            auto take = [&]() -> size_t { return shared ? static_cast<size_t>(shared->take()) : next.fetch_add(1); };
+            for (size_t i; (i = take()) < ranges.size() && i <= first_error.load();) {
                 results[i] = run_range(job, ranges[i], buffers, bar.counter(worker));
                 if (results[i].status == kError) {
                     size_t e = first_error.load();
@@ -135,10 +139,14 @@ struct Outcome {
     int threads = 1;
     int ranks = 1;             // the processes of the team (MPI ranks) that shared the sweep
     bool mine_to_show = true;  // false on the ranks of a team other than 0: rank 0 prints and writes
+    // On rank 0 of a team (--stats): each rank's time on its ranges, and how many it ran.
+    std::vector<double> rank_seconds, rank_ranges;
+    double merge_bytes = 0, merge_seconds = 0;  // what rank 0 received, and its time to decode and merge it
 };
 
-// The ranges of the cut that rank `rank` of `ranks` runs: every ranks-th, so that each rank's
-// share spreads over the whole space (axes computed from earlier axes make ranges uneven).
+// The ranges of the cut that rank `rank` of `ranks` runs when the team has no shared counter:
+// every ranks-th, so that each rank's share spreads over the whole space (axes computed from
+// earlier axes make ranges uneven; bench/sweep/README.md measures how much the counter gains).
 std::vector<Range> share_of(const std::vector<Range>& ranges, int rank, int ranks) {
     std::vector<Range> mine;
     for (size_t i = static_cast<size_t>(rank); i < ranges.size(); i += static_cast<size_t>(ranks)) mine.push_back(ranges[i]);
@@ -159,25 +167,53 @@ std::string message_of(const std::exception_ptr& failure) {
 
 // Rank 0 gathers every rank's results (or the error that stopped a rank) and merges them; then
 // every rank learns whether the sweep ended well, so that a failure stops the program on all ranks.
+// A rank sends the ranges it ran; one that no rank ran (the sweep stopped) merges as never run.
 void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code, const std::vector<ReportState>& reports,
-                   std::vector<RangeResult> results, std::exception_ptr failure, Outcome& outcome) {
-    // The first byte says whether this rank ran its share (0) or failed (1, then the message).
+                   const std::vector<Range>& ranges, std::vector<RangeResult> results, std::exception_ptr failure, double seconds,
+                   Outcome& outcome) {
+    std::erase_if(results, [](const RangeResult& r) { return r.status == -1; });
+    // The first byte says whether this rank ran its share (0) or failed (1, then the message); then
+    // the seconds it took and the ranges it ran (doubles: the ranks share a byte order).
     std::string bytes(1, failure ? '\1' : '\0');
+    const double ran = static_cast<double>(results.size());
+    bytes.append(reinterpret_cast<const char*>(&seconds), sizeof seconds);
+    bytes.append(reinterpret_cast<const char*>(&ran), sizeof ran);
     bytes += failure ? message_of(failure) : encode_ranges(results, code.strings);
     std::vector<std::string> all = team.gather(bytes);
     int verdict = 0;
     std::exception_ptr error;
     if (team.rank() == 0) {
+        const auto merge_start = std::chrono::steady_clock::now();
         try {
             if (failure) std::rethrow_exception(failure);
             std::vector<RangeResult> gathered;
+            constexpr size_t head = 1 + 2 * sizeof(double);
             for (size_t rank = 0; rank < all.size(); ++rank) {
-                if (all[rank].at(0) != '\0')
-                    runtime_error(Code::RankFailed, s.span, fmt::format("rank {} of the MPI job failed: {}", rank, all[rank].substr(1)));
-                decode_ranges(all[rank].substr(1), s, code.strings, gathered);
+                if (all[rank].size() < head) throw std::runtime_error(fmt::format("rank {} sent {} bytes", rank, all[rank].size()));
+                if (all[rank][0] != '\0')
+                    runtime_error(Code::RankFailed, s.span, fmt::format("rank {} of the MPI job failed: {}", rank, all[rank].substr(head)));
+                double taken = 0, ran = 0;
+                std::memcpy(&taken, all[rank].data() + 1, sizeof taken);
+                std::memcpy(&ran, all[rank].data() + 1 + sizeof taken, sizeof ran);
+                outcome.rank_seconds.push_back(taken);
+                outcome.rank_ranges.push_back(ran);
+                decode_ranges(all[rank].substr(head), s, code.strings, gathered);
             }
-            std::sort(gathered.begin(), gathered.end(), [](auto& a, auto& b) { return a.lo < b.lo; });
+            std::vector<RangeResult> whole(ranges.size());
+            for (size_t i = 0; i < ranges.size(); ++i) {
+                whole[i].lo = ranges[i].lo;
+                whole[i].hi = ranges[i].hi;
+                whole[i].reports.resize(reports.size());
+            }
+            for (RangeResult& r : gathered) {
+                auto at = std::lower_bound(ranges.begin(), ranges.end(), r.lo, [](const Range& range, int64_t lo) { return range.lo < lo; });
+                if (at == ranges.end() || at->lo != r.lo) throw std::runtime_error("a rank sent a range of another cut");
+                whole[static_cast<size_t>(at - ranges.begin())] = std::move(r);
+            }
+            gathered = std::move(whole);
             outcome.merged = merge_ranges(reports, gathered);
+            for (const std::string& part : all) outcome.merge_bytes += static_cast<double>(part.size());
+            outcome.merge_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - merge_start).count();
             verdict = outcome.merged.failure.empty() && !outcome.merged.interrupted ? 0 : 1;
         } catch (...) {
             error = std::current_exception();
@@ -219,7 +255,9 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const Team* ranks = team();
     const int rank = ranks ? ranks->rank() : 0, size = ranks ? ranks->size() : 1;
-    const std::vector<Range> ranges = share_of(cut(space, threads * size), rank, size);
+    const std::vector<Range> all = cut(space, threads * size);
+    std::unique_ptr<SharedCounter> counter = size > 1 ? ranks->counter() : nullptr;
+    const std::vector<Range> ranges = size == 1 || counter ? all : share_of(all, rank, size);
     outcome.threads = std::max(1, std::min<int>(threads, static_cast<int>(ranges.size())));
     outcome.ranks = size;
     SharedBound shared;
@@ -227,15 +265,18 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     double per = space.progress_total > 0 && grid > 0 ? grid / space.progress_total : 1;
     std::vector<RangeResult> results;
     std::exception_ptr failure;
+    const auto start = std::chrono::steady_clock::now();
     try {
         ProgressBar bar(options.progress && rank == 0 && isatty(STDERR_FILENO), outcome.threads, space.progress_total / size, per);
-        results = run_ranges(job, ranges, outcome.threads, bar);
+        results = run_ranges(job, ranges, outcome.threads, bar, counter.get());
     } catch (...) {
         if (size == 1) throw;
         failure = std::current_exception();
     }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    counter.reset();  // collective: every rank is done taking
     if (size > 1)
-        merge_on_team(*ranks, s, *outcome.code, reports, std::move(results), failure, outcome);
+        merge_on_team(*ranks, s, *outcome.code, reports, all, std::move(results), failure, seconds, outcome);
     else
         outcome.merged = merge_ranges(reports, results);
     return outcome;
@@ -262,6 +303,13 @@ void print_stats(const CheckedSweep& s, const Backend& backend, const Outcome& o
     if (compile_ms >= 0) line += fmt::format(", JIT compile {:.1f} ms", compile_ms);
     if (outcome.ranks > 1) line += fmt::format(", {} ranks", outcome.ranks);
     line += fmt::format(", {} threads, run {:.5f} s", outcome.threads, run);
+    if (outcome.rank_seconds.size() > 1) {  // how evenly the work fell: each rank's ranges and time on them
+        std::vector<std::string> each;
+        for (size_t r = 0; r < outcome.rank_seconds.size(); ++r)
+            each.push_back(fmt::format("{} in {:.5f} s", outcome.rank_ranges[r], outcome.rank_seconds[r]));
+        line += fmt::format(" (ranges per rank: {}; merged {} bytes in {:.5f} s)", fmt::join(each, ", "), outcome.merge_bytes,
+                            outcome.merge_seconds);
+    }
     if (grid > 0 && !outcome.merged.interrupted)
         line += fmt::format(", {} points, {} points/s", format_number(grid, true), human_rate(grid / std::max(run, 1e-9)));
     line += fmt::format(", {} feasible", outcome.merged.feasible);

@@ -1,7 +1,7 @@
-# MPI: ranks share every sweep and rank 0 prints exactly what one process prints. Every example
-# with a sweep runs on two ranks, every sweep case on three ranks and both backends, and a sweep
-# whose point fails gives the same error and exit status. One thread per rank makes each rank's
-# share several ranges. Not in the sanitizer build (Open MPI's own allocations are reported there).
+# MPI: ranks share every sweep and rank 0 prints exactly what one process prints; train_runs hands
+# its runs out to the ranks. Every example with a sweep runs on two ranks, every sweep case on three
+# ranks and both backends, and a sweep whose point fails gives the same error and exit status. One
+# thread per rank makes each rank's share several ranges. Not in the sanitizer build (Open MPI's own allocations are reported there).
 if(NOT PLAN_MPI OR PLAN_SANITIZE)
   return()
 endif()
@@ -35,5 +35,18 @@ foreach(case IN LISTS sweep_cases)
   endif()
 endforeach()
 
+# Fixed shares (every N-th range per rank, as without MPI_THREAD_SERIALIZED) merge to the same bytes.
+plan_mpi_test(mpi.fixed_shares.parallelism_175b ${PROJECT_SOURCE_DIR}/examples/parallelism_175b.out 0 3 examples/parallelism_175b.plan)
+set_tests_properties(mpi.fixed_shares.parallelism_175b PROPERTIES ENVIRONMENT "${mpi_env};PLAN_MPI_FIXED_SHARES=1")
+
 plan_mpi_test(mpi.failing_point ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/runtime_divisors.out 1 2
               tests/diagnostics/runtime_divisors.plan)
+
+# train_runs on three ranks: a worker killed, then rank 0, then the grid completed; every run
+# trained and stored once, and equal to one process's (tests/mpi/train_runs_test.py).
+if(PLAN_TRAINING)
+  add_test(NAME mpi.train_runs_killed_and_resumed
+           COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/mpi/train_runs_test.py ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:plan_cli>
+                   ${PROJECT_SOURCE_DIR}/data/tinyshakespeare.txt)
+  set_tests_properties(mpi.train_runs_killed_and_resumed PROPERTIES ENVIRONMENT "${mpi_env}" TIMEOUT 300)
+endif()

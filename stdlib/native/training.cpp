@@ -19,14 +19,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "stdlib/native/fitting.hpp"
 #include "stdlib/native/natives.hpp"
+#include "interpreter/task_farm.hpp"
 #include "interpreter/units.hpp"
 #include "validation/grid.hpp"
 #include "validation/svg_plot.hpp"
+#include "validation/train_wire.hpp"
 
 namespace plan {
 
@@ -161,6 +164,87 @@ Value run_value(const v::StoredRun& r) {
                         Value(r.seconds)});
 }
 
+std::vector<v::StoredRun> train_here(const std::vector<v::TrainConfig>& runs, const std::string& store_path) {
+    v::RunStore store(store_path);
+    v::CpuBackend backend;
+    v::GridEvents ev;
+    StepProgress progress;
+    ev.train_progress = [&](const v::TrainProgress& p) { progress(p); };
+    return v::run_grid(runs, backend, store, ev);
+}
+
+// --- train_runs on the ranks of an MPI job --------------------------------------------------------
+//
+// Every rank runs the program and so calls train_runs with the same runs. Rank 0 alone opens the
+// store: it hands each run to be trained to a rank as the rank frees up (the task farm installed
+// by cluster/), stores each result in its own transaction as it comes back, and then sends every
+// rank the grid's runs (or its error), so that the program goes on alike everywhere. Rank 0 does
+// not train: with N ranks, N - 1 train at once (a rank per GPU or machine, plus one).
+
+// The task farm as the grid's pool of trainers: a task is a run's configuration, a result its
+// TrainResult (validation/train_wire.hpp).
+class RankPool : public v::TrainerPool {
+public:
+    RankPool(const TaskFarm& farm, std::string when_killed) : farm_(farm), when_killed_(std::move(when_killed)) {}
+    void train(const std::function<std::optional<Run>()>& next, const std::function<void(size_t, const v::TrainResult&)>& done) override {
+        entered_ = true;
+        farm_.farm(
+            [&]() -> std::optional<TaskFarm::Task> {
+                std::optional<Run> run = next();
+                if (!run) return std::nullopt;
+                return TaskFarm::Task{run->index, v::encode_config(run->config)};
+            },
+            [&](uint64_t id, int, const std::string& result) { done(static_cast<size_t>(id), v::decode_result(result)); }, {},
+            when_killed_);
+    }
+    bool entered() const { return entered_; }
+
+private:
+    const TaskFarm& farm_;
+    std::string when_killed_;
+    bool entered_ = false;
+};
+
+// Rank 0: the grid, with the other ranks as its trainers. Whatever fails, the other ranks are let
+// go (their share of the farm, then the broadcast) before the error is thrown here.
+std::vector<v::StoredRun> lead_ranks(const TaskFarm& farm, const std::vector<v::TrainConfig>& runs, const std::string& store_path) {
+    RankPool pool(farm, "plan: the MPI job ended while train_runs was training (a rank died, or the job was killed); every run "
+                        "finished so far is in the run store '" + store_path + "': run the same command again to train the rest");
+    std::vector<v::StoredRun> out;
+    std::exception_ptr failure;
+    std::string message;
+    try {
+        v::RunStore store(store_path);
+        v::CpuBackend backend;
+        out = v::run_grid(runs, backend, store, {}, {}, &pool);
+    } catch (const std::exception& e) {
+        failure = std::current_exception();
+        message = e.what();
+    }
+    if (!pool.entered()) farm.farm([] { return std::nullopt; }, {}, {}, "");
+    farm.broadcast(failure ? "\1" + message : std::string(1, '\0') + v::encode_runs(out));
+    if (failure) std::rethrow_exception(failure);
+    return out;
+}
+
+// The other ranks: train what rank 0 hands out (each loads the corpus once, from the same path:
+// on a cluster, a file system the machines share), then take the grid's runs from rank 0.
+Value train_for_rank_0(const TaskFarm& farm, const CallSite& at) {
+    std::optional<v::Corpus> corpus;
+    v::CpuBackend backend;
+    farm.farm({}, {}, [&](const std::string& task) {
+        v::TrainConfig config = v::decode_config(task);
+        if (!corpus || corpus->path != config.corpus_path) corpus = v::load_corpus(config.corpus_path, config.corpus_format);
+        return v::encode_result(backend.train(config, *corpus, {}));
+    }, "");
+    std::string grid = farm.broadcast("");
+    if (grid.empty() || grid[0] != '\0')
+        fail(Code::RankFailed, "rank 0 stopped train_runs with an error: " + (grid.empty() ? std::string() : grid.substr(1)), at);
+    std::vector<Value> items;
+    for (const auto& r : v::decode_runs(grid.substr(1))) items.push_back(run_value(r));
+    return make_list(std::move(items));
+}
+
 Value eval_train_runs(const std::vector<Value>& a, const CallSite& at) {
     v::TrainConfig base;
     base.corpus_path = resolve(a[0].str(), at).lexically_normal().string();
@@ -220,13 +304,10 @@ Value eval_train_runs(const std::vector<Value>& a, const CallSite& at) {
         if (e.kind == files::FileError::Kind::NotAllowed) file_fail(e, at.span, "", true);
         // a folder, or a missing folder: the store's own errors below
     }
+    const TaskFarm* farm = task_farm();
+    if (farm && farm->size() > 1 && farm->rank() != 0) return train_for_rank_0(*farm, at);
     try {
-        v::RunStore store(store_path);
-        v::CpuBackend backend;
-        v::GridEvents ev;
-        StepProgress progress;
-        ev.train_progress = [&](const v::TrainProgress& p) { progress(p); };
-        std::vector<v::StoredRun> out = v::run_grid(runs, backend, store, ev);
+        std::vector<v::StoredRun> out = farm && farm->size() > 1 ? lead_ranks(*farm, runs, store_path) : train_here(runs, store_path);
         std::vector<Value> items;
         for (const auto& r : out) items.push_back(run_value(r));
         return make_list(std::move(items));

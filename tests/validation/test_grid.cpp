@@ -8,6 +8,7 @@
 #include "validation/grid.hpp"
 #include "validation/run_store.hpp"
 #include "validation/svg_plot.hpp"
+#include "validation/train_wire.hpp"
 
 using namespace plan::validation;
 using plan::validation::test::TempFile;
@@ -69,6 +70,41 @@ GridEvents quiet() {
 }
 
 struct Interrupted {};
+
+// A pool of `width` trainers (as the ranks of an MPI job would be): it keeps `width` runs out and
+// gives them back last first, so the grid sees results out of order. The run `fail_at` (its
+// position in the hand-out order) fails like a rank that threw: nothing more is handed out, the
+// runs already out still come back, then the failure is thrown.
+class FakePool : public TrainerPool {
+public:
+    FakePool(FakeBackend& backend, const Corpus& corpus, size_t width, int fail_at = -1)
+        : backend_(backend), corpus_(corpus), width_(width), fail_at_(fail_at) {}
+    std::vector<size_t> handed;     // the indices in hand-out order
+    std::vector<TrainConfig> configs;
+    void train(const std::function<std::optional<Run>()>& next, const std::function<void(size_t, const TrainResult&)>& done) override {
+        bool failed = false;
+        for (;;) {
+            std::vector<Run> out;
+            while (!failed && out.size() < width_) {
+                std::optional<Run> run = next();
+                if (!run) break;
+                if (static_cast<int>(handed.size()) == fail_at_) failed = true;
+                handed.push_back(run->index);
+                configs.push_back(run->config);
+                if (!failed) out.push_back(*run);
+            }
+            if (out.empty()) break;
+            for (auto it = out.rbegin(); it != out.rend(); ++it) done(it->index, backend_.train(it->config, corpus_, {}));
+        }
+        if (failed) throw std::runtime_error("rank 2 of the MPI job failed: out of memory");
+    }
+
+private:
+    FakeBackend& backend_;
+    const Corpus& corpus_;
+    size_t width_;
+    int fail_at_;
+};
 
 }  // namespace
 
@@ -206,6 +242,98 @@ TEST_CASE("a grid interrupted after k runs resumes without redoing them", "[grid
     CHECK(out.size() == 6);
     REQUIRE_FALSE(log.empty());
     CHECK_THAT(log[0], Contains("6 runs, 3 read back") && Contains("3 to train"));
+}
+
+TEST_CASE("a pool of trainers trains each run once and the grid stores each as it comes back", "[grid][pool]") {
+    TempFile corpus("pool.txt", test::sample_text(20000));
+    TempFile db("pool.sqlite");
+    auto runs = small_grid(corpus.path());
+    const Corpus loaded = load_corpus(corpus.path(), CorpusFormat::Auto);
+    FakeBackend backend, trainers;
+    RunStore store(db.path());
+    FakePool pool(trainers, loaded, 4);
+    std::vector<size_t> stored_order;
+    GridEvents ev = quiet();
+    ev.on_run = [&](size_t i, const StoredRun& run, bool from_store) {
+        CHECK_FALSE(from_store);
+        CHECK(store.find(run.key).has_value());  // committed before the next result is looked at
+        stored_order.push_back(i);
+    };
+    auto out = run_grid(runs, backend, store, ev, {}, &pool);
+    CHECK(backend.calls == 0);  // the grid's own backend only gave the keys
+    CHECK(trainers.calls == 6);
+    // Largest compute first: 6 N D with N = 29,664 (d_model 32) or 11,760 (16), D = 4032, 2048, 1024.
+    CHECK(pool.handed == std::vector<size_t>{5, 4, 2, 3, 1, 0});
+    CHECK(stored_order == std::vector<size_t>{3, 2, 4, 5, 0, 1});
+    CHECK(runs.at(0).threads == 0);
+    CHECK(pool.configs.at(0).threads > 0);  // 0 (all of them) resolved here, as in the key
+    CHECK(store.size() == 6);
+    CHECK(store.claims() == 0);
+    CHECK(out[5].tokens == 4032);
+    CHECK(out[5].backend == "fake/1");
+    auto again = run_grid(runs, backend, store, quiet(), {}, &pool);
+    CHECK(trainers.calls == 6);  // nothing handed out twice
+    CHECK(again[4].val_loss == out[4].val_loss);
+}
+
+TEST_CASE("a pool that fails leaves every run that came back stored and no claim behind", "[grid][pool]") {
+    TempFile corpus("poolfail.txt", test::sample_text(20000));
+    TempFile db("poolfail.sqlite");
+    auto runs = small_grid(corpus.path());
+    const Corpus loaded = load_corpus(corpus.path(), CorpusFormat::Auto);
+    FakeBackend backend, trainers;
+    {
+        RunStore store(db.path());
+        FakePool pool(trainers, loaded, 2, 3);  // runs 5, 4 come back; 2 is out when 3 fails
+        CHECK_THROWS_WITH(run_grid(runs, backend, store, quiet(), {}, &pool), Contains("rank 2") && Contains("out of memory"));
+        CHECK(pool.handed == std::vector<size_t>{5, 4, 2, 3});
+        CHECK(trainers.calls == 3);
+        CHECK(store.size() == 3);
+        CHECK(store.claims() == 0);  // the failed run's claim is dropped: a rerun trains it at once
+    }
+    RunStore store(db.path());
+    FakePool pool(trainers, loaded, 2);
+    std::vector<std::string> log;
+    GridEvents ev;
+    ev.log = [&](const std::string& line) { log.push_back(line); };
+    run_grid(runs, backend, store, ev, {}, &pool);
+    CHECK(pool.handed == std::vector<size_t>{3, 1, 0});
+    CHECK(trainers.calls == 6);
+    CHECK(store.size() == 6);
+    REQUIRE(log.size() > 1);
+    CHECK_THAT(log[0], Contains("6 runs, 3 read back") && Contains("3 to train"));
+    CHECK_THAT(log[1], Contains("run 4/6 (1 of 3 to train, handed out)"));
+}
+
+TEST_CASE("a run's configuration, result and stored runs travel as bytes unchanged", "[grid][wire]") {
+    TrainConfig c = small_grid("/data/c.txt")[4];
+    c.lr = 0.1 + 0.2;  // not a short decimal: the bits must survive
+    c.corpus_format = CorpusFormat::WikiText;
+    c.threads = 3;
+    TrainConfig back = decode_config(encode_config(c));
+    CHECK(run_key(back, "fp", "b") == run_key(c, "fp", "b"));
+    CHECK(back.corpus_path == "/data/c.txt");
+    CHECK(back.corpus_format == CorpusFormat::WikiText);
+    CHECK(back.threads == 3);
+    TrainResult r;
+    r.val_loss = 1.0 / 3;
+    r.params.non_embedding = 12345;
+    r.corpus_path = "x";
+    TrainResult rb = decode_result(encode_result(r));
+    CHECK(rb.val_loss == r.val_loss);
+    CHECK(rb.params.non_embedding == 12345);
+    CHECK(rb.corpus_path == "x");
+    StoredRun s;
+    s.key = "k";
+    s.compute = 6e15;
+    s.backend = "cpu-reference/1 threads=2";
+    auto runs = decode_runs(encode_runs({s, s}));
+    REQUIRE(runs.size() == 2);
+    CHECK(runs[1].backend == s.backend);
+    CHECK(runs[1].compute == 6e15);
+    std::string bytes = encode_config(c);
+    CHECK_THROWS_WITH(decode_config(bytes.substr(0, bytes.size() - 1)), Contains("cut short"));
+    CHECK_THROWS_WITH(decode_config(bytes + "x"), Contains("1 bytes too many"));
 }
 
 TEST_CASE("grid errors are clear", "[grid][errors]") {

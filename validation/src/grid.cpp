@@ -2,9 +2,11 @@
 
 #include "validation/duration.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -38,13 +40,21 @@ int default_heads(int d_model) {
     return h;
 }
 
-std::string CpuBackend::identity(const TrainConfig& cfg) const {
+namespace {
+
+// The OpenMP threads a run trains with: its own count, or (0) all this process has.
+int resolved_threads(const TrainConfig& cfg) {
     int threads = cfg.threads;
 #ifdef _OPENMP
     if (threads == 0) threads = omp_get_max_threads();
 #endif
-    if (threads < 1) threads = 1;
-    return "cpu-reference/" + std::to_string(kVersion) + " threads=" + std::to_string(threads);
+    return threads < 1 ? 1 : threads;
+}
+
+}  // namespace
+
+std::string CpuBackend::identity(const TrainConfig& cfg) const {
+    return "cpu-reference/" + std::to_string(kVersion) + " threads=" + std::to_string(resolved_threads(cfg));
 }
 
 TrainResult CpuBackend::train(const TrainConfig& cfg, const Corpus& corpus, const ProgressFn& progress) {
@@ -77,16 +87,17 @@ std::string run_key(const TrainConfig& c, const std::string& corpus_fp, const st
     return k.str();
 }
 
-// Refreshes a claim from its own thread while the run trains; a failed refresh is reported after.
+// Refreshes claims from its own thread while runs train (`beat`, every `every_s`); a failed refresh
+// is reported after.
 class Heartbeat {
 public:
-    Heartbeat(RunStore& store, const std::string& key, double every_s)
-        : thread_([this, &store, key, every_s] {
+    Heartbeat(std::function<void()> beat, double every_s)
+        : thread_([this, beat = std::move(beat), every_s] {
               std::unique_lock<std::mutex> lock(mutex_);
               auto period = std::chrono::duration<double>(every_s);
               while (!cv_.wait_for(lock, period, [this] { return stop_; })) {
                   try {
-                      store.heartbeat(key);
+                      beat();
                   } catch (const std::exception& e) {
                       error_ = e.what();
                   }
@@ -113,8 +124,36 @@ private:
     std::thread thread_;  // last: started once the rest is made
 };
 
+namespace {
+
+StoredRun stored_run(const std::string& key, const TrainConfig& c, const TrainResult& res, const std::string& backend) {
+    StoredRun r;
+    r.key = key;
+    r.d_model = c.model.d_model;
+    r.d_mlp = c.model.d_mlp;
+    r.layers = c.model.n_layers;
+    r.heads = c.model.n_heads;
+    r.tokens_requested = c.tokens;
+    r.params = res.params.total;
+    r.non_embedding_params = res.params.non_embedding;
+    r.tokens = res.tokens;
+    r.steps = res.steps;
+    r.compute = res.compute_flops;
+    r.train_loss = res.smoothed_train_loss;
+    r.final_train_loss = res.final_train_loss;
+    r.val_loss = res.val_loss;
+    r.seconds = res.train_seconds;
+    r.tokens_per_s = res.tokens_per_s;
+    r.threads = res.threads;
+    r.backend = backend;
+    r.corpus = c.corpus_path;
+    return r;
+}
+
+}  // namespace
+
 std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& backend, RunStore& store,
-                                const GridEvents& events, const ClaimTiming& timing) {
+                                const GridEvents& events, const ClaimTiming& timing, TrainerPool* pool) {
     using clock = std::chrono::steady_clock;
     auto log = [&](const std::string& line) {
         if (events.log) events.log(line);
@@ -134,19 +173,20 @@ std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& b
     // Keys, and which runs are already stored.
     std::vector<std::string> keys(runs.size());
     std::vector<bool> stored(runs.size(), false);
+    std::vector<double> compute(runs.size(), 0.0);  // C = 6 N D of each run
     size_t todo = 0;
     double todo_compute = 0;
     for (size_t i = 0; i < runs.size(); ++i) {
         TrainConfig c = runs[i];
         c.model.vocab = static_cast<int>(corpus.vocab_size);
         keys[i] = run_key(c, fp, backend.identity(c));
+        compute[i] = 6.0 * static_cast<double>(count_params(c.model).total) * static_cast<double>(steps_for(c)) * c.batch * c.model.seq_len;
         if (auto r = store.find(keys[i])) {
             out[i] = *r;
             stored[i] = true;
         } else {
             ++todo;
-            todo_compute += 6.0 * static_cast<double>(count_params(c.model).total) * static_cast<double>(steps_for(c)) *
-                            c.batch * c.model.seq_len;
+            todo_compute += compute[i];
         }
     }
     // A corpus too small for any run to be trained is an error before anything is trained.
@@ -169,7 +209,7 @@ std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& b
 
     const auto t0 = clock::now();
     double done_compute = 0;
-    size_t done = 0;
+    size_t done = 0, started = 0;
     std::vector<size_t> pending;
     size_t waiting_reported = 0;  // the wait is logged when the number of runs waited for changes
     for (size_t i = 0; i < runs.size(); ++i) {
@@ -179,6 +219,83 @@ std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& b
             pending.push_back(i);
         }
     }
+    auto head = [&](size_t i, const char* where) {
+        const TrainConfig& c = runs[i];
+        char line[200];
+        std::snprintf(line, sizeof line, "run %zu/%zu (%zu of %zu to train%s): d_model %d, d_mlp %d, %d layers, %lld tokens", i + 1,
+                      runs.size(), ++started, todo, where, c.model.d_model, c.model.d_mlp, c.model.n_layers,
+                      static_cast<long long>(c.tokens));
+        log(line);
+    };
+    // Stores a run trained here or by the pool: one transaction, from which on it survives a kill.
+    auto finish = [&](size_t i, const TrainResult& res) {
+        StoredRun r = stored_run(keys[i], runs[i], res, backend.identity(runs[i]));
+        store.put(r);
+        out[i] = r;
+        ++done;
+        done_compute += r.compute;
+        const double elapsed = std::chrono::duration<double>(clock::now() - t0).count();
+        const double eta = done_compute > 0 ? elapsed * (todo_compute - done_compute) / done_compute : 0;
+        char line[200];
+        std::snprintf(line, sizeof line, "run %zu/%zu: val loss %.4f, train loss %.4f, %.0f tok/s, %.1f s; grid %s elapsed, ETA %s",
+                      i + 1, runs.size(), r.val_loss, r.train_loss, r.tokens_per_s, r.seconds, format_duration(elapsed).c_str(),
+                      format_duration(eta).c_str());
+        log(line);
+        if (events.on_run) events.on_run(i, r, false);
+    };
+    auto read_back = [&](size_t i, const StoredRun& run) {
+        out[i] = run;
+        log("run " + std::to_string(i + 1) + "/" + std::to_string(runs.size()) + ": trained by another process, read back");
+        if (events.on_run) events.on_run(i, out[i], true);
+    };
+    if (pool) {
+        // Each run is claimed as it is handed out; the runs out are heartbeaten from another thread,
+        // so the store is used under a lock.
+        std::mutex store_mutex;
+        std::vector<size_t> out_now, held;
+        // The largest runs first (longest processing time first): the pool's last runs are then
+        // its shortest, and no trainer starts the grid's longest run while the others sit idle.
+        std::stable_sort(pending.begin(), pending.end(), [&](size_t a, size_t b) { return compute[a] > compute[b]; });
+        size_t next_pending = 0;
+        auto next = [&]() -> std::optional<TrainerPool::Run> {
+            std::lock_guard<std::mutex> lock(store_mutex);
+            while (next_pending < pending.size()) {
+                const size_t i = pending[next_pending++];
+                Claim claim = store.claim(keys[i], timing.lease_s);
+                if (claim.status == Claim::Status::Stored) {
+                    read_back(i, *claim.run);
+                } else if (claim.status == Claim::Status::Taken) {
+                    held.push_back(i);
+                } else {
+                    head(i, ", handed out");
+                    out_now.push_back(i);
+                    TrainConfig c = runs[i];
+                    c.threads = resolved_threads(c);  // as in the key
+                    return TrainerPool::Run{i, c};
+                }
+            }
+            return std::nullopt;
+        };
+        auto came_back = [&](size_t i, const TrainResult& res) {
+            std::lock_guard<std::mutex> lock(store_mutex);
+            out_now.erase(std::find(out_now.begin(), out_now.end(), i));
+            finish(i, res);
+        };
+        try {
+            Heartbeat beat(
+                [&] {
+                    std::lock_guard<std::mutex> lock(store_mutex);
+                    for (size_t i : out_now) store.heartbeat(keys[i]);
+                },
+                timing.heartbeat_s);
+            pool->train(next, came_back);
+            if (std::string e = beat.error(); !e.empty()) log("grid: a claim could not be refreshed: " + e);
+        } catch (...) {
+            for (size_t i : out_now) store.release(keys[i]);  // another process may train them
+            throw;
+        }
+        pending = std::move(held);
+    }
     // Each pass claims what it can; the runs other processes hold are looked at again after them.
     while (!pending.empty()) {
         std::vector<size_t> held;
@@ -186,9 +303,7 @@ std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& b
         for (size_t i : pending) {
             Claim claim = store.claim(keys[i], timing.lease_s);
             if (claim.status == Claim::Status::Stored) {
-                out[i] = *claim.run;
-                log("run " + std::to_string(i + 1) + "/" + std::to_string(runs.size()) + ": trained by another process, read back");
-                if (events.on_run) events.on_run(i, out[i], true);
+                read_back(i, *claim.run);
                 continue;
             }
             if (claim.status == Claim::Status::Taken) {
@@ -196,53 +311,17 @@ std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& b
                 holder = claim.holder;
                 continue;
             }
-            TrainConfig c = runs[i];
-            char head[160];
-            std::snprintf(head, sizeof head, "run %zu/%zu (%zu of %zu to train): d_model %d, d_mlp %d, %d layers, %lld tokens",
-                          i + 1, runs.size(), done + 1, todo, c.model.d_model, c.model.d_mlp, c.model.n_layers,
-                          static_cast<long long>(c.tokens));
-            log(head);
+            head(i, "");
             TrainResult res;
             try {
-                Heartbeat beat(store, keys[i], timing.heartbeat_s);
-                res = backend.train(c, corpus, events.train_progress);
+                Heartbeat beat([&store, &key = keys[i]] { store.heartbeat(key); }, timing.heartbeat_s);
+                res = backend.train(runs[i], corpus, events.train_progress);
                 if (std::string e = beat.error(); !e.empty()) log("run " + std::to_string(i + 1) + ": its claim could not be refreshed: " + e);
             } catch (...) {
                 store.release(keys[i]);  // another process may train it
                 throw;
             }
-            StoredRun r;
-            r.key = keys[i];
-            r.d_model = c.model.d_model;
-            r.d_mlp = c.model.d_mlp;
-            r.layers = c.model.n_layers;
-            r.heads = c.model.n_heads;
-            r.tokens_requested = c.tokens;
-            r.params = res.params.total;
-            r.non_embedding_params = res.params.non_embedding;
-            r.tokens = res.tokens;
-            r.steps = res.steps;
-            r.compute = res.compute_flops;
-            r.train_loss = res.smoothed_train_loss;
-            r.final_train_loss = res.final_train_loss;
-            r.val_loss = res.val_loss;
-            r.seconds = res.train_seconds;
-            r.tokens_per_s = res.tokens_per_s;
-            r.threads = res.threads;
-            r.backend = backend.identity(c);
-            r.corpus = c.corpus_path;
-            store.put(r);  // one transaction: from here on the run survives a kill
-            out[i] = r;
-            ++done;
-            done_compute += r.compute;
-            const double elapsed = std::chrono::duration<double>(clock::now() - t0).count();
-            const double eta = done_compute > 0 ? elapsed * (todo_compute - done_compute) / done_compute : 0;
-            char line[200];
-            std::snprintf(line, sizeof line, "run %zu/%zu: val loss %.4f, train loss %.4f, %.0f tok/s, %.1f s; grid %s elapsed, ETA %s",
-                          i + 1, runs.size(), r.val_loss, r.train_loss, r.tokens_per_s, r.seconds,
-                          format_duration(elapsed).c_str(), format_duration(eta).c_str());
-            log(line);
-            if (events.on_run) events.on_run(i, r, false);
+            finish(i, res);
         }
         if (!held.empty() && held.size() == pending.size()) {
             if (held.size() != waiting_reported) log("grid: waiting for " + std::to_string(held.size()) + " run" + (held.size() == 1 ? "" : "s") +

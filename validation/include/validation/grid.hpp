@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,14 +69,39 @@ struct ClaimTiming {
     double poll_s = 1;
 };
 
+// Trainers in other processes (the ranks of an MPI job: train_runs makes one of the installed task
+// farm). The grid hands out its runs one at a time and is given each result back, on the calling
+// thread, as it comes; it alone reads and writes the store.
+class TrainerPool {
+public:
+    // What to train next: its index in the grid and its configuration (threads resolved).
+    struct Run {
+        size_t index = 0;
+        TrainConfig config;
+    };
+    virtual ~TrainerPool() = default;
+    // Trains what next() gives (nothing: none left) and gives each result to done(), on this
+    // thread. Returns once every run handed out came back; when a run fails, nothing more is handed
+    // out, the runs out are still given to done(), and the failure is thrown.
+    virtual void train(const std::function<std::optional<Run>()>& next,
+                       const std::function<void(size_t index, const TrainResult&)>& done) = 0;
+};
+
 // Runs every configuration (all must share corpus_path and corpus_format; the
 // corpus is loaded once). Before training anything, checks that the corpus is
 // large enough for every run (CorpusError naming the first that is not). A run
 // is trained only once claimed in the store; runs other processes hold are
 // waited for, and read back when they finish. Returns one StoredRun per
 // configuration, in order.
+//
+// With a pool, the runs this process claims are trained by the pool, largest compute (6 N D) first
+// (each claimed as it is handed out, its claim refreshed while it is out, and stored in its own
+// transaction as it comes back);
+// the runs other processes held are then waited for as above (and trained here if taken over).
+// `backend` still gives the runs' keys: the pool must train as it would.
 std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& backend, RunStore& store,
-                                const GridEvents& events = {}, const ClaimTiming& timing = {});
+                                const GridEvents& events = {}, const ClaimTiming& timing = {},
+                                TrainerPool* pool = nullptr);
 
 // The heads rule of the grid when a shape does not give them: head size 32
 // (one head below d_model 64), i.e. max(1, d_model / 32), reduced until it
