@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <mutex>
@@ -33,8 +34,15 @@ namespace {
 
 using namespace sweep;
 
-// Beyond this many points the interpreter would run for hours; the limit is checked up front.
-constexpr double kMaxPoints = 1e10;
+// Beyond this many points the interpreter would run for hours. The limit is checked up front when
+// the grid's size is known, and as points are enumerated (sweep/range.cpp) when it is not.
+// PLAN_SWEEP_MAX_POINTS=N lowers it to N (the tests, which cannot wait for 1e10 points).
+constexpr int64_t kMaxPoints = 10'000'000'000;
+
+int64_t max_points() {
+    if (const char* n = std::getenv("PLAN_SWEEP_MAX_POINTS"); n && std::atoll(n) > 0) return std::min<int64_t>(std::atoll(n), kMaxPoints);
+    return kMaxPoints;
+}
 // A grid known to be this small runs in well under a millisecond: it is compiled quickly instead.
 constexpr double kQuickGrid = 20'000;
 
@@ -223,13 +231,17 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     outcome.threads = std::max(1, std::min<int>(threads, static_cast<int>(ranges.size())));
     outcome.ranks = size;
     SharedBound shared;
-    RangeJob job{s, *outcome.code, reports, shared, reinterpret_cast<const int32_t*>(&g_halt)};
+    // Each rank of a team counts its own share of the limit.
+    std::atomic<int64_t> points{0};
+    RangeJob job{s, *outcome.code, reports, shared, reinterpret_cast<const int32_t*>(&g_halt), points, max_points() / size};
     double per = space.progress_total > 0 && grid > 0 ? grid / space.progress_total : 1;
     std::vector<RangeResult> results;
     std::exception_ptr failure;
     try {
         ProgressBar bar(options.progress && rank == 0 && isatty(STDERR_FILENO), outcome.threads, space.progress_total / size, per);
         results = run_ranges(job, ranges, outcome.threads, bar);
+        // Threads that took their budgets at once may have passed the limit together.
+        if (points.load() > job.max_points) too_many_points(s, job.max_points);
     } catch (...) {
         if (size == 1) throw;
         failure = std::current_exception();
@@ -275,9 +287,9 @@ Value run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, 
     const Backend& backend = chosen_backend(s, options.backend);
     std::vector<ReportState> reports = initial_reports(s, eval);
     double grid = grid_size(s, eval);
-    if (grid > kMaxPoints)
+    if (grid > static_cast<double>(max_points()))
         runtime_error(Code::TooLarge, s.span, fmt::format("this sweep has {} points; the limit is {}", format_number(grid, true),
-                                          format_number(kMaxPoints, false)),
+                                          format_number(static_cast<double>(max_points()), false)),
                       "narrow an axis, or split the sweep");
     auto start = std::chrono::steady_clock::now();
     Outcome outcome;
