@@ -184,7 +184,7 @@ Printer::Group Printer::params(const Stmt& s) {
                 if (p.type) out += ": " + expr(*p.type, c + static_cast<int>(out.size()) + 2, ind, MUL);
                 if (p.default_value) {
                     out += " = ";
-                    out += expr(*p.default_value, c + static_cast<int>(out.size()), ind, IF);
+                    out += expr(*p.default_value, end_col(c, out), ind, IF);
                 }
                 return out;
             }};

@@ -243,6 +243,11 @@ std::string Printer::bare(const Expr& e, int col, int indent) {
             return base + record(*a[1], end_col(col, base), indent);
         }
         case ExprKind::List: {
+            // A list of one list (a parameter's rule on a list's items, `[["q", "k"]]`) holds its
+            // brackets together: broken, the inner list's items go one per line between `[[` and `]]`.
+            if (a.size() == 1 && a[0]->kind == ExprKind::List && !has_comment(e.span.begin, full(*a[0]).begin) &&
+                !has_comment(full(*a[0]).end, e.span.end))
+                return "[" + expr(*a[0], col + 1, indent, IF) + "]";
             Group g{"[", "]", "", ", ", ",", e.span.begin, e.span.end, a.size(),
                     [&](size_t k) { return full(*a[k]); },
                     [&](size_t k, int c, int ind) { return expr(*a[k], c, ind, IF); }};
