@@ -233,7 +233,7 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     SharedBound shared;
     // Each rank of a team counts its own share of the limit.
     std::atomic<int64_t> points{0};
-    RangeJob job{s, *outcome.code, reports, shared, reinterpret_cast<const int32_t*>(&g_halt), points, max_points() / size};
+    RangeJob job{s, *outcome.code, reports, shared, reinterpret_cast<const int32_t*>(&g_halt), points, max_points() / size, max_points()};
     double per = space.progress_total > 0 && grid > 0 ? grid / space.progress_total : 1;
     std::vector<RangeResult> results;
     std::exception_ptr failure;
@@ -241,7 +241,7 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
         ProgressBar bar(options.progress && rank == 0 && isatty(STDERR_FILENO), outcome.threads, space.progress_total / size, per);
         results = run_ranges(job, ranges, outcome.threads, bar);
         // Threads that took their budgets at once may have passed the limit together.
-        if (points.load() > job.max_points) too_many_points(s, job.max_points);
+        if (points.load() > job.max_points) too_many_points(s, job.limit);
     } catch (...) {
         if (size == 1) throw;
         failure = std::current_exception();

@@ -98,7 +98,7 @@ RangeResult run_range(const RangeJob& job, Range range, CallBuffers& buffers, in
         }
         job.shared.publish(kth_bound(reports), range.lo);
         if (call.status == kOverBudget) {
-            if (call.budget == left) too_many_points(job.sweep, job.max_points);  // that loop alone passes the limit
+            if (call.budget == left) too_many_points(job.sweep, job.limit);  // that loop alone passes the limit
             whole_rest = true;
         } else if (call.status == kFull) {
             whole_rest = false;

@@ -45,10 +45,12 @@ struct RangeJob {
     const std::vector<ReportState>& reports;  // empty, with their limits
     SharedBound& shared;
     const int32_t* stop;                      // the kernel's stop word (may be null)
-    // The points the ranges have enumerated, and the most they may: a range that would pass it
-    // throws E0507 (the sweep's axes computed from earlier ones made it larger than the limit).
+    // The points the ranges have enumerated, and the most they may (this process's share of the
+    // sweep's limit): a range that would pass it throws E0507 (the sweep's axes computed from
+    // earlier ones made it larger than the limit).
     std::atomic<int64_t>& points;
     int64_t max_points;
+    int64_t limit;  // the sweep's, for the message
 };
 
 // The buffers a worker's kernel calls write into, kept from one range to the next.

@@ -37,3 +37,8 @@ endforeach()
 
 plan_mpi_test(mpi.failing_point ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/runtime_divisors.out 1 2
               tests/diagnostics/runtime_divisors.plan)
+
+# A sweep whose axes are computed from earlier ones is held to the limit of points on a team too:
+# each rank counts its own points against its share (PLAN_SWEEP_MAX_POINTS lowers the limit).
+plan_mpi_test(mpi.sweep_points ${CMAKE_CURRENT_SOURCE_DIR}/cli/sweep_points/mpi.out 1 2 tests/cli/sweep_points/dependent.plan)
+set_tests_properties(mpi.sweep_points PROPERTIES ENVIRONMENT "${mpi_env};PLAN_SWEEP_MAX_POINTS=99")
