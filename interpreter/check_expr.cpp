@@ -608,6 +608,25 @@ std::optional<std::vector<Type>> ExprChecker::argument_types(const Binding& b, c
     return types;
 }
 
+std::optional<std::pair<Span, RuleViolation>> literal_violation(const ParamRule& rule, const std::string& param, const TExpr& arg) {
+    auto literal = [](const TExpr& t) -> std::optional<Value> {
+        if (t.op == Op::Const) return t.constant;
+        if (t.op == Op::Neg && t.kids[0]->op == Op::Const && t.kids[0]->constant.v.index() == 0) return Value(-t.kids[0]->constant.num());
+        return std::nullopt;
+    };
+    if (!rule.any()) return std::nullopt;
+    if (std::optional<Value> v = literal(arg)) {
+        if (auto bad = violates(rule, param, *v)) return std::pair{arg.span, *bad};
+        return std::nullopt;
+    }
+    // A list written out: each literal item is checked, and the caret goes under the one it is.
+    if (rule.kind != ParamRule::Kind::EachOf || arg.op != Op::List) return std::nullopt;
+    for (const TExprPtr& item : arg.kids)
+        if (std::optional<Value> v = literal(*item))
+            if (auto bad = violates_item(rule, param, *v)) return std::pair{item->span, *bad};
+    return std::nullopt;
+}
+
 // An argument written as a literal is checked against its parameter's rule now, so
 // `recompute = "ful"` or `zero = 4` is an error before anything runs; a computed one is checked
 // when the call runs (Evaluator::call).
@@ -615,11 +634,9 @@ void ExprChecker::check_literal_arguments(const FnDef& fn, const std::vector<TEx
     for (size_t p = 0; p < bound.size(); ++p) {
         if (!bound[p]) continue;  // not given: its default was checked with the definition
         const TExpr& arg = *bound[p];
-        const TExpr* literal = arg.op == Op::Neg && arg.kids[0]->op == Op::Const ? arg.kids[0].get() : &arg;
-        if (literal->op != Op::Const || !fn.param_rules[p].any() || !same_type(fn.param_types[p], arg.type)) continue;
-        Value v = literal == &arg ? arg.constant : Value(-literal->constant.num());
-        if (auto bad = violates(fn.param_rules[p], fn.decl->params[p].name, v))
-            check_fail(Code::ArgumentNotAllowed, bad->message, {{arg.span, bad->label}}, bad->help);
+        if (!same_type(fn.param_types[p], arg.type)) continue;
+        if (auto bad = literal_violation(fn.param_rules[p], fn.decl->params[p].name, arg))
+            check_fail(Code::ArgumentNotAllowed, bad->second.message, {{bad->first, bad->second.label}}, bad->second.help);
     }
 }
 

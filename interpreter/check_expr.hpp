@@ -2,6 +2,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "interpreter/checker.hpp"
@@ -14,6 +15,9 @@ std::string type_key(const Type& t, const UnitTable& units);
 // A help line for a sum or comparison of two different dimensions.
 bool contains_any(const Type& t);
 std::string dimension_help(const Dim& a, const Dim& b, const UnitTable& units, bool derived = false);
+// Where a literal argument (or default) breaks its parameter's rule, and what is wrong: the
+// literal, or for a rule on a list's items the literal item of a list written out.
+std::optional<std::pair<Span, RuleViolation>> literal_violation(const ParamRule& rule, const std::string& param, const TExpr& arg);
 
 class ExprChecker {
 public:

@@ -135,10 +135,13 @@ std::pair<Type, ParamRule> Checker::resolve_param_annotation(const ast::Expr& e)
         return {Type::number(Dim{}), rule};
     }
     if (e.kind != ast::ExprKind::List) return {resolve_type_annotation(e), rule};
+    // `[["q", "k"]]`: a list whose items are each one of the values of the inner list.
+    const bool each = e.args.size() == 1 && e.args[0]->kind == ast::ExprKind::List;
+    const ast::Expr& values = each ? *e.args[0] : e;
     // A list of literal strings, or of plain numbers: the values the parameter accepts.
-    rule.kind = ParamRule::Kind::OneOf;
+    rule.kind = each ? ParamRule::Kind::EachOf : ParamRule::Kind::OneOf;
     bool strings = false, numbers = false;
-    for (const auto& item : e.args) {
+    for (const auto& item : values.args) {
         bool negative = item->kind == ast::ExprKind::Unary && item->text == "-" && item->args[0]->kind == ast::ExprKind::Number;
         if (item->kind == ast::ExprKind::String && item->parts.size() <= 1 && (item->parts.empty() || !item->parts[0].expr)) {
             strings = true;
@@ -148,13 +151,14 @@ std::pair<Type, ParamRule> Checker::resolve_param_annotation(const ast::Expr& e)
             rule.allowed.push_back(Value(negative ? -item->args[0]->number : item->number));
         } else {
             check_fail(Code::ExpectedDimension, "a parameter's list of values holds literal strings or plain numbers", {{item->span, "not a literal"}},
-                       "write the values, as in `recompute: [\"none\", \"full\"]`");
+                       "write the values, as in `recompute: [\"none\", \"full\"]` or `targets: [[\"q\", \"v\"]]`");
         }
     }
     if (rule.allowed.empty() || (strings && numbers))
         check_fail(Code::ExpectedDimension, "a parameter's list of values needs at least one value, all strings or all numbers",
-                   {{e.span, ""}});
-    return {strings ? Type::string() : Type::number(Dim{}), rule};
+                   {{values.span, ""}});
+    Type item = strings ? Type::string() : Type::number(Dim{});
+    return {each ? Type::list(item) : item, rule};
 }
 
 void Checker::check_dimension(const ast::Stmt& s) {
@@ -245,9 +249,8 @@ void Checker::check_fn(const ast::Stmt& s) {
                 check_fail(Code::DeclaredDimension, "the default of `" + p.name + "` is " + type_name(def->type, units_) +
                                                 ", not " + type_name(t, units_),
                      {{p.default_value->span, type_name(def->type, units_)}});
-            if (def->op == Op::Const)
-                if (auto bad = violates(rule, p.name, def->constant))
-                    check_fail(Code::ArgumentNotAllowed, bad->message, {{p.default_value->span, bad->label}}, bad->help);
+            if (auto bad = literal_violation(rule, p.name, *def))
+                check_fail(Code::ArgumentNotAllowed, bad->second.message, {{bad->first, bad->second.label}}, bad->second.help);
             signature += " = " + std::string(p.default_value->kind == ast::ExprKind::Number ? p.default_value->text
                                              : p.default_value->kind == ast::ExprKind::String && def->op == Op::Const
                                                  ? "\"" + def->constant.str() + "\""

@@ -21,6 +21,14 @@ std::string allowed_list(const ParamRule& rule) {
 
 }  // namespace
 
+std::optional<RuleViolation> violates_item(const ParamRule& rule, const std::string& param, const Value& item) {
+    ParamRule one = rule;
+    one.kind = ParamRule::Kind::OneOf;
+    std::optional<RuleViolation> bad = violates(one, param, item);
+    if (bad) bad->message = shown(item) + " is not a value of the items of `" + param + "`";
+    return bad;
+}
+
 std::optional<RuleViolation> violates(const ParamRule& rule, const std::string& param, const Value& v) {
     switch (rule.kind) {
         case ParamRule::Kind::None: return std::nullopt;
@@ -33,6 +41,12 @@ std::optional<RuleViolation> violates(const ParamRule& rule, const std::string& 
             std::string guess = is_string(v) ? closest_name(v.str(), names) : "";
             return RuleViolation{shown(v) + " is not a value of `" + param + "`", "not one of " + allowed_list(rule),
                                  guess.empty() ? "use one of " + allowed_list(rule) : "did you mean \"" + guess + "\"?"};
+        }
+        case ParamRule::Kind::EachOf: {
+            if (v.v.index() != 3) return std::nullopt;  // not a list: the type check reports it
+            for (const Value& item : v.list().items)
+                if (auto bad = violates_item(rule, param, item)) return bad;
+            return std::nullopt;
         }
         case ParamRule::Kind::Count: case ParamRule::Kind::Whole: {
             if (v.v.index() != 0) return std::nullopt;  // not a number: the type check reports it
@@ -51,6 +65,7 @@ std::string rule_text(const ParamRule& rule) {
     switch (rule.kind) {
         case ParamRule::Kind::None: return "";
         case ParamRule::Kind::OneOf: return "[" + allowed_list(rule) + "]";
+        case ParamRule::Kind::EachOf: return "[[" + allowed_list(rule) + "]]";
         case ParamRule::Kind::Count: return "Count";
         case ParamRule::Kind::Whole: return "Whole";
     }

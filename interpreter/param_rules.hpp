@@ -1,5 +1,6 @@
 // Checks written as a parameter's type: `recompute: ["none", "selective", "full"]` (one of these
-// values), `tp: Count` (a whole number ≥ 1), `micro_batches: Whole` (a whole number ≥ 0). The
+// values), `targets: [["q", "k", "v"]]` (a list whose items are each one of these), `tp: Count` (a
+// whole number ≥ 1), `micro_batches: Whole` (a whole number ≥ 0). The
 // checker applies a rule where the argument is a literal (a type error, exit 2); the evaluator
 // where it is computed (a runtime error); either way the caret is on the caller's argument.
 #pragma once
@@ -12,8 +13,8 @@
 namespace plan {
 
 struct ParamRule {
-    enum class Kind { None, OneOf, Count, Whole } kind = Kind::None;
-    std::vector<Value> allowed;  // OneOf: strings or plain numbers
+    enum class Kind { None, OneOf, EachOf, Count, Whole } kind = Kind::None;
+    std::vector<Value> allowed;  // OneOf, EachOf (of the list's items): strings or plain numbers
     bool any() const { return kind != Kind::None; }
 };
 
@@ -24,7 +25,10 @@ struct RuleViolation {
 };
 std::optional<RuleViolation> violates(const ParamRule& rule, const std::string& param, const Value& v);
 
-// The rule as it is written in a signature: `["none", "full"]`, `Count`, `Whole`.
+// What is wrong with `item` as an item of the list argument `param` under an EachOf rule.
+std::optional<RuleViolation> violates_item(const ParamRule& rule, const std::string& param, const Value& item);
+
+// The rule as it is written in a signature: `["none", "full"]`, `[["q", "k"]]`, `Count`, `Whole`.
 std::string rule_text(const ParamRule& rule);
 
 }  // namespace plan

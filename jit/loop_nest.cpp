@@ -62,6 +62,7 @@ void LoopNest::enter() {
     hi_ = field(offsetof(KernelCall, hi), i64_, "hi");
     bound_ = field(offsetof(KernelCall, bound), f64_, "bound");
     capacity_ = field(offsetof(KernelCall, capacity), i64_, "capacity");
+    budget_ = field(offsetof(KernelCall, budget), i64_, "budget");
     rows_ = field(offsetof(KernelCall, rows), ptr, "rows");
     orders_ = field(offsetof(KernelCall, orders), ptr, "orders");
     cursor_ = field(offsetof(KernelCall, cursor), ptr, "cursor");
@@ -79,18 +80,42 @@ void LoopNest::enter() {
     b_.CreateStore(field(offsetof(KernelCall, feasible), i64_, "feasible.in"), feasible_);
     count_ = b_.CreateAlloca(i64_, nullptr, "count");
     b_.CreateStore(b_.getInt64(0), count_);
+    points_ = b_.CreateAlloca(i64_, nullptr, "points");
+    b_.CreateStore(b_.getInt64(0), points_);
     key_ = b_.CreateAlloca(f64_, nullptr, "key");
     b_.CreateStore(x_->f64(0), key_);
     resume_ = b_.CreateICmpNE(field(offsetof(KernelCall, resume), i32_, "resume"), b_.getInt32(0));
 }
 
-void LoopNest::finish(sweep::Status status) {
+void LoopNest::finish(sweep::Status status) { finish(b_.getInt32(status)); }
+
+void LoopNest::finish(llvm::Value* status) {
     llvm::Value* call = fn_->getArg(0);
     auto out = [&](size_t offset, llvm::Value* v) { b_.CreateStore(v, b_.CreateConstInBoundsGEP1_64(i8_, call, offset)); };
     out(offsetof(sweep::KernelCall, feasible), b_.CreateLoad(i64_, feasible_));
     out(offsetof(sweep::KernelCall, count), b_.CreateLoad(i64_, count_));
-    out(offsetof(sweep::KernelCall, status), b_.getInt32(status));
+    out(offsetof(sweep::KernelCall, points), b_.CreateLoad(i64_, points_));
+    out(offsetof(sweep::KernelCall, status), status);
     b_.CreateRetVoid();
+}
+
+// Entering a loop of the innermost axis: its points are counted, or, when they would pass the
+// call's budget, the kernel leaves with the loop's start as the cursor (kOverBudget when it has
+// counted nothing yet). One addition per loop, outside it: the points themselves pay nothing.
+void LoopNest::count_points(const Bounds& bounds) {
+    llvm::Value* items = b_.CreateSub(bounds.end, bounds.first);
+    llvm::Value* n = b_.CreateSelect(b_.CreateICmpSLT(items, b_.getInt64(0)), b_.getInt64(0), items);
+    llvm::Value* counted = b_.CreateLoad(i64_, points_);
+    auto* pause = llvm::BasicBlock::Create(ctx_, "budget.spent", fn_);
+    auto* go = llvm::BasicBlock::Create(ctx_, "budget.ok", fn_);
+    b_.CreateCondBr(b_.CreateICmpSGT(n, b_.CreateSub(budget_, counted)), pause, go, weights_unlikely());
+    b_.SetInsertPoint(pause);
+    for (size_t d = 0; d < loops_.size(); ++d) b_.CreateStore(loops_[d].index, b_.CreateConstGEP1_64(i64_, cursor_, d));
+    b_.CreateStore(bounds.first, b_.CreateConstGEP1_64(i64_, cursor_, loops_.size()));
+    finish(b_.CreateSelect(b_.CreateICmpEQ(counted, b_.getInt64(0)), b_.getInt32(sweep::kOverBudget), b_.getInt32(sweep::kFull)));
+    b_.SetInsertPoint(go);
+    b_.CreateStore(b_.CreateAdd(counted, n), points_);
+    inner_end_ = bounds.end;
 }
 
 llvm::MDNode* LoopNest::weights_unlikely() { return llvm::MDBuilder(ctx_).createBranchWeights(1, 1 << 20); }
@@ -200,6 +225,9 @@ void LoopNest::write_row(llvm::Value* key, llvm::Value* order, llvm::BasicBlock*
     b_.CreateCondBr(b_.CreateICmpEQ(n, capacity_), full, room, weights_unlikely());
     b_.SetInsertPoint(full);
     for (size_t d = 0; d < loops_.size(); ++d) b_.CreateStore(loops_[d].index, b_.CreateConstGEP1_64(i64_, cursor_, d));
+    // The points from this one to the loop's end are counted again when the next call resumes here.
+    llvm::Value* unvisited = b_.CreateSub(inner_end_, loops_.back().index);
+    b_.CreateStore(b_.CreateSub(b_.CreateLoad(i64_, points_), unvisited), points_);
     finish(sweep::kFull);
     b_.SetInsertPoint(room);
     const size_t columns = s_.columns.size();
@@ -225,6 +253,7 @@ void LoopNest::axis(int item, const std::function<void()>& rest) {
     const bool innermost = item == innermost_loop();
     Sequence seq = !group_.empty() && item == group_.front() ? flattened() : sequence(*s_.items[item].expr, item);
     Bounds bounds = covered(depth, seq);
+    if (innermost) count_points(bounds);
     const bool counts_progress = static_cast<int>(depth) == space_.progress_depth;
     if (blocked_ && innermost) {
         blocked_axis(item, seq, bounds, counts_progress, rest);

@@ -59,6 +59,8 @@ private:
 
     void enter();
     void finish(sweep::Status status);
+    void finish(llvm::Value* status);
+    void count_points(const Bounds& bounds);
     llvm::MDNode* weights_unlikely();
     void fail_here(llvm::Value* item, const std::vector<llvm::Value*>& axes);
     void check(int item);
@@ -99,14 +101,15 @@ private:
     std::optional<AxisLists> lists_;
     std::vector<int> axes_;  // item indices of the axes
     // The call's inputs, read once at entry.
-    llvm::Value *lo_ = nullptr, *hi_ = nullptr, *bound_ = nullptr, *capacity_ = nullptr;
+    llvm::Value *lo_ = nullptr, *hi_ = nullptr, *bound_ = nullptr, *capacity_ = nullptr, *budget_ = nullptr;
     llvm::Value *stop_ = nullptr, *progress_ = nullptr, *rows_ = nullptr, *orders_ = nullptr, *cursor_ = nullptr, *error_ = nullptr;
-    llvm::AllocaInst *feasible_ = nullptr, *count_ = nullptr, *key_ = nullptr;
+    llvm::AllocaInst *feasible_ = nullptr, *count_ = nullptr, *key_ = nullptr, *points_ = nullptr;
     llvm::Value* resume_ = nullptr;             // the call resumes from the cursor (i1)
     llvm::BasicBlock* cont_ = nullptr;         // where a point that fails a constraint goes on
     std::vector<llvm::Value*> axis_values_;    // of the axes bound at the point being lowered
     std::vector<Loop> loops_;                  // around it: where it is, for the cursor
     llvm::Value* outer_index_ = nullptr;
+    llvm::Value* inner_end_ = nullptr;          // where the innermost loop ends (count_points)
     size_t cursor_size_ = 0;
     std::vector<InnerLoad> inner_loads_;
     std::vector<int> group_;  // item indices of the flattened innermost axes (see flatten_group)

@@ -431,6 +431,8 @@ void ExprLowering::check_rule(const ParamRule& rule, const LV& arg, const TExpr&
         if (violates(rule, "", arg.c)) flag(b_.getTrue());
         return;
     }
+    // Lists are constants here (one built inside the sweep is not lowered).
+    if (rule.kind == ParamRule::Kind::EachOf) throw Unsupported{"a list argument computed inside the sweep", at.span};
     llvm::Value* x = scalar(arg, &at);
     llvm::Value* bad = nullptr;
     if (rule.kind == ParamRule::Kind::OneOf) {  // strings compare as their interned ids

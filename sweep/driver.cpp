@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -34,8 +35,15 @@ namespace {
 
 using namespace sweep;
 
-// Beyond this many points the interpreter would run for hours; the limit is checked up front.
-constexpr double kMaxPoints = 1e10;
+// Beyond this many points the interpreter would run for hours. The limit is checked up front when
+// the grid's size is known, and as points are enumerated (sweep/range.cpp) when it is not.
+// PLAN_SWEEP_MAX_POINTS=N lowers it to N (the tests, which cannot wait for 1e10 points).
+constexpr int64_t kMaxPoints = 10'000'000'000;
+
+int64_t max_points() {
+    if (const char* n = std::getenv("PLAN_SWEEP_MAX_POINTS"); n && std::atoll(n) > 0) return std::min<int64_t>(std::atoll(n), kMaxPoints);
+    return kMaxPoints;
+}
 // A grid known to be this small runs in well under a millisecond: it is compiled quickly instead.
 constexpr double kQuickGrid = 20'000;
 
@@ -170,14 +178,16 @@ std::string message_of(const std::exception_ptr& failure) {
 // A rank sends the ranges it ran; one that no rank ran (the sweep stopped) merges as never run.
 void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code, const std::vector<ReportState>& reports,
                    const std::vector<Range>& ranges, std::vector<RangeResult> results, std::exception_ptr failure, double seconds,
-                   Outcome& outcome) {
+                   int64_t points, Outcome& outcome) {
     std::erase_if(results, [](const RangeResult& r) { return r.status == -1; });
     // The first byte says whether this rank ran its share (0) or failed (1, then the message); then
-    // the seconds it took and the ranges it ran (doubles: the ranks share a byte order).
+    // the seconds it took, the ranges it ran and the points it counted (doubles: the ranks share a
+    // byte order).
     std::string bytes(1, failure ? '\1' : '\0');
-    const double ran = static_cast<double>(results.size());
+    const double ran = static_cast<double>(results.size()), counted = static_cast<double>(points);
     bytes.append(reinterpret_cast<const char*>(&seconds), sizeof seconds);
     bytes.append(reinterpret_cast<const char*>(&ran), sizeof ran);
+    bytes.append(reinterpret_cast<const char*>(&counted), sizeof counted);
     bytes += failure ? message_of(failure) : encode_ranges(results, code.strings);
     std::vector<std::string> all = team.gather(bytes);
     int verdict = 0;
@@ -187,7 +197,8 @@ void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code,
         try {
             if (failure) std::rethrow_exception(failure);
             std::vector<RangeResult> gathered;
-            constexpr size_t head = 1 + 2 * sizeof(double);
+            constexpr size_t head = 1 + 3 * sizeof(double);
+            double total_points = 0;
             for (size_t rank = 0; rank < all.size(); ++rank) {
                 if (all[rank].size() < head) throw std::runtime_error(fmt::format("rank {} sent {} bytes", rank, all[rank].size()));
                 if (all[rank][0] != '\0')
@@ -195,10 +206,14 @@ void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code,
                 double taken = 0, ran = 0;
                 std::memcpy(&taken, all[rank].data() + 1, sizeof taken);
                 std::memcpy(&ran, all[rank].data() + 1 + sizeof taken, sizeof ran);
+                double counted_there = 0;
+                std::memcpy(&counted_there, all[rank].data() + 1 + 2 * sizeof taken, sizeof counted_there);
+                total_points += counted_there;
                 outcome.rank_seconds.push_back(taken);
                 outcome.rank_ranges.push_back(ran);
                 decode_ranges(all[rank].substr(head), s, code.strings, gathered);
             }
+            if (total_points > static_cast<double>(max_points())) too_many_points(s, max_points());
             std::vector<RangeResult> whole(ranges.size());
             for (size_t i = 0; i < ranges.size(); ++i) {
                 whole[i].lo = ranges[i].lo;
@@ -261,7 +276,10 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     outcome.threads = std::max(1, std::min<int>(threads, static_cast<int>(ranges.size())));
     outcome.ranks = size;
     SharedBound shared;
-    RangeJob job{s, *outcome.code, reports, shared, reinterpret_cast<const int32_t*>(&g_halt)};
+    // Each rank of a team takes ranges as it frees up, so its share of the points is not known in
+    // advance: it stops at the whole limit, and rank 0 holds the ranks' sum to the limit at the merge.
+    std::atomic<int64_t> points{0};
+    RangeJob job{s, *outcome.code, reports, shared, reinterpret_cast<const int32_t*>(&g_halt), points, max_points(), max_points()};
     double per = space.progress_total > 0 && grid > 0 ? grid / space.progress_total : 1;
     std::vector<RangeResult> results;
     std::exception_ptr failure;
@@ -269,6 +287,8 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     try {
         ProgressBar bar(options.progress && rank == 0 && isatty(STDERR_FILENO), outcome.threads, space.progress_total / size, per);
         results = run_ranges(job, ranges, outcome.threads, bar, counter.get());
+        // Threads that took their budgets at once may have passed the limit together.
+        if (points.load() > job.max_points) too_many_points(s, job.limit);
     } catch (...) {
         if (size == 1) throw;
         failure = std::current_exception();
@@ -276,7 +296,7 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     counter.reset();  // collective: every rank is done taking
     if (size > 1)
-        merge_on_team(*ranks, s, *outcome.code, reports, all, std::move(results), failure, seconds, outcome);
+        merge_on_team(*ranks, s, *outcome.code, reports, all, std::move(results), failure, seconds, points.load(), outcome);
     else
         outcome.merged = merge_ranges(reports, results);
     return outcome;
@@ -323,9 +343,9 @@ Value run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, 
     const Backend& backend = chosen_backend(s, options.backend);
     std::vector<ReportState> reports = initial_reports(s, eval);
     double grid = grid_size(s, eval);
-    if (grid > kMaxPoints)
+    if (grid > static_cast<double>(max_points()))
         runtime_error(Code::TooLarge, s.span, fmt::format("this sweep has {} points; the limit is {}", format_number(grid, true),
-                                          format_number(kMaxPoints, false)),
+                                          format_number(static_cast<double>(max_points()), false)),
                       "narrow an axis, or split the sweep");
     auto start = std::chrono::steady_clock::now();
     Outcome outcome;

@@ -54,6 +54,10 @@ public:
             start = call_.cursor[depth];
             resuming_ = depth + 1 < index_.size();
         }
+        if (depth + 1 == index_.size() && !count_points(depth, start, end)) {
+            --depth_;
+            return;
+        }
         const int slot = s_.items[item].slot;
         for (int64_t i = start; i < end; ++i) {
             if (call_.stop && __atomic_load_n(call_.stop, __ATOMIC_RELAXED)) {
@@ -76,6 +80,7 @@ public:
         if (key_ <= call_.bound) {
             if (call_.count == call_.capacity) {
                 std::copy(index_.begin(), index_.end(), call_.cursor);
+                call_.points -= inner_end_ - index_.back();  // counted again when the next call resumes here
                 halt(kFull);
                 return;
             }
@@ -92,6 +97,21 @@ private:
     void halt(Status status) {
         halted_ = true;
         call_.status = status;
+    }
+
+    // Entering a loop of the innermost axis over [start, end): its points are counted, or, when
+    // they would pass the call's budget, the call leaves with the loop's start as the cursor.
+    bool count_points(size_t depth, int64_t start, int64_t end) {
+        const int64_t n = std::max<int64_t>(0, end - start);
+        if (n > call_.budget - call_.points) {
+            std::copy(index_.begin(), index_.begin() + static_cast<std::ptrdiff_t>(depth), call_.cursor);
+            call_.cursor[depth] = start;
+            halt(call_.points == 0 ? kOverBudget : kFull);
+            return false;
+        }
+        call_.points += n;
+        inner_end_ = end;
+        return true;
     }
 
     // The items [start, end) of the axis at `depth` (of `count` items) that the call's range covers.
@@ -113,6 +133,7 @@ private:
     std::vector<int64_t> index_;  // of each bound axis in its list: the cursor
     size_t depth_ = 0;            // axes bound
     int64_t outer_ = 0;                // index of the outer axis's item
+    int64_t inner_end_ = 0;            // where the innermost loop being run ends
     int current_ = 0;                  // the item being evaluated
     double key_ = 0;
     bool resuming_;

@@ -33,7 +33,10 @@ enum Status : int32_t {
     kDone = 0,     // the range is done
     kError = 1,    // a point failed: `error` says where
     kStopped = 2,  // *stop was set
-    kFull = 3,     // the row buffer is full: call again with `resume` set to go on from `cursor`
+    kFull = 3,     // the row buffer is full, or `budget` is spent: call again with `resume` set to go on
+                   // from `cursor`
+    kOverBudget = 4,  // the innermost axis's next loop alone has more points than `budget`: nothing of it
+                      // ran, and `cursor` is where it starts (call again with `resume` and a larger budget)
 };
 
 // One kernel call. The host fills the inputs and owns every buffer; the kernel fills the outputs.
@@ -50,6 +53,12 @@ struct KernelCall {
     int32_t resume = 0;              // nonzero: go on from `cursor` (the last call on this range was kFull)
     const int32_t* stop = nullptr;   // optional: nonzero asks the kernel to stop soon (Ctrl-C)
     int64_t* progress = nullptr;     // optional: iterations at Space::progress_depth are added to it
+    // Points the call may enumerate before it leaves: on entering a loop of the innermost axis, the
+    // kernel adds that loop's items to `points`, and when they would pass the budget it leaves with
+    // kFull (or kOverBudget when it has counted none yet) and the loop's start as the cursor. So the
+    // host counts a sweep's points (and stops one that passes the limit) between calls, at a cost of
+    // one addition per innermost loop, not per point.
+    int64_t budget = std::numeric_limits<int64_t>::max();
     // Buffers.
     double* rows = nullptr;     // capacity × (columns + 1): a row's columns as numbers (Bools 0/1,
                                 // strings as ids into CompiledSweep::strings), then its key (the
@@ -62,6 +71,7 @@ struct KernelCall {
     int64_t feasible = 0;
     // Out.
     int64_t count = 0;  // rows written
+    int64_t points = 0; // points enumerated (the items of the innermost loops entered; see `budget`)
     int32_t status = kDone;
 };
 static_assert(std::is_standard_layout_v<KernelCall>, "compiled kernels read KernelCall by offsets");

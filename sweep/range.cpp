@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include <fmt/format.h>
+
+#include "interpreter/evaluator.hpp"
 #include "interpreter/sweep_items.hpp"
+#include "interpreter/units.hpp"
 
 namespace plan::sweep {
 
@@ -11,6 +15,10 @@ namespace {
 
 constexpr int64_t kMinRowsPerCall = 64;
 constexpr int64_t kMaxRowsPerCall = 4096;
+// Points a call may enumerate before the host adds them to the sweep's count: with every thread's
+// call that far ahead at most, the count passes the limit by little; a pause costs a resume (the
+// loops outside the innermost entered again), some microseconds per 16 million points.
+constexpr int64_t kPointsPerCall = int64_t{1} << 24;
 
 // Rows a call may write: for top-K reports about twice the largest K, so that the bound is known
 // after a few rows (while it is +inf every point is written); for the others, a buffer's worth.
@@ -35,7 +43,24 @@ bool offer_rows(const KernelCall& call, size_t columns, std::vector<ReportState>
     return true;
 }
 
+// The axis whose list is computed from earlier axes (the first such): why the sweep's size was
+// not known before it ran.
+std::string growing_axis(const CheckedSweep& s) {
+    for (int item : axis_items(s))
+        if (reads_sweep_locals(*s.items[static_cast<size_t>(item)].expr)) return s.items[static_cast<size_t>(item)].name;
+    return {};
+}
+
 }  // namespace
+
+void too_many_points(const CheckedSweep& s, int64_t limit) {
+    std::string axis = growing_axis(s);
+    runtime_error(Code::TooLarge, s.span,
+                  fmt::format("this sweep has more points than the limit of {}{}", format_number(static_cast<double>(limit), false),
+                              axis.empty() ? std::string()
+                                           : fmt::format(" (its axis `{}` is computed from earlier axes: the points were counted as they ran)", axis)),
+                  "narrow an axis, or split the sweep");
+}
 
 CallBuffers::CallBuffers(const RangeJob& job)
     : capacity(row_capacity(job.reports)), rows(static_cast<size_t>(capacity) * (job.sweep.columns.size() + 1)),
@@ -57,17 +82,29 @@ RangeResult run_range(const RangeJob& job, Range range, CallBuffers& buffers, in
     RangeResult result;
     result.lo = range.lo;
     result.hi = range.hi;
+    bool whole_rest = false;  // the last call's next loop was longer than its budget
     for (;;) {
         call.bound = std::min(range_bound(reports), job.shared.for_range(range.lo));
+        const int64_t left = std::max<int64_t>(0, job.max_points - job.points.load(std::memory_order_relaxed));
+        call.budget = whole_rest ? left : std::min(left, kPointsPerCall);
         call.count = 0;
+        call.points = 0;
         job.code.launch(call);
+        job.points.fetch_add(call.points, std::memory_order_relaxed);
         if (!offer_rows(call, columns, reports)) {
             result.overflow = true;
             call.status = kStopped;
             break;
         }
         job.shared.publish(kth_bound(reports), range.lo);
-        if (call.status != kFull) break;
+        if (call.status == kOverBudget) {
+            if (call.budget == left) too_many_points(job.sweep, job.limit);  // that loop alone passes the limit
+            whole_rest = true;
+        } else if (call.status == kFull) {
+            whole_rest = false;
+        } else {
+            break;
+        }
         call.resume = 1;
     }
     result.status = call.status;

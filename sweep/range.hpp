@@ -2,8 +2,9 @@
 // into the range's own reports, and called again from where its row buffer filled, with the bound
 // those reports (and the other ranges) give.
 #pragma once
-#include <mutex>
+#include <atomic>
 #include <limits>
+#include <mutex>
 #include <vector>
 
 #include "interpreter/checked.hpp"
@@ -44,6 +45,12 @@ struct RangeJob {
     const std::vector<ReportState>& reports;  // empty, with their limits
     SharedBound& shared;
     const int32_t* stop;                      // the kernel's stop word (may be null)
+    // The points the ranges have enumerated, and the most they may (this process's share of the
+    // sweep's limit): a range that would pass it throws E0507 (the sweep's axes computed from
+    // earlier ones made it larger than the limit).
+    std::atomic<int64_t>& points;
+    int64_t max_points;
+    int64_t limit;  // the sweep's, for the message
 };
 
 // The buffers a worker's kernel calls write into, kept from one range to the next.
@@ -54,7 +61,10 @@ struct CallBuffers {
     std::vector<int64_t> orders, cursor;
 };
 
-// `progress`: the worker's counter (may be null).
+// E0507: the sweep passes `limit` points (naming its axis computed from earlier ones).
+[[noreturn]] void too_many_points(const CheckedSweep& sweep, int64_t limit);
+
+// `progress`: the worker's counter (may be null). Throws E0507 when the sweep passes its points.
 RangeResult run_range(const RangeJob& job, Range range, CallBuffers& buffers, int64_t* progress);
 
 }  // namespace plan::sweep

@@ -248,6 +248,13 @@ TEST_CASE("fmt: records, lists and calls break when long", "[fmt]") {
     check_format("let r = {a = {let q = 1; q}}\n", "let r = {\n    a = {\n        let q = 1\n        q\n    }\n}\n");
     // Multi-line input comes back to one line when it fits.
     check_format("let r = {\n  a = 1\n  b = 2\n}\nlet l = [\n 1,\n 2\n]\n", "let r = { a = 1, b = 2 }\nlet l = [1, 2]\n");
+    // A list of one list (a rule on a list's items) holds its brackets together, broken or not; a
+    // default after a broken annotation starts where the annotation ends.
+    check_format("fn f(ts: [[\"alpha\", \"beta\"]] = [\"alpha\"]) = ts\n", "fn f(ts: [[\"alpha\", \"beta\"]] = [\"alpha\"]) = ts\n");
+    check_format("fn f(ts: [[\"alpha_alpha\", \"beta_beta_beta\", \"gamma_gamma_gamma\", \"delta_delta_delta\", \"epsilon_epsilon\"]] = [\"alpha_alpha\"]) = ts\n",
+                 "fn f(\n    ts: [[\n        \"alpha_alpha\",\n        \"beta_beta_beta\",\n        \"gamma_gamma_gamma\",\n"
+                 "        \"delta_delta_delta\",\n        \"epsilon_epsilon\",\n    ]] = [\"alpha_alpha\"],\n) = ts\n");
+    check_format("let l = [ # the one\n    [1, 2]]\n", "let l = [\n    # the one\n    [1, 2],\n]\n");
 }
 
 TEST_CASE("fmt: blocks", "[fmt]") {

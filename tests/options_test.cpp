@@ -39,7 +39,7 @@ const std::map<std::string, std::string> kRequired = {
 
 struct Option {
     std::string fn, param;
-    enum class Kind { Strings, Numbers, Count, Whole } kind;
+    enum class Kind { Strings, Numbers, Count, Whole, StringItems } kind;  // StringItems: `[["q", "k"]]`
     std::vector<std::string> allowed;  // as written: "\"full\"", "3"
 };
 
@@ -47,23 +47,31 @@ struct Option {
 std::string valid(const Option& o) {
     if (o.kind == Option::Kind::Count) return "1";
     if (o.kind == Option::Kind::Whole) return "0";
+    if (o.kind == Option::Kind::StringItems) return "[" + o.allowed.at(0) + "]";
     return o.allowed.at(0);
+}
+
+// The first non-empty string value misspelt: its last letter dropped (or replaced, when that is a value).
+std::string typo(const Option& o) {
+    std::string first = *std::find_if(o.allowed.begin(), o.allowed.end(), [](auto& a) { return a.size() > 2; });
+    std::string typo = first.substr(0, first.size() - 2) + "\"";
+    for (auto& a : o.allowed)
+        if (a == typo) typo = first.substr(0, first.size() - 1) + "x\"";
+    return typo;
 }
 std::string invalid(const Option& o) {
     switch (o.kind) {
         case Option::Kind::Count: return "0";
         case Option::Kind::Whole: return "-1";
         case Option::Kind::Numbers: return "99";
-        case Option::Kind::Strings: {  // the first non-empty value misspelt: its last letter dropped
-            std::string first = *std::find_if(o.allowed.begin(), o.allowed.end(), [](auto& a) { return a.size() > 2; });
-            std::string typo = first.substr(0, first.size() - 2) + "\"";
-            for (auto& a : o.allowed)
-                if (a == typo) typo = first.substr(0, first.size() - 1) + "x\"";
-            return typo;
-        }
+        case Option::Kind::Strings: return typo(o);
+        case Option::Kind::StringItems: return "[" + o.allowed.at(0) + ", " + typo(o) + "]";  // a good item, then a misspelt one
     }
     return "";
 }
+
+// Where in the invalid value `bad` the caret goes: at the value, or at the misspelt item of a list.
+size_t caret_in(const Option& o, const std::string& bad) { return o.kind == Option::Kind::StringItems ? bad.rfind(typo(o)) : 0; }
 
 struct Fn {
     std::string name;
@@ -78,10 +86,11 @@ std::optional<Option> option_of(const std::string& fn, const plan::ast::Param& p
     if (t.kind == ExprKind::Name && (t.text == "Count" || t.text == "Whole"))
         return Option{fn, p.name, t.text == "Count" ? Option::Kind::Count : Option::Kind::Whole, {}};
     if (t.kind != ExprKind::List) return std::nullopt;
+    const bool each = t.args.size() == 1 && t.args[0]->kind == ExprKind::List;
     Option o{fn, p.name, Option::Kind::Numbers, {}};
-    for (const auto& item : t.args) {
+    for (const auto& item : each ? t.args[0]->args : t.args) {
         if (item->kind == ExprKind::String) {
-            o.kind = Option::Kind::Strings;
+            o.kind = each ? Option::Kind::StringItems : Option::Kind::Strings;
             o.allowed.push_back("\"" + (item->parts.empty() ? std::string() : item->parts.at(0).text) + "\"");
         } else {
             o.allowed.push_back(item->text);
@@ -135,7 +144,7 @@ TEST_CASE("every option of every stdlib function is checked at the user's argume
     // The options the issue names are among them (so the enumeration found the stdlib).
     std::map<std::string, int> seen;
     for (auto& [fn, o] : options) ++seen[o.param];
-    for (const char* p : {"recompute", "optimizer", "precision", "kv_precision", "zero", "tp", "pp", "dp", "micro_batch", "gpus"})
+    for (const char* p : {"recompute", "optimizer", "precision", "kv_precision", "zero", "tp", "pp", "dp", "micro_batch", "gpus", "targets"})
         CHECK(seen[p] > 0);
     CHECK(options.size() > 60);
 
@@ -151,7 +160,7 @@ TEST_CASE("every option of every stdlib function is checked at the user's argume
         CHECK(r.errors.at(0).code == "E0332");
         CHECK(r.errors.at(0).file == "<test>");
         CHECK(r.errors.at(0).line == 1);
-        CHECK(r.errors.at(0).column == static_cast<int>(literal.rfind(bad)) + 1);
+        CHECK(r.errors.at(0).column == static_cast<int>(literal.rfind(bad) + caret_in(o, bad)) + 1);
         // Computed: an error while running, at the argument.
         std::string computed = "let bad_value = " + bad + "\n" + call(fn, o.param, o.param + " = bad_value");
         INFO(computed);
@@ -214,6 +223,14 @@ TEST_CASE("parameter rules and require in user code", "[options]") {
     CHECK(first("fn whole_n(n: Count) = n\nwhole_n(2.5)") == "E0332 2:9 `n` must be a whole number of at least 1, not 2.5");
     CHECK(first("fn k(w: Whole) = w\nk(-1)") == "E0332 2:3 `w` must be a whole number of at least 0, not -1");
     CHECK(first("fn k2(w: Whole) = w\nk2(0)") == "ok");
+    // A rule on a list's items: a list written out is checked item by item, the caret on the item;
+    // a computed one when the call runs, at the argument; a default at the definition.
+    auto lora = [](const std::string& name) { return "fn " + name + "(targets: [[\"q\", \"k\", \"v\"]] = [\"q\"]) = len(targets)\n" + name; };
+    CHECK(first(lora("a1") + "([\"q\", \"vv\"])") == "E0332 2:10 \"vv\" is not a value of the items of `targets`");
+    CHECK(first(lora("a2") + "([\"q\", \"v\"]) + a2([])") == "ok");
+    CHECK(first("let t = [\"k\", \"x\"]\n" + lora("a3") + "(t)") == "E0526 3:4 \"x\" is not a value of the items of `targets`");
+    CHECK(first("fn a4(targets: [[\"q\", \"k\"]] = [\"q\", \"o\"]) = targets") == "E0332 1:37 \"o\" is not a value of the items of `targets`");
+    CHECK(first(lora("a5") + "(\"q\")").rfind("E0316 2:4", 0) == 0);  // a string for a list: a type error
     // require: at the call in the user's code, under the arguments the condition reads, through lets.
     CHECK(first("fn split(layers: Count, pp: Count) = { let per = layers / pp; let ok = require(floor(per) == per, \"uneven\"); per }\n"
                  "let n = 7\nsplit(32, n)") == "E0527 3:7 uneven");

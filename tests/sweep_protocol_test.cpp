@@ -30,11 +30,15 @@ struct Written {
     int32_t status = -1;
     int calls = 0;
     std::vector<double> error;
+    int64_t points = 0;  // the calls' points, summed
+    int over_budget = 0; // calls that left with kOverBudget
 };
 
-// Calls the kernel on [lo, hi) until its range is done, `capacity` rows a call.
+// Calls the kernel on [lo, hi) until its range is done, `capacity` rows and `budget` points a call
+// (after kOverBudget, one call without a budget, as the driver gives one the rest of the limit).
 Written call_range(const plan::sweep::CompiledSweep& code, const CheckedSweep& s, int64_t lo, int64_t hi, int64_t capacity,
-                   double bound = std::numeric_limits<double>::infinity(), const int32_t* stop = nullptr, int64_t* progress = nullptr) {
+                   double bound = std::numeric_limits<double>::infinity(), const int32_t* stop = nullptr, int64_t* progress = nullptr,
+                   int64_t budget = std::numeric_limits<int64_t>::max()) {
     const size_t width = s.columns.size() + 1;
     std::vector<double> rows(static_cast<size_t>(capacity) * width), error(8);
     std::vector<int64_t> orders(static_cast<size_t>(capacity)), cursor(std::max<size_t>(code.cursor_size, 1));
@@ -52,14 +56,18 @@ Written call_range(const plan::sweep::CompiledSweep& code, const CheckedSweep& s
     Written w;
     do {
         call.count = 0;
+        call.points = 0;
+        call.budget = call.status == plan::sweep::kOverBudget ? std::numeric_limits<int64_t>::max() : budget;
         code.launch(call);
         ++w.calls;
+        w.points += call.points;
+        if (call.status == plan::sweep::kOverBudget) ++w.over_budget;
         for (int64_t i = 0; i < call.count; ++i) {
             w.rows.emplace_back(rows.begin() + i * static_cast<int64_t>(width), rows.begin() + (i + 1) * static_cast<int64_t>(width));
             w.orders.push_back(orders[static_cast<size_t>(i)]);
         }
         call.resume = 1;
-    } while (call.status == plan::sweep::kFull);
+    } while (call.status == plan::sweep::kFull || call.status == plan::sweep::kOverBudget);
     w.feasible = call.feasible;
     w.status = call.status;
     if (call.status == plan::sweep::kError) w.error = error;
@@ -366,5 +374,33 @@ TEST_CASE("range results travel as bytes; strings are renumbered by text", "[swe
 
         std::vector<RangeResult> cut_short;
         CHECK_THROWS(decode_ranges(bytes.substr(0, bytes.size() - 3), s, receiver, cut_short));
+    });
+}
+
+TEST_CASE("a call counts the points of the innermost loops it enters, and leaves before one passes its budget", "[protocol][limits]") {
+    // 10 + 20 + 30 + 40 points, the innermost axis computed from the outer one.
+    const std::string code = "sweep s {\n    n in [10, 20, 30, 40]\n    k in 1 .. n step 1\n    constraint n + k != 25\n"
+                             "    minimize n * k\n}\n";
+    on_each_backend(code, [&](const std::string& backend, const CheckedSweep& s, Evaluator&, const plan::sweep::Space& space,
+                              const plan::sweep::CompiledSweep& compiled) {
+        INFO(backend);
+        Written whole = call_range(compiled, s, 0, space.units, 1000);
+        CHECK(whole.points == 100);
+        CHECK(whole.calls == 1);
+        CHECK(whole.feasible == 99);
+        // 25 a call: n = 10; n = 20 (10 + 20 would pass it); n = 30 alone passes it (kOverBudget,
+        // then a call without a budget takes the rest).
+        Written paced = call_range(compiled, s, 0, space.units, 1000, std::numeric_limits<double>::infinity(), nullptr, nullptr, 25);
+        CHECK(paced.calls == 4);
+        CHECK(paced.over_budget == 1);
+        CHECK(paced.points == 100);
+        CHECK(paced.rows == whole.rows);
+        CHECK(paced.orders == whole.orders);
+        CHECK(paced.feasible == whole.feasible);
+        // With a full row buffer too (a row a call): the same points, each counted once.
+        Written both = call_range(compiled, s, 0, space.units, 1, std::numeric_limits<double>::infinity(), nullptr, nullptr, 25);
+        CHECK(both.points == 100);
+        CHECK(both.rows == whole.rows);
+        CHECK(both.feasible == whole.feasible);
     });
 }
