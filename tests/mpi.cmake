@@ -51,7 +51,7 @@ if(PLAN_TRAINING)
   set_tests_properties(mpi.train_runs_killed_and_resumed PROPERTIES ENVIRONMENT "${mpi_env}" TIMEOUT 300)
 endif()
 
-# A sweep whose axes are computed from earlier ones is held to the limit of points on a team too:
-# each rank counts its own points against its share (PLAN_SWEEP_MAX_POINTS lowers the limit).
+# A sweep whose axes are computed from earlier ones is held to the limit of points on a team too,
+# with the single process's error: rank 0 adds the ranks' counts (PLAN_SWEEP_MAX_POINTS lowers the limit).
 plan_mpi_test(mpi.sweep_points ${CMAKE_CURRENT_SOURCE_DIR}/cli/sweep_points/mpi.out 1 2 tests/cli/sweep_points/dependent.plan)
 set_tests_properties(mpi.sweep_points PROPERTIES ENVIRONMENT "${mpi_env};PLAN_SWEEP_MAX_POINTS=99")
