@@ -124,27 +124,8 @@ bool CoreSession::host_value_as(const HostValue& h, const Type& want, const std:
             if (!h.is(HostValue::Kind::String)) return wrong("not a String");
             out = Value::string(h.text);
             return true;
-        case Type::Kind::List: {
-            if (!h.is(HostValue::Kind::List)) return wrong("not a list");
-            std::vector<Value> items(h.items.size());
-            for (size_t i = 0; i < h.items.size(); ++i)
-                if (!host_value_as(h.items[i], *want.elem, fmt::format("{}[{}]", what, i), items[i], why)) return false;
-            out = make_list(std::move(items));
-            return true;
-        }
-        case Type::Kind::Record: {
-            if (!h.is(HostValue::Kind::Record)) return wrong("not a record");
-            const RecordType& r = *want.record;
-            if (h.fields.size() != r.names.size()) return wrong(fmt::format("a record of {} fields", h.fields.size()));
-            std::vector<Value> fields(r.names.size());
-            for (size_t i = 0; i < r.names.size(); ++i) {
-                const HostValue* f = h.field(r.names[i]);
-                if (!f) return wrong("a record without the field `" + r.names[i] + "`");
-                if (!host_value_as(*f, r.types[i], what + "." + r.names[i], fields[i], why)) return false;
-            }
-            out = make_record(std::move(fields));
-            return true;
-        }
+        case Type::Kind::List:    // not annotatable (docs/language.md §5): no signature has them
+        case Type::Kind::Record:
         case Type::Kind::Any: break;
     }
     return wrong("a value");

@@ -67,7 +67,7 @@ TEST_CASE("calls of a host function are checked against its signature", "[embed]
     REQUIRE(r.exit_code == 2);
     CHECK(r.errors.at(0).code == "E0207");
     CHECK(r.errors[0].line == 2);
-    CHECK(r.errors[0].column == 27);
+    CHECK(r.errors[0].column == 26);
     r = s.eval("gpu_cost(\"H100\", 1 h, gpus = 2)");
     CHECK(r.errors.at(0).code == "E0403");
     r = s.eval("gpu_cost(\"H100\")");
@@ -97,8 +97,8 @@ TEST_CASE("a host function's value must have its declared type", "[embed][host]"
     plan::Session s(quiet(out));
     REQUIRE(s.define_function("wrong(x: Scalar): Money", "", [](auto&) { return plan::quantity(3, "h"); }).ok());
     REQUIRE(s.define_function("unknown(x: Scalar): Money", "", [](auto&) { return plan::quantity(3, "zorkmid"); }).ok());
-    REQUIRE(s.define_function("spec(x: Scalar): { name: String, memory: Data }", "", [](auto& a) {
-                 return plan::HostValue::record({{"name", "H100"}, {"memory", plan::quantity(80 * a.at(0).si, "GB")}});
+    REQUIRE(s.define_function("memory(gpus: Count, each: Data): Data", "", [](auto& a) {
+                 return plan::quantity(a.at(0).si * a.at(1).si / 1e9, "GB");
              }).ok());
     plan::Result r = s.eval("wrong(1)");
     CHECK(r.errors.at(0).code == "E0561");
@@ -106,9 +106,12 @@ TEST_CASE("a host function's value must have its declared type", "[embed][host]"
     r = s.eval("unknown(1)");
     CHECK(r.errors.at(0).code == "E0561");
     CHECK(r.errors[0].message.find("the unit `zorkmid`") != std::string::npos);
-    r = s.eval("spec(2).memory -> GB");
+    // A parameter rule (`Count`) is checked at the call as a plan function's is.
+    r = s.eval("memory(8, 80 GB) -> GB");
     REQUIRE(r.ok());
-    CHECK(r.value->si == 160e9);
+    CHECK(r.value->si == 640e9);
+    r = s.eval("memory(2.5, 80 GB)");
+    CHECK(r.errors.at(0).code == "E0332");
 }
 
 TEST_CASE("a host function's signature types every value", "[embed][host]") {

@@ -204,8 +204,8 @@ public:
 
     // Defines a function that plan code calls like its own. `signature` is a plan function header
     // with the type of every parameter and of the result: "gpu_price(gpu: String, hours: Time =
-    // 1 h): Money" (a dimension, Scalar, Bool, String, List<T>, a record type, or a parameter rule
-    // such as `Count` or `["a", "b"]`). Each call is checked against it as a plan function's is
+    // 1 h): Money" (a dimension, Scalar, Bool, String, or a parameter rule such as `Count` or
+    // `["a", "b"]`; lists and records are not annotatable, docs/language.md §5). Each call is checked against it as a plan function's is
     // (named arguments, defaults, dimensions), before anything runs. `doc` is what help() shows.
     // A sweep that calls a host function runs on the interpreter (the "auto" backend picks it;
     // the JIT cannot call the host), on its threads, one call of the function at a time (a lock
