@@ -163,8 +163,11 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
                 }
                 result.sweeps[first + report].rows.push_back(std::move(record));
             };
+            struct Forget {  // the callback refers to `result`: gone with it, even on an error
+                SweepHost& host;
+                ~Forget() { host.row = nullptr; }
+            } forget{sweep_host_};
             Value answer = sweeps_(sweep, eval_, units_, out(), dir.string(), options_, sweep_host_);
-            sweep_host_.row = nullptr;
             if (s.slot >= 0) globals_[s.slot] = std::move(answer);
             return;
         }
@@ -320,8 +323,8 @@ void CoreSession::load_library_name(const std::string& name) {
 
 std::vector<std::string> CoreSession::completions(std::string_view prefix) {
     std::set<std::string> names;  // sorted, each once
-    for (auto& n : checker_.visible_names())
-        if (n.rfind(prefix, 0) == 0) names.insert(n);
+    for (auto& n : checker_.visible_names())  // not the hidden natives of host functions
+        if (n.rfind(prefix, 0) == 0 && n.rfind("__host_", 0) != 0) names.insert(n);
     if (options_.stdlib && options_.prelude)
         for (auto& [n, module] : resolver_.library_index())
             if (n.rfind(prefix, 0) == 0) names.insert(n);

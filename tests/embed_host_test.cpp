@@ -50,6 +50,9 @@ TEST_CASE("a host function is called like a plan function", "[embed][host]") {
     REQUIRE(r.ok());
     CHECK(r.value->si == 12);
     CHECK(s.is_function("gpu_cost"));
+    std::vector<std::string> gpu = s.completions("gpu_");
+    CHECK(std::find(gpu.begin(), gpu.end(), "gpu_cost") != gpu.end());
+    CHECK(s.completions("__host").empty());
     CHECK(s.parameters_of("gpu_cost") == std::vector<std::string>{"gpu", "hours", "count"});
     CHECK(s.help("gpu_cost").find("What `count` GPUs cost for `hours`.") != std::string::npos);
     CHECK(s.help("gpu_cost").find("gpu_cost(gpu: String, hours: Time, count: Scalar = 1): Money") != std::string::npos);
