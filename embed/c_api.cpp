@@ -1,7 +1,9 @@
 // libplan's C API (include/plan/plan.h) over the C++ one: handles own C++ objects, strings point
 // into them, and no exception leaves a function.
 #include <cstring>
+#include <memory>
 #include <sstream>
+#include <stdexcept>
 
 #include "plan/plan.h"
 #include "plan/plan.hpp"
@@ -23,6 +25,11 @@ struct plan_session {
     std::string output;  // plan_session_output's last answer
     std::unique_ptr<plan::Session> session;
     std::vector<plan::Message> errors;
+    // The sweeps of the last plan_eval: each report's kind and name, and its rows.
+    std::vector<plan::SweepReport> reports;
+    std::vector<std::vector<plan_value>> rows;
+    plan_row_callback on_row = nullptr;  // plan_session_on_row's
+    void* on_row_user = nullptr;
 };
 
 struct plan_prepared {
@@ -54,6 +61,13 @@ plan_status bad_argument(plan_session* s, std::string text) {
 // A Result's errors into the session, its value into *out.
 plan_status finish(plan_session* s, plan::Result r, plan_value** out) {
     s->errors = std::move(r.errors);
+    s->rows.clear();
+    for (auto& report : r.sweeps) {
+        s->rows.emplace_back();
+        for (auto& row : report.rows) s->rows.back().emplace_back(std::move(row));
+        report.rows.clear();
+    }
+    s->reports = std::move(r.sweeps);
     if (out) *out = r.ok() && r.value ? new plan_value(*r.value, r.value->json) : nullptr;
     return static_cast<plan_status>(r.exit_code);
 }
@@ -87,6 +101,12 @@ plan_session* plan_session_new(void) {
         plan::SessionOptions o;
         o.print_expressions = false;
         o.out = &s->printed;
+        o.on_row = [s](const plan::HostValue& row) {
+            if (!s->on_row) return false;  // kept for plan_sweep_row
+            plan_value v(row);
+            if (s->on_row(s->on_row_user, &v) != 0) throw std::runtime_error("it returned an error");
+            return true;
+        };
         s->session = std::make_unique<plan::Session>(o);
         return s;
     } catch (...) {
@@ -136,6 +156,51 @@ plan_status plan_call(plan_session* s, const char* function, const plan_value* c
     } catch (const std::exception& e) {
         return bad_argument(s, e.what());
     }
+}
+
+plan_status plan_define_function(plan_session* s, const char* signature, const char* doc, plan_host_function function, void* user) {
+    if (!s) return PLAN_BAD_ARGUMENT;
+    if (!signature || !function) return bad_argument(s, "plan_define_function: a NULL signature or function");
+    auto call = [function, user](const std::vector<plan::HostValue>& args) {
+        std::vector<plan_value> values(args.begin(), args.end());
+        std::vector<const plan_value*> pointers;
+        for (auto& v : values) pointers.push_back(&v);
+        plan_value* result = nullptr;
+        const char* error = nullptr;
+        int failed = function(user, pointers.data(), pointers.size(), &result, &error);
+        std::unique_ptr<plan_value> owned(result);
+        if (failed || !owned) throw std::runtime_error(error ? error : failed ? "it returned an error" : "it returned no value");
+        return owned->value;
+    };
+    try {
+        return finish(s, s->session->define_function(signature, doc ? doc : "", call), nullptr);
+    } catch (const std::exception& e) {
+        return bad_argument(s, e.what());
+    }
+}
+
+void plan_cancel(plan_session* s) {
+    if (s) s->session->cancel();
+}
+
+plan_status plan_session_on_row(plan_session* s, plan_row_callback callback, void* user) {
+    if (!s) return PLAN_BAD_ARGUMENT;
+    // The session's option, fixed when it was made, reads the callback from here at each row.
+    s->on_row = callback;
+    s->on_row_user = user;
+    return PLAN_OK;
+}
+
+size_t plan_sweep_report_count(const plan_session* s) { return s ? s->reports.size() : 0; }
+const char* plan_sweep_report_kind(const plan_session* s, size_t report) {
+    return s && report < s->reports.size() ? s->reports[report].kind.c_str() : "";
+}
+const char* plan_sweep_report_sweep(const plan_session* s, size_t report) {
+    return s && report < s->reports.size() ? s->reports[report].sweep.c_str() : "";
+}
+size_t plan_sweep_row_count(const plan_session* s, size_t report) { return s && report < s->rows.size() ? s->rows[report].size() : 0; }
+const plan_value* plan_sweep_row(const plan_session* s, size_t report, size_t row) {
+    return s && report < s->rows.size() && row < s->rows[report].size() ? &s->rows[report][row] : nullptr;
 }
 
 size_t plan_error_count(const plan_session* s) { return s ? s->errors.size() : 0; }

@@ -26,6 +26,10 @@ Result Session::call(std::string_view function, const std::vector<HostValue>& ar
                      const std::vector<std::pair<std::string, HostValue>>& named) {
     return impl_->core.call(std::string(function), args, named);
 }
+Result Session::define_function(std::string_view signature, std::string_view doc, HostFunction function) {
+    return impl_->core.define_function(std::string(signature), std::string(doc), std::move(function));
+}
+void Session::cancel() { impl_->core.cancel(); }
 Result Session::type_of(std::string_view expression) { return impl_->core.type_of(expression); }
 std::vector<std::string> Session::completions(std::string_view prefix) const { return impl_->core.completions(prefix); }
 std::vector<std::string> Session::fields_of(std::string_view name) const { return impl_->core.fields_of(name); }

@@ -4,10 +4,35 @@
  * degree; the scheduler asks plan whether the weights of one tensor-parallel shard fit in a GPU
  * before queueing it. It binds the request's values (plan_set), calls a stdlib function with a
  * named argument (plan_call), reads a record's fields, prepares an expression once for many
- * requests, and prints the errors plan reports. It runs as the golden test example.embed_c. */
+ * requests, and prints the errors plan reports. Then it defines a host function (the price list),
+ * runs a sweep whose rows come back (kept, or streamed to a callback), and cancels one. It runs as
+ * the golden test example.embed_c. */
 #include <stdio.h>
 
 #include "plan/plan.h"
+
+/* The scheduler's price list as a host function: USD per GPU-hour by GPU name. */
+static int gpu_cost(void* user, const plan_value* const* args, size_t count, plan_value** result, const char** error) {
+    (void)user;
+    (void)count;  /* plan checked the call against the signature: two arguments */
+    const char* gpu = plan_value_text(args[0]);
+    double hours = plan_value_si(args[1]) / 3600;
+    double usd_per_hour = gpu[0] == 'H' ? 2.5 : gpu[0] == 'A' ? 1.5 : 0;
+    if (usd_per_hour == 0) {
+        *error = "no price for this GPU";
+        return 1;
+    }
+    *result = plan_value_quantity(usd_per_hour * hours, "USD");
+    return 0;
+}
+
+/* Each row of a `report all`, in enumeration order. */
+static int print_row(void* user, const plan_value* row) {
+    (void)user;
+    printf("  row: tp = %g, memory per GPU %s\n", plan_value_si(plan_value_field(row, "tp")),
+           plan_value_display(plan_value_field(row, "per_gpu")));
+    return 0;
+}
 
 static void show_errors(plan_session* s) {
     for (size_t i = 0; i < plan_error_count(s); ++i)
@@ -80,6 +105,28 @@ int main(void) {
     if (plan_set(s, "budget", gib) != PLAN_OK) show_errors(s);
     if (plan_eval(s, "1 GB / (gpus - 64)", "<request>", NULL) != PLAN_OK) show_errors(s);
     printf("%s", plan_error_rendered(s, 0));
+
+    /* A host function, checked against its signature, and its failure at the call. */
+    printf("\n");
+    if (plan_define_function(s, "gpu_cost(gpu: String, hours: Time): Money", "USD for one GPU.", gpu_cost, NULL) != PLAN_OK)
+        show_errors(s);
+    plan_value* cost = NULL;
+    if (plan_eval(s, "gpu_cost(\"H100\", 1 day) * gpus -> USD", "<request>", &cost) == PLAN_OK)
+        printf("a day of the request costs %s\n", plan_value_display(cost));
+    plan_value_free(cost);
+    if (plan_eval(s, "gpu_cost(\"TPU\", 1 h)", "<request>", NULL) != PLAN_OK) show_errors(s);
+    if (plan_eval(s, "gpu_cost(\"H100\", 1)", "<request>", NULL) != PLAN_OK) show_errors(s);
+
+    /* A sweep's reports as rows: the top one kept, every row streamed to a callback. */
+    plan_session_on_row(s, print_row, NULL);
+    const char* sweep = "sweep {\n  tp in [1, 2, 4, 8]\n  let per_gpu = 140 GB / tp -> GB\n  constraint per_gpu <= 80 GB\n"
+                        "  minimize tp\n  report top 1\n  report all\n}";
+    if (plan_eval(s, sweep, "<request>", NULL) != PLAN_OK) show_errors(s);
+    for (size_t r = 0; r < plan_sweep_report_count(s); ++r)
+        printf("report %s: %zu rows kept\n", plan_sweep_report_kind(s, r), plan_sweep_row_count(s, r));
+    printf("smallest tp that fits: %g\n", plan_value_si(plan_value_field(plan_sweep_row(s, 0, 0), "tp")));
+    plan_cancel(s);
+    if (plan_eval(s, sweep, "<request>", NULL) != PLAN_OK) show_errors(s);
 
     plan_value_free(list);
     plan_value_free(total);

@@ -4,13 +4,17 @@
 // formula, evaluates expressions, reads back values with units (display text, SI number, unit,
 // JSON), captures `print` output, and shows the structured error of a bad expression. Then it
 // admits a job as docs/embedding.md does: typed values, bindings from the host, a call of a
-// stdlib function with a named argument, a record's fields, and a prepared expression.
+// stdlib function with a named argument, a record's fields, and a prepared expression; a host
+// function (the scheduler's price list) that plan code calls, checked against its signature; and a
+// sweep whose rows come back as values, and one the host cancels.
 // Every result is also checked: the program exits 0 only if everything behaves as expected,
 // so it runs as a test (examples/CMakeLists.txt, test `example.embed_host`).
 #include <cmath>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "plan/plan.hpp"
 
@@ -164,6 +168,54 @@ print "defined train_flops for {n} parameters"
     plan::Result mismatch = session.eval("hbm + 1 GB", "<host>");
     expect(wrong.ok() && mismatch.exit_code == 2 && mismatch.errors[0].code == "E0201", "a Time bound where Data is used is E0201");
     if (!mismatch.errors.empty()) std::cout << "  after set(\"hbm\", 3 s): " << mismatch.errors[0].message << "\n";
+
+    // A host function: the scheduler's price list, which plan code calls like its own function.
+    std::cout << "\nhost function:\n";
+    auto price = [](const std::vector<plan::HostValue>& args) {
+        const std::string& gpu = args.at(0).text;
+        if (gpu != "H100" && gpu != "A100") throw std::runtime_error("no price for " + gpu);
+        double usd_per_hour = gpu == "H100" ? 2.5 : 1.5;
+        return plan::quantity(usd_per_hour * args.at(1).si / 3600 * args.at(2).si, "USD");
+    };
+    plan::Result defined = session.define_function("gpu_cost(gpu: String, hours: Time, count: Scalar = 1): Money",
+                                                   "What `count` GPUs of the scheduler's price list cost for `hours`.", price);
+    expect(defined.ok(), "gpu_cost is defined");
+    plan::Result cost = session.eval("gpu_cost(\"H100\", flops / (gpus * 989 TFLOP/s * 40%), count = gpus) -> USD", "<host>");
+    expect(cost.ok() && std::abs(cost.value->si - 2.5 * 1024 * 1e24 / (1024 * 989e12 * 0.4) / 3600) < 1e-6, "the run's price");
+    if (cost.ok()) std::cout << "  the run costs " << cost.value->display << "\n";
+    plan::Result unchecked = session.eval("gpu_cost(\"H100\", 8 GB)", "<host>");
+    expect(unchecked.exit_code == 2 && unchecked.errors[0].code == "E0207", "a Data where Time is declared is E0207");
+    if (!unchecked.errors.empty()) std::cout << unchecked.errors[0].rendered;
+    plan::Result thrown = session.eval("gpu_cost(\"TPU v5\", 1 h)", "<host>");
+    expect(thrown.exit_code == 1 && thrown.errors[0].code == "E0560", "the host's exception is E0560");
+    if (!thrown.errors.empty()) std::cout << thrown.errors[0].rendered;
+    plan::Result untyped = session.define_function("gpu_price(gpu: String, hours): Money", "", price);
+    expect(untyped.exit_code == 2 && untyped.errors[0].code == "E0353", "an untyped parameter is E0353");
+    if (!untyped.errors.empty()) std::cout << untyped.errors[0].rendered;
+    plan::Result returned = session.define_function("bad_cost(hours: Time): Money", "", [](auto&) { return plan::quantity(3, "h"); });
+    plan::Result mistyped = session.eval("bad_cost(1 h)", "<host>");
+    expect(returned.ok() && mistyped.exit_code == 1 && mistyped.errors[0].code == "E0561", "a Time returned for Money is E0561");
+    if (!mistyped.errors.empty()) std::cout << mistyped.errors[0].rendered;
+
+    // A sweep from the host: the cheapest GPU counts that finish the run in 30 days, as rows.
+    std::cout << "\nsweep:\n";
+    plan::Result swept = session.eval(R"(sweep admit {
+    n in [256, 512, 1024, 2048]
+    gpu in ["A100", "H100"]
+    let days = flops / (n * (if gpu == "H100" then 989 TFLOP/s else 312 TFLOP/s) * 40%) -> day
+    constraint days <= 30 day
+    let cost = gpu_cost(gpu, days, n)
+    minimize cost
+    report top 2
+})", "<host>");
+    expect(swept.ok() && swept.sweeps.size() == 1 && swept.sweeps[0].rows.size() == 2, "the sweep gives its two best rows");
+    if (swept.ok())
+        for (const plan::HostValue& row : swept.sweeps[0].rows)
+            std::cout << "  " << row["gpu"].text << " x " << row["n"].si << ": " << row["days"].display << ", " << row["cost"].display << "\n";
+    session.cancel();
+    plan::Result cancelled = session.eval("sweep {\n  n in 1..10\n  minimize n\n  report top 1\n}", "<host>");
+    expect(cancelled.exit_code == 1 && cancelled.errors[0].code == "E0562", "a cancelled sweep is E0562");
+    if (!cancelled.errors.empty()) std::cout << cancelled.errors[0].rendered;
 
     std::cout << "\n" << (failures == 0 ? "all checks passed" : std::to_string(failures) + " checks failed") << "\n";
     return failures == 0 ? 0 : 1;

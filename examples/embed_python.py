@@ -28,3 +28,32 @@ try:
 except plan.Error as e:
     print(f"error {e.code} at {e.file}:{e.line}:{e.column}: {e.message}")
     print(e.rendered, end="")
+
+# A host function: plan code calls it like its own, checked against the signature.
+prices = {"H100": 2.5, "A100": 1.5}
+
+
+def gpu_cost(gpu, hours):
+    return plan.quantity(prices[gpu] * hours.value / 3600, "USD")
+
+
+s.define_function("gpu_cost(gpu: String, hours: Time): Money", "USD for one GPU.", gpu_cost)
+print("a day on 1024 H100:", s.eval('gpu_cost("H100", 1 day) * gpus -> USD').display)
+try:
+    s.eval('gpu_cost("TPU", 1 h)')
+except plan.Error as e:
+    print(f"error {e.code} at {e.file}:{e.line}:{e.column}: {e.message}")
+
+# A sweep's rows: kept in sweeps(), or streamed to on_row.
+streamed = []
+t = plan.Session(on_row=streamed.append)
+t.eval("sweep {\n  tp in [1, 2, 4, 8]\n  let per_gpu = 140 GB / tp -> GB\n  constraint per_gpu <= 80 GB\n"
+       "  minimize tp\n  report top 1\n  report all\n}")
+top = t.sweeps()[0]
+print("report", top.kind, "best tp:", top.rows[0]["tp"].value, "streamed:", [r["per_gpu"].display for r in streamed])
+assert [r["tp"].value for r in streamed] == [2, 4, 8]
+t.cancel()
+try:
+    t.eval("sweep {\n  n in 1..10\n  minimize n\n  report top 1\n}")
+except plan.Error as e:
+    print(f"error {e.code}: {e.message}")

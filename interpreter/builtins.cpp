@@ -288,7 +288,7 @@ std::optional<BuiltinId> core_builtin(int index) {
 void install_natives(const std::vector<Builtin>& natives) {
     auto& all = registry();
     for (const Builtin& b : natives)
-        if (std::none_of(all.begin(), all.end(), [&](const Builtin& a) { return std::string_view(a.name) == b.name; }))
+        if (std::none_of(all.begin(), all.end(), [&](const Builtin& a) { return a.name == b.name; }))
             all.push_back(b);
 }
 

@@ -2,6 +2,7 @@
 // (checked statically) and an implementation (which reports domain errors at the call).
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,13 +39,17 @@ struct CallSite {
     operator Span() const { return span; }
 };
 
+// A function written in C++: a core builtin, a stdlib native (installed for every session) or a
+// host's function (one session's: interpreter/host.cpp). The check and the evaluation may hold
+// state (a host's closure). A checked call points at its Builtin (TExpr::native), which outlives
+// every checked tree that reads it.
 struct Builtin {
-    const char* name;
-    const char* signature;
-    const char* doc;
+    std::string name;
+    std::string signature;
+    std::string doc;
     int min_args, max_args;  // max -1: any number
-    Type (*check)(const BuiltinCall& c);  // throws DiagnosticError
-    Value (*eval)(const std::vector<Value>& args, const CallSite& call);
+    std::function<Type(const BuiltinCall& c)> check;  // throws DiagnosticError
+    std::function<Value(const std::vector<Value>& args, const CallSite& call)> eval;
 };
 
 // `divisors(n)` takes n up to this (its loop runs to sqrt(n)); the JIT's lowering checks the same.

@@ -463,7 +463,7 @@ TExprPtr ExprChecker::call(const ast::Expr& e) {
 }
 
 TExprPtr ExprChecker::call_builtin(const Binding& b, const ast::Expr& e, std::vector<TExprPtr> args) {
-    const Builtin& fn = builtins()[b.slot];
+    const Builtin& fn = *b.native;
     for (size_t i = 0; i < e.names.size(); ++i)
         if (!e.names[i].empty())
             check_fail(Code::NoNamedArguments, "`" + b.name + "` takes no named arguments", {{e.name_spans[i], ""}},
@@ -488,6 +488,7 @@ TExprPtr ExprChecker::call_builtin(const Binding& b, const ast::Expr& e, std::ve
     Type result = any ? Type::any() : fn.check(BuiltinCall{types, spans, e.span, units()});
     auto t = node(Op::Builtin, result, e.span);
     t->index = b.slot;
+    t->native = &fn;
     t->kids = std::move(args);
     return t;
 }

@@ -36,6 +36,7 @@ enum class Op {
 };
 
 struct FnInstance;
+struct Builtin;  // interpreter/builtins.hpp
 
 // At most this many calls active at once while running. Deep enough for any real program,
 // shallow enough to stay far from the C++ stack limit: 2000 overflowed 8 MB in a clang build with
@@ -57,6 +58,7 @@ struct TExpr {
     std::vector<int> slots;           // With: overridden field indices; Block: local slots
     std::vector<std::string> parts;   // Interpolate
     const FnInstance* fn = nullptr;
+    const Builtin* native = nullptr;  // Builtin: the function called (index: its id, -1 for a host's)
 };
 using TExprPtr = std::unique_ptr<TExpr>;
 

@@ -20,9 +20,19 @@ Checker::Checker(UnitTable& units, std::vector<Value>& globals, Evaluator& eval)
     const auto& all = builtins();
     for (size_t i = 0; i < all.size(); ++i) {
         Binding b{all[i].name, Binding::Kind::Builtin, Type::any(), static_cast<int>(i), {}, all[i].doc, all[i].signature};
+        b.native = &all[i];
         by_name_[b.name].push_back(bindings_.size());
         bindings_.push_back(std::move(b));
     }
+}
+
+void Checker::bind_native(const Builtin& native) {
+    Binding b{native.name, Binding::Kind::Builtin, Type::any(), -1, {}, native.doc, native.signature};
+    b.native = &native;
+    Layer saved = layer_;
+    layer_ = Layer::Library;
+    bind(std::move(b), {});
+    layer_ = saved;
 }
 
 const Binding* Checker::lookup_visible(const std::string& name, size_t visible, Want want) const {

@@ -47,6 +47,7 @@ struct Binding {
     std::string doc;
     std::string signature;  // functions: "f(x: Data, y)"
     Layer layer = Layer::Core;
+    const Builtin* native = nullptr;  // Builtin: the function (a core builtin, a native, a host's)
 };
 
 class Checker {
@@ -79,6 +80,10 @@ public:
     };
     Mark mark() const;
     void rollback(const Mark& m);
+    // A host function (interpreter/host_functions.cpp): the type a parameter's or result's
+    // annotation says, and its native bound (in the library layer) under the native's name.
+    Type annotation_type(const ast::Expr& e) const { return resolve_param_annotation(e).first; }
+    void bind_native(const Builtin& native);
 
 private:
     friend class ExprChecker;

@@ -129,7 +129,7 @@ Value Evaluator::eval(const TExpr& e, std::vector<Value>& frame) {
                 blame_ = read;
                 blame_note_ = checked_by(active_.back()->decl->name, e.span);
             }
-            return builtins()[e.index].eval(args, call_site(e));
+            return e.native->eval(args, call_site(e));
         }
         case Op::Field: return eval(*e.kids[0], frame).record().fields[e.index];
         case Op::Index: {
@@ -275,7 +275,12 @@ std::string Evaluator::checked_by(const std::string& fn, const Span& at) const {
     return sources_ ? "checked by `" + fn + "` at " + sources_->location(at) : "";
 }
 
-bool Evaluator::in_stdlib(const Span& s) const { return sources_ && sources_->file(s.file).name.rfind("<stdlib", 0) == 0; }
+bool Evaluator::in_stdlib(const Span& s) const { 
+    // A host function's wrapper (interpreter/host_functions.cpp) is library code too.
+    if (!sources_) return false;
+    const std::string& name = sources_->file(s.file).name;
+    return name.rfind("<stdlib", 0) == 0 || name.rfind("<host", 0) == 0;
+}
 
 const files::FileAccess& Evaluator::files() const {
     static const files::FileAccess unrestricted;

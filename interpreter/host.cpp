@@ -79,6 +79,11 @@ Message host_message(Code code, std::string text) {
 
 }  // namespace
 
+std::optional<std::pair<Value, Type>> CoreSession::own_value(const HostValue& h) const {
+    if (const HostOrigin* o = HostValueAccess::origin(h); o && o->owner == this) return std::pair{o->value, o->type};
+    return std::nullopt;
+}
+
 HostValue CoreSession::to_host(const Value& v, const Type& t, bool top) const {
     HostValue h;
     switch (t.kind) {

@@ -139,9 +139,38 @@ void CoreSession::execute(const CheckedStmt& s, Mode mode, const std::filesystem
         }
         case CheckedStmt::Kind::Sweep:
             if (!sweeps_) runtime_error(Code::SweepsUnavailable, s.sweep->span, "this build of plan cannot run sweeps", "link libplan, which installs the sweep layer");
-            if (Value answer = sweeps_(*s.sweep, eval_, units_, out(), dir.string(), options_); s.slot >= 0)
-                globals_[s.slot] = std::move(answer);
+        {
+            // The rows of its reports go to the host: into the result, `report all` rows to the
+            // host's callback when it has one.
+            const CheckedSweep& sweep = *s.sweep;
+            size_t first = result.sweeps.size();
+            for (const auto& report : sweep.reports)
+                result.sweeps.push_back({sweep.name, report.kind == CheckedSweep::Report::Kind::Top      ? "top"
+                                                     : report.kind == CheckedSweep::Report::Kind::Pareto ? "pareto"
+                                                                                                         : "all",
+                                         {}});
+            sweep_host_.row = [&](const CheckedSweep& sw, size_t report, std::vector<Value> row) {
+                std::vector<std::pair<std::string, HostValue>> fields;
+                for (size_t c = 0; c < sw.columns.size(); ++c)
+                    fields.emplace_back(sw.columns[c].name, to_host(row[c], sw.columns[c].type, true));
+                HostValue record = HostValue::record(std::move(fields));
+                if (sw.reports[report].kind == CheckedSweep::Report::Kind::All && options_.on_row) {
+                    try {
+                        if (options_.on_row(record)) return;
+                    } catch (const std::exception& e) {
+                        runtime_error(Code::HostFunctionFailed, sw.reports[report].span, std::string("the host's row callback failed: ") + e.what());
+                    }
+                }
+                result.sweeps[first + report].rows.push_back(std::move(record));
+            };
+            struct Forget {  // the callback refers to `result`: gone with it, even on an error
+                SweepHost& host;
+                ~Forget() { host.row = nullptr; }
+            } forget{sweep_host_};
+            Value answer = sweeps_(sweep, eval_, units_, out(), dir.string(), options_, sweep_host_);
+            if (s.slot >= 0) globals_[s.slot] = std::move(answer);
             return;
+        }
         case CheckedStmt::Kind::Budget:
             // A sweep that applies the budget computes its bounds again; computing them here
             // reports a bound that cannot be computed where the budget is written.
@@ -294,8 +323,8 @@ void CoreSession::load_library_name(const std::string& name) {
 
 std::vector<std::string> CoreSession::completions(std::string_view prefix) {
     std::set<std::string> names;  // sorted, each once
-    for (auto& n : checker_.visible_names())
-        if (n.rfind(prefix, 0) == 0) names.insert(n);
+    for (auto& n : checker_.visible_names())  // not the hidden natives of host functions
+        if (n.rfind(prefix, 0) == 0 && n.rfind("__host_", 0) != 0) names.insert(n);
     if (options_.stdlib && options_.prelude)
         for (auto& [n, module] : resolver_.library_index())
             if (n.rfind(prefix, 0) == 0) names.insert(n);

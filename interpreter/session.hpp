@@ -2,7 +2,11 @@
 // globals, definitions). libplan's public plan::Session (embed/) wraps it; it needs no LLVM, BLAS
 // or SQLite. Sweeps are run by whatever the layer above installs as the sweep runner.
 #pragma once
+#include <atomic>
+#include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <optional>
 #include <functional>
 #include <iosfwd>
 #include <map>
@@ -14,6 +18,7 @@
 #include "files/file_access.hpp"
 #include "grammar/ast.hpp"
 #include "grammar/diagnostic.hpp"
+#include "interpreter/builtins.hpp"
 #include "interpreter/checker.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/resolver.hpp"
@@ -21,9 +26,19 @@
 
 namespace plan {
 
+// What a session's sweeps share with their runner: the word that stops a running sweep's
+// kernels, which the host sets from any thread (Session::cancel), and where each report's rows go.
+struct SweepHost {
+    static constexpr int32_t kInterrupt = 1, kFailed = 2, kCancel = 3;  // the values of `halt`
+    std::atomic<int32_t> halt{0};
+    // Each row of each report once the ranges are merged, report by report, each in its order:
+    // the report's index in sweep.reports and the row's columns (sweep.columns) as values.
+    std::function<void(const CheckedSweep& sweep, size_t report, std::vector<Value> row)> row;
+};
+
 // Runs a checked sweep and prints its reports to `out` (report files go relative to `dir`).
 using SweepRunner = std::function<Value(const CheckedSweep& sweep, Evaluator& eval, const UnitTable& units, std::ostream& out,
-                                       const std::string& dir, const SessionOptions& options)>;
+                                       const std::string& dir, const SessionOptions& options, SweepHost& host)>;
 
 class CoreSession {
 public:
@@ -52,6 +67,10 @@ public:
     HostValue evaluate(Prepared& p, const std::vector<HostValue>& values);
     double number(Prepared& p, const double* si_values, size_t count);
     HostValue to_host(const Value& v, const Type& t, bool top) const;
+    // Stops the sweep running now, or the next one to start (thread-safe).
+    void cancel() { sweep_host_.halt.store(SweepHost::kCancel); }
+    // A host's function (interpreter/host_functions.cpp).
+    Result define_function(const std::string& signature, const std::string& doc, HostFunction function);
 
 private:
     std::string signature_with_defaults(const Binding& b) const;
@@ -88,6 +107,7 @@ private:
 
     SessionOptions options_;
     SweepRunner sweeps_;
+    SweepHost sweep_host_;
     files::FileAccess files_;  // the sandbox of options_
     SourceMap sources_;
     UnitTable units_;
@@ -106,6 +126,10 @@ private:
     UnitOfHost host_unit(const std::string& unit, const std::string& binding);
     std::pair<Value, Type> from_host(const HostValue& h, const std::string& binding);
     void bind_host(const std::string& name, Value v, const Type& t);
+    // A value this session made (a result the host passes back): its exact value and type.
+    std::optional<std::pair<Value, Type>> own_value(const HostValue& h) const;
+    bool host_value_as(const HostValue& h, const Type& want, const std::string& what, Value& out, std::string& why) const;
+    std::deque<Builtin> host_natives_;  // the host's functions' natives: checked calls point at them
 };
 
 // An expression checked once: the program, and the global slots of its parameters.

@@ -108,7 +108,7 @@ constexpr std::array<Lowering, kCoreBuiltins> kLowerings = [] {
 }  // namespace
 
 LV ExprLowering::builtin(const TExpr& e) {
-    const Builtin& bi = builtins()[e.index];
+    const Builtin& bi = *e.native;
     if (core_builtin(e.index) == BuiltinId::Require) {
         // A false condition flags the point and the interpreter's replay reports it, message
         // and all: the message itself is never needed here.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, twice: in the Release build, and in a build with AddressSanitizer and
-# UndefinedBehaviorSanitizer; then each fuzz target briefly. Installs missing dependencies first.
+# UndefinedBehaviorSanitizer; the embedding tests under ThreadSanitizer; then each fuzz target briefly. Installs missing dependencies first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -16,6 +16,10 @@ cmake -S . -B build-asan -DPLAN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+# The embedding tests under ThreadSanitizer: sessions in parallel threads, host functions on a
+# sweep's threads, a cancel from another thread (a small build: the core, the sweep layer, libplan).
+JOBS="$jobs" bash scripts/tsan.sh
 
 # Each libFuzzer target for 15 s (five targets: about 75 s of fuzzing after their build), from the
 # seed corpus: a crash found since the last change fails the run.

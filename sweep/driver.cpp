@@ -12,6 +12,7 @@
 #include <exception>
 #include <iostream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -47,24 +48,47 @@ int64_t max_points() {
 // A grid known to be this small runs in well under a millisecond: it is compiled quickly instead.
 constexpr double kQuickGrid = 20'000;
 
-// The kernels' stop word: set by Ctrl-C, and by a range that must stop the others.
-std::atomic<int32_t> g_halt{0};
+// Ctrl-C stops every sweep running in this process: the handler sets the stop word of each (a
+// session's own word, SweepHost::halt, which its host's cancel also sets). The words are kept in
+// fixed slots so that the handler only does lock-free atomic stores.
+constexpr size_t kSignalSlots = 64;
+std::atomic<std::atomic<int32_t>*> g_words[kSignalSlots];
 static_assert(std::atomic<int32_t>::is_always_lock_free && sizeof(std::atomic<int32_t>) == sizeof(int32_t));
+static_assert(std::atomic<std::atomic<int32_t>*>::is_always_lock_free);
 
-extern "C" void plan_sweep_interrupt(int) { g_halt.store(1); }
+extern "C" void plan_sweep_interrupt(int) {
+    for (auto& slot : g_words)
+        if (std::atomic<int32_t>* word = slot.load()) word->store(SweepHost::kInterrupt);
+}
 
-// Ctrl-C during a sweep stops it; the best found so far is printed.
-struct InterruptScope {
-    using Handler = void (*)(int);
-    Handler previous;
-    InterruptScope() {
-        g_halt.store(0);
-        previous = std::signal(SIGINT, plan_sweep_interrupt);
+// While a sweep runs, Ctrl-C stops it (the best found so far is printed). The handler is installed
+// while any sweep runs, and the one before it put back when the last one ends.
+class InterruptScope {
+public:
+    explicit InterruptScope(std::atomic<int32_t>& word) {
+        std::lock_guard hold(mutex_);
+        if (active_++ == 0) previous_ = std::signal(SIGINT, plan_sweep_interrupt);
+        for (auto& s : g_words) {
+            std::atomic<int32_t>* empty = nullptr;
+            if (s.compare_exchange_strong(empty, &word)) {
+                slot_ = &s;
+                break;
+            }
+        }
     }
     ~InterruptScope() {
-        std::signal(SIGINT, previous == SIG_ERR ? SIG_DFL : previous);
-        g_halt.store(0);
+        std::lock_guard hold(mutex_);
+        if (slot_) slot_->store(nullptr);
+        if (--active_ == 0) std::signal(SIGINT, previous_ == SIG_ERR ? SIG_DFL : previous_);
     }
+    InterruptScope(const InterruptScope&) = delete;
+    InterruptScope& operator=(const InterruptScope&) = delete;
+
+private:
+    std::atomic<std::atomic<int32_t>*>* slot_ = nullptr;  // none when more sweeps run than slots
+    static inline std::mutex mutex_;
+    static inline int active_ = 0;
+    static inline void (*previous_)(int) = SIG_DFL;
 };
 
 bool uses_locals(const TExpr& e) {
@@ -84,11 +108,23 @@ double grid_size(const CheckedSweep& s, Evaluator& eval) {
     return size;
 }
 
-// The backend `--backend NAME` asks for: "auto" is the JIT when this build has it, else the
-// interpreter; a name this build lacks is an error.
+// Whether `e`, or a function it calls, calls a host's function (Session::define_function): a
+// native with no builtin id, that only the interpreter calls (with values that change per point).
+bool calls_host(const TExpr& e, std::set<const FnInstance*>& seen) {
+    if (e.op == Op::Builtin && e.native && e.index < 0) return true;
+    if (e.fn && seen.insert(e.fn).second && e.fn->body && calls_host(*e.fn->body, seen)) return true;
+    return std::any_of(e.kids.begin(), e.kids.end(), [&](auto& k) { return calls_host(*k, seen); });
+}
+
+// The backend `--backend NAME` asks for: "auto" is the JIT when this build has it (and the sweep
+// calls no host function), else the interpreter; a name this build lacks is an error.
 const Backend& chosen_backend(const CheckedSweep& s, const std::string& name) {
     const Backend* jit = find_backend("jit");
-    if (name == "auto") return jit ? *jit : *find_backend("interp");
+    std::set<const FnInstance*> seen;
+    auto host = [&] {
+        return std::any_of(s.items.begin(), s.items.end(), [&](auto& item) { return item.expr && calls_host(*item.expr, seen); });
+    };
+    if (name == "auto") return jit && !host() ? *jit : *find_backend("interp");
     if (const Backend* b = find_backend(name)) return *b;
     runtime_error(Code::NoSuchBackend, s.span, "this build of plan has no sweep backend `" + name + "`",
                   fmt::format("the backends built in: {}", fmt::join(backend_names(), ", ")));
@@ -99,7 +135,7 @@ const Backend& chosen_backend(const CheckedSweep& s, const std::string& name) {
 // the first one with a failing point is started; a range whose `report all` overflows stops the
 // others through the stop word (the merge reports it). A range never run keeps status -1.
 std::vector<RangeResult> run_ranges(const RangeJob& job, const std::vector<Range>& ranges, int threads, ProgressBar& bar,
-                                    SharedCounter* shared) {
+                                    SharedCounter* shared, std::atomic<int32_t>& halt) {
     std::vector<RangeResult> results(ranges.size());
     for (size_t i = 0; i < ranges.size(); ++i) {
         results[i].lo = ranges[i].lo;
@@ -120,13 +156,13 @@ std::vector<RangeResult> run_ranges(const RangeJob& job, const std::vector<Range
                     while (i < e && !first_error.compare_exchange_weak(e, i)) {
                     }
                 }
-                if (results[i].overflow) g_halt.store(2);
+                if (results[i].overflow) halt.store(SweepHost::kFailed);
                 if (results[i].status == kStopped) return;
             }
         } catch (...) {
             std::lock_guard lock(failure_mutex);
             if (!failure) failure = std::current_exception();
-            g_halt.store(2);
+            halt.store(SweepHost::kFailed);
         }
     };
     if (threads == 1) {
@@ -261,7 +297,7 @@ void merge_on_team(const Team& team, const CheckedSweep& s, CompiledSweep& code,
 }
 
 Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& eval, const std::vector<ReportState>& reports,
-                    double grid, const SessionOptions& options) {
+                    double grid, const SessionOptions& options, std::atomic<int32_t>& halt) {
     Outcome outcome;
     const Space space = space_of(s, eval);
     outcome.code = backend.compile(s, eval, space, grid > 0 && grid <= kQuickGrid);
@@ -279,14 +315,14 @@ Outcome run_backend(const Backend& backend, const CheckedSweep& s, Evaluator& ev
     // Each rank of a team takes ranges as it frees up, so its share of the points is not known in
     // advance: it stops at the whole limit, and rank 0 holds the ranks' sum to the limit at the merge.
     std::atomic<int64_t> points{0};
-    RangeJob job{s, *outcome.code, reports, shared, reinterpret_cast<const int32_t*>(&g_halt), points, max_points(), max_points()};
+    RangeJob job{s, *outcome.code, reports, shared, reinterpret_cast<const int32_t*>(&halt), points, max_points(), max_points()};
     double per = space.progress_total > 0 && grid > 0 ? grid / space.progress_total : 1;
     std::vector<RangeResult> results;
     std::exception_ptr failure;
     const auto start = std::chrono::steady_clock::now();
     try {
         ProgressBar bar(options.progress && rank == 0 && isatty(STDERR_FILENO), outcome.threads, space.progress_total / size, per);
-        results = run_ranges(job, ranges, outcome.threads, bar, counter.get());
+        results = run_ranges(job, ranges, outcome.threads, bar, counter.get(), halt);
         // Threads that took their budgets at once may have passed the limit together.
         if (points.load() > job.max_points) too_many_points(s, job.limit);
     } catch (...) {
@@ -339,7 +375,7 @@ void print_stats(const CheckedSweep& s, const Backend& backend, const Outcome& o
 }  // namespace
 
 Value run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
-                const SessionOptions& options) {
+                const SessionOptions& options, SweepHost& host) {
     const Backend& backend = chosen_backend(s, options.backend);
     std::vector<ReportState> reports = initial_reports(s, eval);
     double grid = grid_size(s, eval);
@@ -349,10 +385,19 @@ Value run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, 
                       "narrow an axis, or split the sweep");
     auto start = std::chrono::steady_clock::now();
     Outcome outcome;
+    int32_t stopped_by = 0;
     {
-        InterruptScope interrupt;
-        outcome = run_backend(backend, s, eval, reports, grid, options);
+        // A cancel the host sent before the sweep started stops it at once; the word is cleared
+        // once the sweep ends, whatever stopped it.
+        struct Clear {
+            std::atomic<int32_t>& word;
+            int32_t& seen;
+            ~Clear() { seen = word.exchange(0); }
+        } clear{host.halt, stopped_by};
+        InterruptScope interrupt(host.halt);
+        outcome = run_backend(backend, s, eval, reports, grid, options, host.halt);
     }
+    const bool cancelled = stopped_by == SweepHost::kCancel;
     if (!outcome.mine_to_show) return s.value_type.is(Type::Kind::Record) ? sweep_value(s, outcome.merged, outcome.code->strings) : Value{};
     if (!outcome.merged.failure.empty()) {
         // Both backends stop at the first failing point (in the grid's order) and replay it on the
@@ -367,8 +412,18 @@ Value run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, 
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.stats) print_stats(s, backend, outcome, seconds, grid);
-    if (outcome.merged.interrupted) std::cerr << "interrupted: the best found so far\n";
+    if (outcome.merged.interrupted && !cancelled) std::cerr << "interrupted: the best found so far\n";
     write_reports(out, s, outcome.merged, outcome.code->strings, units, dir, grid, eval.files(), options.json);
+    if (host.row) {  // the host's rows: the same rows, in the same order, as the reports written
+        for (size_t r = 0; r < outcome.merged.reports.size(); ++r)
+            for (const Row& row : outcome.merged.reports[r]) {
+                std::vector<Value> values;
+                for (size_t c = 0; c < s.columns.size(); ++c) values.push_back(value_of_cell(s.columns[c].type, row.cells[c], outcome.code->strings));
+                host.row(s, r, std::move(values));
+            }
+    }
+    if (outcome.merged.interrupted && cancelled)
+        runtime_error(Code::SweepCancelled, s.span, "the host cancelled the sweep", "the reports cover the points before it");
     if (outcome.merged.interrupted) runtime_error(Code::Interrupted, s.span, "the sweep was interrupted (Ctrl-C)", "the reports above cover the points before it");
     if (!s.value_type.is(Type::Kind::Record)) return {};
     return sweep_value(s, outcome.merged, outcome.code->strings);

@@ -10,14 +10,16 @@
 
 #include "interpreter/checked.hpp"
 #include "interpreter/evaluator.hpp"
+#include "interpreter/session.hpp"
 #include "plan/plan.hpp"
 
 namespace plan {
 
 // Prints the reports to `out` (or writes them to their files, relative to `dir`). Uses the
 // options' backend ("auto", "interp", or a registered name), threads, stats and progress. Returns
-// the value of `let NAME = sweep { ... }` (sweep_value), an empty Value for a plain sweep.
+// the value of `let NAME = sweep { ... }` (sweep_value), an empty Value for a plain sweep. The
+// sweep stops when `host.halt` is set (Ctrl-C, the host's cancel); its rows also go to `host.row`.
 Value run_sweep(const CheckedSweep& sweep, Evaluator& eval, const UnitTable& units, std::ostream& out, const std::string& dir,
-               const SessionOptions& options);
+               const SessionOptions& options, SweepHost& host);
 
 }  // namespace plan

@@ -85,7 +85,7 @@ void on_each_backend(const std::string& code,
         options.out = &out;
         int sweeps = 0;
         auto runner = [&](const CheckedSweep& s, Evaluator& eval, const plan::UnitTable&, std::ostream&, const std::string&,
-                          const plan::SessionOptions&) {
+                          const plan::SessionOptions&, plan::SweepHost&) {
             const plan::sweep::Space space = plan::sweep::space_of(s, eval);
             auto compiled = plan::sweep::find_backend(name)->compile(s, eval, space, true);
             body(name, s, eval, space, *compiled);

@@ -51,10 +51,24 @@ for name, res, args in [
     ("plan_value_count", _N, [_P]),
     ("plan_value_item", _P, [_P, _N]),
     ("plan_value_field_name", _S, [_P, _N]),
+    ("plan_define_function", ctypes.c_int, [_P, _S, _S, _P, _P]),
+    ("plan_sweep_report_count", _N, [_P]),
+    ("plan_sweep_report_kind", _S, [_P, _N]),
+    ("plan_sweep_report_sweep", _S, [_P, _N]),
+    ("plan_sweep_row_count", _N, [_P, _N]),
+    ("plan_sweep_row", _P, [_P, _N, _N]),
+    ("plan_session_on_row", ctypes.c_int, [_P, _P, _P]),
+    ("plan_cancel", None, [_P]),
 ]:
     f = getattr(_lib, name)
     f.restype = res
     f.argtypes = args
+
+
+# int function(void* user, const plan_value* const* args, size_t count, plan_value** result, const char** error)
+_HostFunction = ctypes.CFUNCTYPE(ctypes.c_int, _P, ctypes.POINTER(_P), _N, ctypes.POINTER(_P), ctypes.POINTER(_S))
+# int callback(void* user, const plan_value* row)
+_RowCallback = ctypes.CFUNCTYPE(ctypes.c_int, _P, _P)
 
 
 def _text(b):
@@ -134,13 +148,74 @@ def _to_c(x):
     raise TypeError(f"plan cannot take a {type(x).__name__}")
 
 
-class Session:
-    """A plan session: definitions persist between calls; a call that fails leaves nothing behind."""
+class Report:
+    """One report of a sweep: kind ("top", "pareto", "all"), sweep (its name or ""), rows (dicts of
+    its columns, in the order the CLI prints them)."""
 
-    def __init__(self):
+    def __init__(self, kind, sweep, rows):
+        self.kind, self.sweep, self.rows = kind, sweep, rows
+
+    def __repr__(self):
+        return f"Report({self.kind!r}, {len(self.rows)} rows)"
+
+
+class Session:
+    """A plan session: definitions persist between calls; a call that fails leaves nothing behind.
+
+    on_row: a function given each row of a sweep's `report all` (a dict), in enumeration order,
+    instead of keeping it in sweeps(); an exception it raises stops the program (E0560)."""
+
+    def __init__(self, on_row=None):
         self._s = _lib.plan_session_new()
         if not self._s:
             raise RuntimeError("plan: the session did not start")
+        self._keep = []  # the ctypes callbacks the library holds, alive as long as the session
+        if on_row is not None:
+            def row(user, v):
+                try:
+                    on_row(_from_c(v))
+                    return 0
+                except Exception:  # noqa: BLE001 - any failure of the host's callback stops the sweep
+                    return 1
+            callback = _RowCallback(row)
+            self._keep.append(callback)
+            _lib.plan_session_on_row(self._s, ctypes.cast(callback, _P), None)
+
+    def define_function(self, signature, doc, function):
+        """Defines a function plan code calls like its own, checked against `signature`, a plan
+        function header that types every parameter and the result:
+        s.define_function("gpu_cost(gpu: String, hours: Time): Money", "doc", cost).
+        `function` gets the arguments as eval returns values and returns one of the result type
+        (plan.quantity(2.5, "USD")); an exception it raises is a runtime error (E0560) at the call."""
+        errors = []
+
+        def call(user, args, count, result, error):
+            try:
+                value = function(*[_from_c(args[i]) for i in range(count)])
+                result[0] = _to_c(value)
+                return 0
+            except Exception as e:  # noqa: BLE001 - the message goes to plan's error at the call
+                errors.clear()
+                errors.append(ctypes.create_string_buffer(str(e).encode()))
+                error[0] = ctypes.cast(errors[0], _S)
+                return 1
+
+        callback = _HostFunction(call)
+        self._keep.append((callback, errors))
+        if _lib.plan_define_function(self._s, signature.encode(), doc.encode(), ctypes.cast(callback, _P), None) != 0:
+            raise Error(self._s)
+
+    def sweeps(self):
+        """The reports of the sweeps the last eval ran (after a cancel too: the rows found so far)."""
+        out = []
+        for r in range(_lib.plan_sweep_report_count(self._s)):
+            rows = [_from_c(_lib.plan_sweep_row(self._s, r, i)) for i in range(_lib.plan_sweep_row_count(self._s, r))]
+            out.append(Report(_text(_lib.plan_sweep_report_kind(self._s, r)), _text(_lib.plan_sweep_report_sweep(self._s, r)), rows))
+        return out
+
+    def cancel(self):
+        """Stops the sweep this session runs (from another thread), or the next one (E0562)."""
+        _lib.plan_cancel(self._s)
 
     def __del__(self):
         if getattr(self, "_s", None):

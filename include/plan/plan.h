@@ -18,7 +18,7 @@
  * _file, _line, _column and _rendered (the message with the source line and carets).
  *
  * Threads and lifetime: a session and the prepared expressions made from it belong to one thread
- * at a time; independent sessions run in parallel threads. Values are independent of their
+ * at a time (plan_cancel excepted); independent sessions run in parallel threads. Values are independent of their
  * session: they may outlive it and be read from any thread. Free every handle once.
  */
 #ifndef PLAN_PLAN_H
@@ -69,6 +69,32 @@ plan_status plan_set(plan_session* s, const char* name, const plan_value* v);
 plan_status plan_call(plan_session* s, const char* function, const plan_value* const* args, size_t count,
                       const char* const* names, const plan_value* const* named, size_t named_count, plan_value** out);
 
+/* Host functions: plan code calls `function` like its own, checked against `signature`, a plan
+ * function header typing every parameter and the result ("gpu_cost(gpu: String, hours: Time):
+ * Money"). The function gets the arguments (owned by the library, valid during the call) in the
+ * signature's order, sets *result to a new value (the library frees it) and returns 0; or returns
+ * nonzero, with *error pointing to a message (copied), to fail the call with a runtime error
+ * (E0560) at the call in plan code. `user` is passed back as it is. A sweep may call it from its
+ * threads, one call at a time. */
+typedef int (*plan_host_function)(void* user, const plan_value* const* args, size_t count, plan_value** result,
+                                  const char** error);
+plan_status plan_define_function(plan_session* s, const char* signature, const char* doc, plan_host_function function,
+                                 void* user);
+/* Sweeps. The reports of the sweeps the last plan_eval ran (after a cancel too: the rows found so
+ * far): how many, each one's kind ("top", "pareto", "all") and sweep name, and its rows, records of
+ * the report's columns in the order the CLI prints them (owned by the session until its next call). */
+size_t plan_sweep_report_count(const plan_session* s);
+const char* plan_sweep_report_kind(const plan_session* s, size_t report);
+const char* plan_sweep_report_sweep(const plan_session* s, size_t report);
+size_t plan_sweep_row_count(const plan_session* s, size_t report);
+const plan_value* plan_sweep_row(const plan_session* s, size_t report, size_t row);
+/* With a callback, the rows of each `report all` go to it in enumeration order instead (the row is
+ * valid during the call); a nonzero return stops the program with a runtime error. NULL: kept. */
+typedef int (*plan_row_callback)(void* user, const plan_value* row);
+plan_status plan_session_on_row(plan_session* s, plan_row_callback callback, void* user);
+/* Stops the sweep the session runs now, or the next one it starts (error E0562). The one function
+ * that any thread may call on a session another thread is using. */
+void plan_cancel(plan_session* s);
 /* The errors of the session's last failed call, first to last. */
 size_t plan_error_count(const plan_session* s);
 const char* plan_error_code(const plan_session* s, size_t i);

@@ -10,13 +10,14 @@
 // (Session::set), calls plan functions (Session::call) and evaluates prepared expressions with them.
 //
 // Threads and lifetime: a Session, and everything made from it (a Prepared), belongs to one thread
-// at a time; independent sessions run in parallel threads without locks (the one-time setup they
+// at a time (except Session::cancel, which any thread may call); independent sessions run in parallel threads without locks (the one-time setup they
 // share is thread-safe). A Prepared must not outlive its Session. HostValues are plain data: they
 // outlive the session that made them, and can be copied between threads.
 // docs/embedding.md describes the API with a worked example.
 #pragma once
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -102,10 +103,21 @@ struct ResultValue : HostValue {
     std::optional<double> number;  // a quantity's value in SI base units (= si)
 };
 
+// One report of a sweep the call ran: its rows as records of the report's columns (axes, lets,
+// objectives; each a HostValue as a result carries it), in the order the CLI prints them.
+struct SweepReport {
+    std::string sweep;  // the sweep's name (`sweep grid { ... }`); "" for an unnamed one
+    std::string kind;   // "top", "pareto" or "all"
+    std::vector<HostValue> rows;  // empty for `report all` when SessionOptions::on_row took them
+};
+
 struct Result {
     int exit_code = 0;  // 0 success, 1 failed assert or runtime error, 2 parse or check error
     std::vector<Message> errors;
     std::optional<ResultValue> value;  // of the last expression statement, if any
+    // Every report of every sweep the call ran, in the order written (after a cancel too: the
+    // rows found before it).
+    std::vector<SweepReport> sweeps;
     int asserts_passed = 0;
     int asserts_failed = 0;
     int asserts_not_run = 0;  // asserts after a runtime error, which the run never reached
@@ -143,12 +155,24 @@ struct SessionOptions {
     // Output as JSON lines (docs/plan-output.schema.json): a bare expression's value, {"print":
     // text}, {"sweep": report} — what `plan run --json` prints.
     bool json = false;
+    // The rows of a sweep's `report all`, each a record of its columns, in enumeration order (the
+    // order of the CLI's table), once the sweep's ranges are merged. A row it takes (returns true
+    // for) is not kept in Result::sweeps. Called on the thread that runs the session. An exception
+    // it throws stops the program with a runtime error (E0560) at the report.
+    std::function<bool(const HostValue& row)> on_row;
 };
 
 // More threads than this is a mistake (each costs a stack), not a request to honour.
 constexpr int kMaxSweepThreads = 1024;
 
 class Prepared;
+
+// A function of the host that plan code calls (Session::define_function). It gets the arguments
+// in the order of the signature's parameters (defaults filled in), each a HostValue of the
+// parameter's type as a result carries it (a quantity's si, amount, unit, display), and returns a
+// value of the declared result type (a quantity in any unit of its dimension: quantity(2.5,
+// "USD")). An exception it throws becomes a runtime error (E0560) at the call in plan code.
+using HostFunction = std::function<HostValue(const std::vector<HostValue>& args)>;
 
 class Session {
 public:
@@ -177,6 +201,22 @@ public:
     // dimension) is that of its example value; every evaluation must give values of that type.
     // Throws plan::Error when the expression or a parameter does not check.
     Prepared prepare(std::string_view expression, const std::vector<std::pair<std::string, HostValue>>& parameters);
+
+    // Defines a function that plan code calls like its own. `signature` is a plan function header
+    // with the type of every parameter and of the result: "gpu_price(gpu: String, hours: Time =
+    // 1 h): Money" (a dimension, Scalar, Bool, String, or a parameter rule such as `Count` or
+    // `["a", "b"]`; lists and records are not annotatable, docs/language.md §5). Each call is checked against it as a plan function's is
+    // (named arguments, defaults, dimensions), before anything runs. `doc` is what help() shows.
+    // A sweep that calls a host function runs on the interpreter (the "auto" backend picks it;
+    // the JIT cannot call the host), on its threads, one call of the function at a time (a lock
+    // per function). The function lives as long as the session; user code may shadow the name.
+    Result define_function(std::string_view signature, std::string_view doc, HostFunction function);
+
+    // Stops the sweep this session is running, from any thread (the one thread-safe member): its
+    // kernels stop within a few points, and the call that ran it returns the rows found so far in
+    // Result::sweeps, with a runtime error E0562 at the sweep. When no sweep runs, the next sweep
+    // to start stops at once. Nothing else is interrupted.
+    void cancel();
 
     // For the REPL.
     Result type_of(std::string_view expression);        // value->display holds the type
