@@ -50,9 +50,11 @@ std::vector<double> Axis::ticks() const {
 
 std::vector<double> linear_ticks(double a, double b) {
     std::vector<double> t;
-    double span = b - a, step = std::pow(10.0, std::floor(std::log10(span / 5)));
-    if (span / step > 8) step *= 2;
-    if (span / step > 8) step *= 2.5;
+    // The finest of 1, 2 and 5 times a power of ten that puts at most nine ticks on [a, b].
+    double step = std::pow(10.0, std::floor(std::log10((b - a) / 10)));
+    auto ticks_of = [&](double s) { return std::floor(b / s + 1e-9) - std::ceil(a / s - 1e-9) + 1; };
+    for (double m : {2.0, 2.5, 2.0, 2.0, 2.5})  // 1 → 2 → 5 → 10 → 20 → 50
+        if (ticks_of(step) > 9) step *= m;
     for (double k = std::ceil(a / step); k * step <= b + 1e-12 * std::abs(b); ++k) {
         double v = k * step;
         // k * step carries the step's rounding (3 * 0.1 = 0.30000000000000004): round to the

@@ -20,7 +20,7 @@ struct Axis {
 // single value gets a range around it.
 Axis make_axis(bool log, double min, double max);
 
-// Steps of 1, 2 or 5 times a power of ten, four to nine of them over [a, b].
+// Ticks at the finest steps of 1, 2 or 5 times a power of ten that give at most nine over [a, b].
 std::vector<double> linear_ticks(double a, double b);
 
 // A tick's text: from 1e4 up (and below 1e-4) as "1.5e5", other values plainly ("4.6", "1500").

@@ -79,6 +79,8 @@ TEST_CASE("ticks are readable on linear and log axes", "[plot]") {
     CHECK(linear_ticks(-0.35, 0.35) == std::vector<double>{-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3});
     CHECK(linear_ticks(4.3, 5.5) == std::vector<double>{4.4, 4.6, 4.8, 5, 5.2, 5.4});
     CHECK(linear_ticks(0, 37) == std::vector<double>{0, 5, 10, 15, 20, 25, 30, 35});
+    CHECK(linear_ticks(2.03, 3.78) == std::vector<double>{2.2, 2.4, 2.6, 2.8, 3, 3.2, 3.4, 3.6});  // a frontier's loss
+    CHECK(linear_ticks(0, 95) == std::vector<double>{0, 20, 40, 60, 80});
     CHECK(tick_label(linear_ticks(-0.35, 0.35)[2]) == "-0.1");
     CHECK(tick_label(0.3) == "0.3");
     CHECK(tick_label(1e22) == "1e22");
