@@ -18,6 +18,7 @@ void install_extensions() {
     std::call_once(once, [] {
         install_natives(hf_natives());
         install_natives(fitting_natives());
+        install_natives(plot_natives());
 #if PLAN_HAVE_TRAINING
         install_natives(training_natives());
 #endif

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "interpreter/checked.hpp"
 #include "numeric/math.hpp"
 
 
@@ -95,6 +96,9 @@ Value extremum_eval(const std::vector<Value>& a, Span at, bool want_max) {
 }
 
 }  // namespace
+
+const Type& CallSite::arg_type(size_t i) const { return expr->kids.at(i)->type; }
+Span CallSite::arg_span(size_t i) const { return expr && i < expr->kids.size() ? expr->kids[i]->span : span; }
 
 const files::FileAccess& CallSite::access() const {
     static const files::FileAccess unrestricted;

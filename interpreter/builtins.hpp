@@ -14,6 +14,8 @@
 
 namespace plan {
 
+struct TExpr;
+
 struct BuiltinCall {
     const std::vector<Type>& args;
     const std::vector<Span>& arg_spans;
@@ -36,6 +38,13 @@ struct CallSite {
     // The session's sandbox: every file a native reads or writes goes through it.
     const files::FileAccess* files = nullptr;
     const files::FileAccess& access() const;
+    // The checked call and the session's units, where the evaluator runs it: a native whose result
+    // depends on its arguments' static types (plot labels its axes with their units) reads them
+    // here. Null when the JIT folds a call of constants, which such a native never is.
+    const TExpr* expr = nullptr;
+    const UnitTable* units = nullptr;
+    const Type& arg_type(size_t i) const;  // needs `expr`
+    Span arg_span(size_t i) const;         // the call's span without `expr`
     operator Span() const { return span; }
 };
 

@@ -291,6 +291,8 @@ CallSite Evaluator::call_site(const TExpr& builtin) const {
     auto file = [&](const Span& s) { return sources_ ? std::string_view(sources_->file(s.file).name) : std::string_view(); };
     CallSite site{builtin.span, file(builtin.span), &builtin.type};
     site.files = &files();
+    site.expr = &builtin;
+    site.units = &units_;
     for (auto outer = calls_.rbegin(); in_stdlib(site.origin) && outer != calls_.rend(); ++outer) site.origin = *outer;
     site.origin_file = file(site.origin);
     return site;

@@ -7,6 +7,7 @@ plan_packages=(
   catch2                                  # tests
   libopenblas-dev libsqlite3-dev          # validation trainer: sgemm, run store
   liblbfgs-dev                            # L-BFGS for scaling-law fits
+  librsvg2-dev                            # plot/: PNG plots, the SVG rasterised (optional: PLAN_PNG)
   libopenmpi-dev openmpi-bin              # sweeps over the ranks of an MPI job (cluster/)
   llvm-19-dev libzstd-dev                 # the JIT of sweeps (ORC), linked statically
   clang-19 libclang-rt-19-dev             # fuzz/: libFuzzer with ASan and UBSan (scripts/fuzz.sh)

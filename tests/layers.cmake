@@ -5,19 +5,20 @@
 set(layers
   "numeric/=numeric/"
   "files/=files/"
+  "plot/=files/ plot/"
   "grammar/=grammar/"
   "interpreter/=numeric/ files/ grammar/ interpreter/ stdlib/stdlib.hpp plan/plan.hpp"
-  "stdlib/native/=numeric/ files/ grammar/ interpreter/ stdlib/native/ validation/"
+  "stdlib/native/=numeric/ files/ grammar/ interpreter/ stdlib/native/ plot/ validation/"
   "sweep/=numeric/ files/ grammar/ interpreter/ sweep/ plan/plan.hpp"
   "jit/=numeric/ grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/"
   "gpu/=numeric/ grammar/ interpreter/ sweep/kernel.hpp sweep/backend.hpp jit/ gpu/"
   "cluster/=numeric/ files/ grammar/ interpreter/ sweep/ cluster/"
   "validation/=files/ validation/"
-  "embed/=numeric/ files/ grammar/ interpreter/ stdlib/ sweep/ jit/ gpu/ cluster/ validation/ embed/ plan/"
+  "embed/=numeric/ files/ plot/ grammar/ interpreter/ stdlib/ sweep/ jit/ gpu/ cluster/ validation/ embed/ plan/"
   "cli/=files/ plan/ cli/ grammar/formatter.hpp validation/"
   "include/=plan/")
 set(patterns "")
-foreach(folder numeric files grammar interpreter stdlib sweep jit gpu cluster validation embed cli include)
+foreach(folder numeric files plot grammar interpreter stdlib sweep jit gpu cluster validation embed cli include)
   list(APPEND patterns "${ROOT}/${folder}/*.cpp" "${ROOT}/${folder}/*.hpp" "${ROOT}/${folder}/*.h" "${ROOT}/${folder}/*.cu")
 endforeach()
 file(GLOB_RECURSE sources RELATIVE "${ROOT}" ${patterns})

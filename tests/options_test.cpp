@@ -35,6 +35,7 @@ const std::map<std::string, std::string> kRequired = {
     {"zero", "0"},             {"recompute", "\"none\""},   {"precision", "\"bf16\""},
     {"per_gpu", "140 TFLOP/s"}, {"peak", "312 TFLOP/s"},    {"throughput", "1000 token/s"},
     {"inter", "100 GB/s"}, {"cache", "10 GB"},
+    {"name", "\"a\""},        {"x", "[1, 2]"},            {"y", "[1, 2]"},  // plot_series
 };
 
 struct Option {

@@ -27,8 +27,8 @@
 #include "stdlib/native/natives.hpp"
 #include "interpreter/task_farm.hpp"
 #include "interpreter/units.hpp"
+#include "plot/write.hpp"
 #include "validation/grid.hpp"
-#include "validation/svg_plot.hpp"
 #include "validation/train_wire.hpp"
 
 namespace plan {
@@ -380,19 +380,19 @@ Value eval_plot(const std::vector<Value>& a, const CallSite& at) {
     if (prefix.empty()) fail(Code::ValueOutOfRange, "plot_runs needs a path prefix for the SVG files", at);
 
     // Loss vs compute: every run by model shape, and the frontier as a line.
-    v::Plot pc;
+    plot::Plot pc;
     pc.title = "Validation loss vs training compute";
     pc.x_label = "compute C = 6ND (FLOP)";
     pc.y_label = "validation loss (nats/token)";
     std::map<std::tuple<double, double, double>, size_t> shapes;  // (params, d_model, layers) -> series
-    std::vector<v::PlotSeries> by_shape;
+    std::vector<plot::PlotSeries> by_shape;
     for (size_t i = 0; i < items.size(); ++i) {
         const auto& f = items[i].record().fields;
         auto key = std::make_tuple(f[kParams].num(), f[kDModel].num(), f[kLayers].num());
         auto it = shapes.find(key);
         if (it == shapes.end()) {
             it = shapes.emplace(key, by_shape.size()).first;
-            v::PlotSeries s;
+            plot::PlotSeries s;
             s.name = fmt::format("d{} L{} (N {})", f[kDModel].num(), f[kLayers].num(), format_number(f[kParams].num(), false));
             by_shape.push_back(s);
         }
@@ -400,11 +400,11 @@ Value eval_plot(const std::vector<Value>& a, const CallSite& at) {
         by_shape[it->second].y.push_back(c.l[i]);
     }
     // Series in increasing N.
-    std::vector<v::PlotSeries> ordered;
+    std::vector<plot::PlotSeries> ordered;
     for (auto& [key, idx] : shapes) ordered.push_back(by_shape[idx]);
     for (size_t k = 0; k < ordered.size(); ++k) ordered[k].color = static_cast<int>(k);
     pc.series = ordered;
-    v::PlotSeries fr;
+    plot::PlotSeries fr;
     fr.name = "frontier";
     fr.line = true;
     fr.markers = false;
@@ -416,11 +416,11 @@ Value eval_plot(const std::vector<Value>& a, const CallSite& at) {
     pc.series.push_back(fr);
 
     // Loss vs N, one line per token budget.
-    v::Plot pn;
+    plot::Plot pn;
     pn.title = "Validation loss vs parameters, per token budget";
     pn.x_label = "parameters N (total)";
     pn.y_label = "validation loss (nats/token)";
-    std::map<double, v::PlotSeries> budgets;
+    std::map<double, plot::PlotSeries> budgets;
     for (size_t i = 0; i < items.size(); ++i) {
         double d = c.d[i];
         auto& s = budgets[d];
@@ -438,8 +438,8 @@ Value eval_plot(const std::vector<Value>& a, const CallSite& at) {
 
     std::string f1 = prefix + "_loss_vs_compute.svg", f2 = prefix + "_loss_vs_params.svg";
     try {
-        v::write_svg(pc, resolve(f1, at).lexically_normal().string(), at.access());
-        v::write_svg(pn, resolve(f2, at).lexically_normal().string(), at.access());
+        plot::write_plot(pc, resolve(f1, at).lexically_normal().string(), at.access());
+        plot::write_plot(pn, resolve(f2, at).lexically_normal().string(), at.access());
     } catch (const files::FileError& e) {
         file_fail(e, at.span, "", true);
     } catch (const std::exception& e) {

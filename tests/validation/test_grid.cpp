@@ -1,4 +1,4 @@
-// The grid runner, the run store and the SVG plots (issue 5, items 2-3).
+// The grid runner and the run store (issue 5, items 2-3); the plots are tested in tests/plot/.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -7,7 +7,6 @@
 #include "test_util.hpp"
 #include "validation/grid.hpp"
 #include "validation/run_store.hpp"
-#include "validation/svg_plot.hpp"
 #include "validation/train_wire.hpp"
 
 using namespace plan::validation;
@@ -366,60 +365,4 @@ TEST_CASE("the heads rule", "[grid]") {
     CHECK(default_heads(64) == 2);
     CHECK(default_heads(96) == 3);
     CHECK(default_heads(128) == 4);
-}
-
-TEST_CASE("SVG plots have axes, series and a legend", "[grid][svg]") {
-    Plot p;
-    p.title = "loss <vs> compute";
-    p.x_label = "compute";
-    p.y_label = "loss";
-    p.series.push_back({"small", {1e9, 1e10, 1e11}, {4.0, 3.0, 2.5}, false, true, -1});
-    p.series.push_back({"frontier", {1e9, 1e11}, {4.0, 2.5}, true, false, -1});
-    std::string svg = render_svg(p);
-    CHECK(svg.rfind("<?xml", 0) == 0);
-    CHECK_THAT(svg, Contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
-    CHECK_THAT(svg, Contains("loss &lt;vs&gt; compute"));  // escaped
-    CHECK_THAT(svg, Contains("compute (log scale)"));
-    CHECK_THAT(svg, Contains(">1e10</text>"));  // a decade tick
-    CHECK_THAT(svg, Contains("class=\"legend\""));
-    CHECK_THAT(svg, Contains("<polyline"));
-    size_t circles = 0;
-    for (size_t at = svg.find("<circle"); at != std::string::npos; at = svg.find("<circle", at + 1)) ++circles;
-    CHECK(circles == 4);  // three points + one legend marker
-    CHECK(svg.substr(svg.size() - 7) == "</svg>\n");
-    CHECK(render_svg(p) == svg);  // deterministic
-
-    Plot bad = p;
-    bad.series[0].y[1] = 0;
-    CHECK_THROWS_WITH(render_svg(bad), Contains("not positive"));
-    CHECK_THROWS_WITH(write_svg(p, "/nonexistent-dir/plot.svg"), Contains("cannot write '/nonexistent-dir/plot.svg': its folder does not exist"));
-}
-
-// The y axis of a tiny grid's loss plot spans 4.3 to 5.5: too narrow for decade ticks (it had one
-// tick, "5"); it gets evenly spaced ones instead. Wide ranges keep their decades.
-TEST_CASE("a narrow log axis gets several evenly spaced ticks", "[grid][svg]") {
-    auto y_ticks = [](const std::vector<double>& y) {
-        Plot p;
-        p.series.push_back({"runs", {1e9, 1e10, 1e11}, y, false, true, -1});
-        std::string svg = render_svg(p);
-        std::vector<std::string> labels;
-        const std::string mark = "text-anchor=\"end\">";
-        for (size_t at = svg.find(mark); at != std::string::npos; at = svg.find(mark, at + 1)) {
-            size_t from = at + mark.size();
-            labels.push_back(svg.substr(from, svg.find('<', from) - from));
-        }
-        return labels;
-    };
-    CHECK(y_ticks({4.3, 4.9, 5.5}) == std::vector<std::string>{"4.4", "4.6", "4.8", "5", "5.2", "5.4"});
-    CHECK(y_ticks({1.0, 10.0, 1000.0}) == std::vector<std::string>{"1", "10", "100", "1000"});
-}
-
-TEST_CASE("a linear axis through zero labels its ticks plainly", "[grid][svg]") {
-    Plot p;
-    p.log_x = p.log_y = false;
-    p.series.push_back({"line", {-2e4, 0, 3e4}, {-1, 0, 1}, true, true, -1});
-    std::string svg = render_svg(p);
-    CHECK_THAT(svg, Contains(">0</text>"));
-    CHECK_THAT(svg, Contains(">-2e4</text>"));
-    CHECK_THAT(svg, Contains(">-0.5</text>"));
 }

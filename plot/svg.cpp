@@ -1,4 +1,4 @@
-#include "validation/svg_plot.hpp"
+#include "plot/plot.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,9 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace plan::validation {
+#include "plot/ticks.hpp"
+
+namespace plan::plot {
 
 namespace {
 
@@ -18,6 +20,12 @@ constexpr const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00", 
 std::string num(double x) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2f", x);
+    return buf;
+}
+
+std::string shown(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
     return buf;
 }
 
@@ -33,88 +41,38 @@ std::string escape(const std::string& s) {
     return out;
 }
 
-// A tick label: from 1e4 up (and below 1e-4) as "1.5e5"-style text, other values as plain numbers.
-std::string tick_label(double v) {
-    char buf[32];
-    double l = std::log10(std::abs(v));
-    if (v != 0 && std::abs(l) >= 4 - 1e-9) {
-        int k = static_cast<int>(std::floor(l + 1e-9));
-        std::snprintf(buf, sizeof buf, "%.3ge%d", v / std::pow(10.0, k), k);  // 2e4, 1.5e5, 1.25e9
-    } else {
-        std::snprintf(buf, sizeof buf, "%.4g", v);  // 4.6, 1500: no exponent below 1e4
-    }
-    return buf;
-}
-
-struct Axis {
-    bool log;
-    double lo, hi;  // in axis units (log10 when log)
-    double to_unit(double v) const { return log ? std::log10(v) : v; }
-    // Ticks in data units: decades (and 2, 5 when the range is under two decades) on a log axis;
-    // on a log axis too narrow for three of those (a loss from 4.3 to 5.5), evenly spaced values.
-    std::vector<double> ticks() const {
-        if (log) {
-            std::vector<double> t = log_ticks();
-            if (t.size() >= 3) return t;
-            return linear_ticks(std::pow(10.0, lo), std::pow(10.0, hi));
-        }
-        return linear_ticks(lo, hi);
-    }
-    std::vector<double> log_ticks() const {
-        std::vector<double> t;
-        double span = hi - lo;
-        for (int k = static_cast<int>(std::floor(lo)); k <= static_cast<int>(std::ceil(hi)); ++k)
-            for (double m : span < 1.0   ? std::vector<double>{1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9}
-                            : span < 2.5 ? std::vector<double>{1, 2, 5}
-                                         : std::vector<double>{1}) {
-                double v = m * std::pow(10.0, k);
-                double u = std::log10(v);
-                if (u >= lo - 1e-9 && u <= hi + 1e-9) t.push_back(v);
-            }
-        return t;
-    }
-    // Steps of 1, 2 or 5 times a power of ten, four to ten of them over [a, b].
-    static std::vector<double> linear_ticks(double a, double b) {
-        std::vector<double> t;
-        double span = b - a, step = std::pow(10.0, std::floor(std::log10(span / 5)));
-        if (span / step > 10) step *= 2;
-        if (span / step > 10) step *= 2.5;
-        for (double k = std::ceil(a / step); k * step <= b + 1e-12 * std::abs(b); ++k) t.push_back(k * step);
-        return t;
-    }
-};
-
-Axis make_axis(bool log, double mn, double mx) {
-    Axis a{log, 0, 0};
-    double lo = a.to_unit(mn), hi = a.to_unit(mx);
-    if (hi - lo < 1e-12) {
-        lo -= log ? 0.5 : std::max(1.0, std::abs(lo) * 0.1);
-        hi += log ? 0.5 : std::max(1.0, std::abs(hi) * 0.1);
-    }
-    double pad = (hi - lo) * 0.05;
-    a.lo = lo - pad;
-    a.hi = hi + pad;
-    return a;
-}
-
 }  // namespace
 
 std::string render_svg(const Plot& p) {
+    if (p.width < kMinSize || p.width > kMaxSize || p.height < kMinSize || p.height > kMaxSize)
+        throw PlotError("a plot is " + std::to_string(kMinSize) + " to " + std::to_string(kMaxSize) + " pixels wide and high, not " +
+                            std::to_string(p.width) + " x " + std::to_string(p.height),
+                        -1);
     double xmin = std::numeric_limits<double>::infinity(), xmax = -xmin, ymin = xmin, ymax = -xmin;
     size_t points = 0;
-    for (const PlotSeries& s : p.series) {
+    for (size_t si = 0; si < p.series.size(); ++si) {
+        const PlotSeries& s = p.series[si];
+        const int at = static_cast<int>(si);
         if (s.x.size() != s.y.size())
-            throw std::invalid_argument("plot series '" + s.name + "': x and y have different lengths");
+            throw PlotError("series '" + s.name + "' has " + std::to_string(s.x.size()) + " x values and " + std::to_string(s.y.size()) +
+                                " y values",
+                            at);
         for (size_t i = 0; i < s.x.size(); ++i) {
-            if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i]) || (p.log_x && s.x[i] <= 0) || (p.log_y && s.y[i] <= 0))
-                throw std::invalid_argument("plot series '" + s.name + "': point " + std::to_string(i + 1) +
-                                            " is not positive and finite (the axes are logarithmic)");
+            for (bool is_x : {true, false}) {
+                double v = is_x ? s.x[i] : s.y[i];
+                bool log = is_x ? p.log_x : p.log_y;
+                if (!std::isfinite(v) || (log && v <= 0))
+                    throw PlotError("series '" + s.name + "': point " + std::to_string(i + 1) + " has " + (is_x ? "x" : "y") + " = " +
+                                        shown(v) + (log ? ", not positive and finite (the " + std::string(is_x ? "x" : "y") + " axis is logarithmic)"
+                                                      : ", not finite"),
+                                    at);
+            }
             xmin = std::min(xmin, s.x[i]), xmax = std::max(xmax, s.x[i]);
             ymin = std::min(ymin, s.y[i]), ymax = std::max(ymax, s.y[i]);
             ++points;
         }
     }
-    if (points == 0) throw std::invalid_argument("plot '" + p.title + "' has no points");
+    if (points == 0) throw PlotError("plot '" + p.title + "' has no points", -1);
     const Axis ax = make_axis(p.log_x, xmin, xmax), ay = make_axis(p.log_y, ymin, ymax);
     const double left = 80, right = 190, top = 40, bottom = 60;
     const double pw = p.width - left - right, ph = p.height - top - bottom;
@@ -133,9 +91,10 @@ std::string render_svg(const Plot& p) {
     o += "<g class=\"grid\" stroke=\"#dddddd\" stroke-width=\"1\">\n";
     for (double t : ax.ticks()) o += "<line x1=\"" + num(X(t)) + "\" y1=\"" + num(top) + "\" x2=\"" + num(X(t)) + "\" y2=\"" + num(top + ph) + "\"/>\n";
     for (double t : ay.ticks()) o += "<line x1=\"" + num(left) + "\" y1=\"" + num(Y(t)) + "\" x2=\"" + num(left + pw) + "\" y2=\"" + num(Y(t)) + "\"/>\n";
-    o += "</g>\n<g class=\"ticks\">\n";
+    o += "</g>\n<g class=\"xticks\">\n";
     for (double t : ax.ticks())
         o += "<text x=\"" + num(X(t)) + "\" y=\"" + num(top + ph + 18) + "\" text-anchor=\"middle\">" + tick_label(t) + "</text>\n";
+    o += "</g>\n<g class=\"yticks\">\n";
     for (double t : ay.ticks())
         o += "<text x=\"" + num(left - 8) + "\" y=\"" + num(Y(t) + 4) + "\" text-anchor=\"end\">" + tick_label(t) + "</text>\n";
     o += "</g>\n";
@@ -183,15 +142,4 @@ std::string render_svg(const Plot& p) {
     return o;
 }
 
-void write_svg(const Plot& plot, const std::string& path, const files::FileAccess& access) {
-    std::string text = render_svg(plot);
-    // Leave an identical file untouched (no new mtime for an unchanged plot).
-    try {
-        if (access.read(path, text.size()) == text) return;
-    } catch (const files::FileError&) {
-        // not there, different in size, or not readable: written below (or refused there)
-    }
-    access.write(path, text);
-}
-
-}  // namespace plan::validation
+}  // namespace plan::plot
