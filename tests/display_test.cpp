@@ -39,7 +39,7 @@ TEST_CASE("counts: whole below 10^6, then 6 significant digits with a plain expo
     CHECK(show("params(llama3_8b)") == "8.03026e9");
 }
 
-TEST_CASE("-> exact shows every digit and keeps the unit", "[display]") {
+TEST_CASE("`-> exact` shows every digit and keeps the unit", "[display]") {
     CHECK(show("params(llama3_8b) -> exact") == "8030261248");
     CHECK(show("70B -> exact") == "70000000000");
     CHECK(show("-8030261248 -> exact") == "-8030261248");
@@ -79,7 +79,7 @@ TEST_CASE("times print on the ns, us, ms, s, min, h, day ladder", "[display]") {
     CHECK(show("1000 GPU_hour") == "1000 GPU_hour");
 }
 
-TEST_CASE("--precision sets the significant digits of counts and quantities alike", "[display]") {
+TEST_CASE("the precision option sets the significant digits of counts and quantities alike", "[display]") {
     CHECK(show("8030261248", 3) == "8.03e9");
     CHECK(show("8030261248", 10) == "8030261248");
     CHECK(show("8030261248", 17) == "8030261248");
