@@ -75,7 +75,7 @@ print "defined train_flops for {n} parameters"
     expect(defs.ok(), "the definitions check and run");
     expect(!defs.value.has_value(), "definitions alone produce no value");
     std::cout << "print output: " << printed.str() << "\n";
-    expect(printed.str() == "defined train_flops for 7000000000 parameters\n", "print output is captured");
+    expect(printed.str() == "defined train_flops for 7e9 parameters\n", "print output is captured");
 
     // Values with units: 6 × 7e9 × 2e12 = 8.4e22 FLOP; at 40% of 1024 × 989 TFLOP/s that is
     // 8.4e22 / 4.050944e17 s = 2.4 days.

@@ -38,6 +38,7 @@ Type scalar_fn(const BuiltinCall& c, const char* fn) {
 Type same_dim_fn(const BuiltinCall& c, const char* fn) {
     Type t = number_arg(c, 0, fn);
     t.hint.fixed = false;
+    t.hint.exact = false;
     return t;
 }
 

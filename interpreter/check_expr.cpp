@@ -284,6 +284,7 @@ TExprPtr ExprChecker::arithmetic(Op op, TExprPtr a, TExprPtr b, Span span) {
         }
         type = a->type.hint.empty() ? b->type : a->type;
         type.hint.fixed = false;
+        type.hint.exact = false;
     } else {
         int sign = op == Op::Mul ? 1 : -1;
         Dim d = op == Op::Mul ? a->type.dim * b->type.dim : a->type.dim / b->type.dim;
@@ -406,7 +407,16 @@ UnitTerm ExprChecker::unit_expression(const ast::Expr& e) {
 TExprPtr ExprChecker::convert(const ast::Expr& e) {
     TExprPtr value = check(*e.args[0]);
     expect_number(*value, "`->`");
-    UnitTerm term = unit_expression(*e.args[1]);
+    // `x -> exact` keeps x's unit and shows every digit (8030261248, not 8.03026e9): a display
+    // choice like any conversion. A unit named `exact`, if one is declared, wins.
+    const ast::Expr& target_expr = *e.args[1];
+    if (target_expr.kind == ast::ExprKind::Name && target_expr.text == "exact" && !c_.units_.find_unit("exact")) {
+        value->type.hint.fixed = true;
+        value->type.hint.exact = true;
+        value->span = e.span;
+        return value;
+    }
+    UnitTerm term = unit_expression(target_expr);
     // Merge repeated units (GB*GB → GB^2) but keep distinct ones as written.
     UnitTerm merged;
     for (auto f : term.factors) {

@@ -15,9 +15,12 @@ Quantity quantity(double si, const Type& t, const UnitTable& units) {
     UnitTerm term = units.display_term(t.hint, t.dim, si);
     double x = si / units.factor(term);
     std::string unit = units.text(term);
-    if (unit == "percent") return {format_number(x, false, units.display_digits) + "%", ""};
-    // Counts print exactly; measured quantities to 6 significant digits (or as many as asked).
-    return {format_number(x, t.dim.none(), units.display_digits), unit};
+    // `-> exact`: every digit. Otherwise 6 significant digits (or as many as asked), a count too,
+    // so that 8030261248 parameters read 8.03026e9 and cannot pass for bytes; a whole count below
+    // 10^6 stays whole whatever the precision (4096, not 4.1e3).
+    std::string number = t.hint.exact ? format_exact(x) : format_number(x, t.dim.none() && std::abs(x) < 1e6, units.display_digits);
+    if (unit == "percent") return {number + "%", ""};
+    return {number, unit};
 }
 
 std::string join(const Quantity& q) { return q.unit.empty() ? q.number : q.number + " " + q.unit; }

@@ -135,6 +135,7 @@ CoreSession::UnitOfHost CoreSession::host_unit(const std::string& unit, const st
         host_fail(Code::HostValueMismatch, "the unit `" + unit + "` of " + binding + " is not a unit");
     UnitOfHost u{o->type, o->value.num()};
     u.type.hint.fixed = false;
+    u.type.hint.exact = false;
     host_units_.emplace(unit, u);
     return u;
 }

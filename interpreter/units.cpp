@@ -211,6 +211,7 @@ UnitTerm UnitTable::default_term(const Dim& d) const {
 
 UnitTerm UnitTable::display_term(const UnitTerm& hint, const Dim& d, double si) const {
     UnitTerm t = hint.empty() || !(dim(hint) == d) ? default_term(d) : hint;
+    t.fixed = hint.fixed;
     // A product of several units that comes to one base dimension (W·day·USD/kWh is Money) reads
     // best in that dimension's own unit.
     int dimensioned = 0, base_exps = 0;
@@ -219,18 +220,25 @@ UnitTerm UnitTable::display_term(const UnitTerm& hint, const Dim& d, double si) 
     if (!t.fixed && dimensioned > 1 && base_exps == 1) t = default_term(d);
     if (t.fixed || t.factors.size() != 1 || t.factors[0].exp != 1) return t;
     const UnitDef& u = units_[t.factors[0].unit];
-    const UnitDef& base = units_[u.family];
-    if (!base.autoscale || si == 0 || !std::isfinite(si)) return t;
-    // Largest unit of the same family (decimal or binary, never smaller than the base) that
-    // keeps the number at or above 1.
-    int best = u.family;
+    // The ladder: units declared `autoscale` (B; s, min, h, day, and the sub-second units) and the
+    // prefixed units of an `autoscale` base from that base up (kB, GB, KiB, ...; never mB).
+    auto on_ladder = [&](const UnitDef& c) {
+        const UnitDef& base = units_[c.family];
+        return c.autoscale || (base.autoscale && c.factor >= base.factor);
+    };
+    if (!on_ladder(u) || si == 0 || !std::isfinite(si)) return t;
+    // Largest rung of the same dimension (and prefix family: decimal or binary) that keeps the
+    // number at or above 1; the smallest rung when none does.
+    int best = -1, smallest = -1;
     for (size_t i = 0; i < units_.size(); ++i) {
         const UnitDef& c = units_[i];
-        if (c.family != u.family || c.factor < base.factor || (c.binary != u.binary && static_cast<int>(i) != u.family))
-            continue;
-        if (std::abs(si) / c.factor >= 1 && c.factor > units_[best].factor) best = static_cast<int>(i);
+        bool prefixed = c.family != static_cast<int>(i);
+        if (!(c.dim == u.dim) || !on_ladder(c) || (prefixed && c.binary != u.binary)) continue;
+        auto id = static_cast<int>(i);
+        if (smallest < 0 || c.factor < units_[smallest].factor) smallest = id;
+        if (std::abs(si) / c.factor >= 1 && (best < 0 || c.factor > units_[best].factor)) best = id;
     }
-    return UnitTerm{{{best, 1}}};
+    return UnitTerm{{{best >= 0 ? best : smallest, 1}}};
 }
 
 void UnitTable::rollback(const Mark& m) {
@@ -242,10 +250,10 @@ void UnitTable::rollback(const Mark& m) {
     }
 }
 
-std::string format_number(double x, bool exact_integers, int digits) {
-    if (x == 0) return "0";
-    if (exact_integers && std::abs(x) < 1e15 && x == std::trunc(x)) return fmt::format("{:.0f}", x);
-    std::string s = fmt::format("{:.{}g}", x, digits);
+namespace {
+
+// "8.03026e+09" -> "8.03026e9", "1e-05" -> "1e-5": no '+', no leading zeros.
+std::string plain_exponent(const std::string& s) {
     auto e = s.find('e');
     if (e == std::string::npos) return s;
     std::string mantissa = s.substr(0, e);
@@ -254,6 +262,22 @@ std::string format_number(double x, bool exact_integers, int digits) {
     exponent = exponent.substr(1);
     exponent.erase(0, std::min(exponent.find_first_not_of('0'), exponent.size() - 1));
     return mantissa + "e" + (negative ? "-" : "") + exponent;
+}
+
+}  // namespace
+
+std::string format_number(double x, bool exact_integers, int digits) {
+    if (x == 0) return "0";
+    if (exact_integers && std::abs(x) < 1e15 && x == std::trunc(x)) return fmt::format("{:.0f}", x);
+    return plain_exponent(fmt::format("{:.{}g}", x, digits));
+}
+
+std::string format_exact(double x) {
+    if (x == 0) return "0";
+    if (std::abs(x) <= 9007199254740992.0 && x == std::trunc(x)) return fmt::format("{:.0f}", x);
+    // 15 significant digits (DBL_DIG): all a double holds through a unit conversion, whose last
+    // bits are noise (16195.8 ms is 16195.799999999997 ms to 17 digits).
+    return plain_exponent(fmt::format("{:.15g}", x));
 }
 
 }  // namespace plan

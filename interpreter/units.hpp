@@ -30,6 +30,7 @@ struct UnitFactor {
 struct UnitTerm {
     std::vector<UnitFactor> factors;
     bool fixed = false;  // chosen with `->`: shown as is, never rescaled
+    bool exact = false;  // `-> exact`: every digit shown (8030261248, not 8.03026e9), never rescaled
     bool empty() const { return factors.empty(); }
 };
 
@@ -39,7 +40,7 @@ struct UnitDef {
     double factor;        // value of one of this unit in SI base units
     int family = -1;      // the prefixable unit this one was made from (itself for the base)
     bool binary = false;  // made with a binary prefix (Ki, Mi, ...)
-    bool autoscale = false;
+    bool autoscale = false;  // a rung of its dimension's display ladder (B, s, min, h, day)
     std::string doc;
     std::string plural;  // another spelling, valid only where a unit is written (`2 days`)
 };
@@ -89,7 +90,10 @@ private:
 };
 
 // Numbers as the tool prints them: 6 significant digits, exponents without '+' ("5.88e22"),
-// integers below 1e15 in full when `exact_integers` (counts: 6738415616).
+// integers below 1e15 in full when `exact_integers` (an index or a limit in a message: 6738415616).
 std::string format_number(double x, bool exact_integers, int digits = 6);
+// Every digit: an integer up to 2^53 in full (8030261248), any other number to 15 significant
+// digits, in the same exponent style (0.333333333333333, 1e24).
+std::string format_exact(double x);
 
 }  // namespace plan

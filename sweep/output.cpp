@@ -162,9 +162,11 @@ void write_json(std::ostream& out, const CheckedSweep& s, const Merged& merged, 
 void write_reports(std::ostream& out, const CheckedSweep& s, const Merged& merged, const StringTable& strings, const UnitTable& units,
                    const std::string& dir, double grid, const files::FileAccess& access, bool as_json) {
     if (as_json) return write_json(out, s, merged, strings, units, dir, grid, access);
-    out << (s.name.empty() ? "sweep" : "sweep " + s.name) << ": " << merged.feasible << " feasible point"
+    // Counts as plan shows them (docs/language.md 4.5): whole below 10^6, then "1e6".
+    auto count = [](double n) { return format_number(n, n < 1e6); };
+    out << (s.name.empty() ? "sweep" : "sweep " + s.name) << ": " << count(static_cast<double>(merged.feasible)) << " feasible point"
         << (merged.feasible == 1 ? "" : "s");
-    if (grid > 0) out << " of " << format_number(grid, true);
+    if (grid > 0) out << " of " << count(grid);
     out << "\n";
     for (size_t r = 0; r < s.reports.size(); ++r) {
         const auto& report = s.reports[r];

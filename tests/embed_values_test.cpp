@@ -43,8 +43,8 @@ TEST_CASE("results carry typed values: quantities, booleans, strings, lists, rec
     REQUIRE(l.value->items.size() == 3);
     CHECK(l.value->type == "List<Time>");
     CHECK(l.value->items[2].si == 3600);
-    CHECK(l.value->items[1].unit == "s");  // a list shows its items in one unit
-    CHECK(l.value->display == "[1 s, 60 s, 3600 s]");
+    CHECK(l.value->items[1].unit == "min");  // each item autoscales, as bytes do
+    CHECK(l.value->display == "[1 s, 1 min, 1 h]");
 
     plan::Result r = s.eval("{ layers = 32, weights = 8e9 * 2 B, ok = true }");
     REQUIRE(r.ok());

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -211,7 +212,7 @@ TEST_CASE("plan eval --json: a parameter count and a model record", "[models]") 
     plan::Session s(quiet());
     plan::Result r = s.eval("use models; params(" + config("gpt2") + ")", "<expr>");
     REQUIRE(r.ok());
-    CHECK(r.value->json == R"({"type":"Scalar","value":124439808.0,"unit":"","display":"124439808","dimension":"Scalar","base_unit":""})");
+    CHECK(r.value->json == R"({"type":"Scalar","value":124439808.0,"unit":"","display":"1.2444e8","dimension":"Scalar","base_unit":""})");
     r = s.eval(config("llama2_7b"), "<expr>");
     REQUIRE(r.ok());
     const std::string& j = r.value->json;
@@ -281,8 +282,12 @@ TEST_CASE("parameter counts: breakdown and properties", "[models]") {
     Sized p;
     // The breakdown adds up, component by component (Llama-2-7B).
     CHECK(p.display("params_breakdown(llama2_7b)") ==
-          "{ embedding = 131072000, positions = 0, attention = 2147483648, mlp = 4328521728, router = 0, "
-          "ssm = 0, norms = 266240, head = 131072000, total = 6738415616 }");
+          "{ embedding = 1.31072e8, positions = 0, attention = 2.14748e9, mlp = 4.32852e9, router = 0, "
+          "ssm = 0, norms = 266240, head = 1.31072e8, total = 6.73842e9 }");
+    using Exact = std::initializer_list<std::pair<const char*, const char*>>;
+    for (auto [field, exact] : Exact{{"embedding", "131072000"}, {"attention", "2147483648"}, {"mlp", "4328521728"},
+                                     {"head", "131072000"}, {"total", "6738415616"}})
+        CHECK(p.display(std::string("params_breakdown(llama2_7b).") + field + " -> exact") == exact);
     CHECK(p.number("{ let b = params_breakdown(gpt2); b.embedding + b.positions + b.attention + b.mlp + b.router + "
                    "b.ssm + b.norms + b.head - b.total }") == 0);
     // Monotone in layers and width.
@@ -457,8 +462,11 @@ TEST_CASE("hf_model reads the architectures beyond LLaMA's shape", "[models]") {
     // Mamba: no attention and no MLP; its mixers are the ssm component.
     CHECK(p.display(config("mamba_130m") + ".ssm_dt_rank") == "48");
     CHECK(p.display("params_breakdown(" + config("mamba_130m") + ")") ==
-          "{ embedding = 38615040, positions = 0, attention = 0, mlp = 0, router = 0, ssm = 90501120, norms = 19200, "
-          "head = 0, total = 129135360 }");
+          "{ embedding = 3.8615e7, positions = 0, attention = 0, mlp = 0, router = 0, ssm = 9.05011e7, norms = 19200, "
+          "head = 0, total = 1.29135e8 }");
+    using Exact = std::initializer_list<std::pair<const char*, const char*>>;
+    for (auto [field, exact] : Exact{{"embedding", "38615040"}, {"ssm", "90501120"}, {"total", "129135360"}})
+        CHECK(p.display("params_breakdown(" + config("mamba_130m") + ")." + field + " -> exact") == exact);
     // Mistral-7B-v0.1's sliding window on every layer; Mixtral has none.
     CHECK(p.display(config("mistral_7b") + ".window_layers") == "32");
     CHECK(p.display(config("mixtral_8x7b") + ".window") == "0");

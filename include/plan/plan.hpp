@@ -151,7 +151,7 @@ struct SessionOptions {
     bool sandbox = false;
     std::vector<std::string> read_dirs;
     std::vector<std::string> write_dirs;
-    int precision = 6;      // significant digits of the numbers shown (1 to 17; counts stay exact)
+    int precision = 6;      // significant digits of the numbers shown (1 to 17; `-> exact` shows every digit)
     // Output as JSON lines (docs/plan-output.schema.json): a bare expression's value, {"print":
     // text}, {"sweep": report} — what `plan run --json` prints.
     bool json = false;

@@ -11,8 +11,11 @@ plan eval '7B * 2 B/param -> GiB'
 plan eval --json 'params(hf_model("tests/configs/gpt2/config.json"))'
 plan eval 'training_flops(llama2_7b, 2T) -> PF_day'
 plan eval --json 'optimal(chinchilla, 5.76e23 FLOP)'
-# --precision: significant digits of the numbers shown; counts stay exact.
+# --precision: significant digits of the numbers shown, counts too; `-> exact` shows every digit.
 plan eval --precision 3 '16195.8 ms -> s'
+plan eval --precision 3 '16195.8 ms'
 plan eval --precision 12 '1 / 3 * 1 s'
 plan eval --precision 3 '7B + 1'
+plan eval --precision 10 '7B + 1'
+plan eval --precision 3 '7B + 1 -> exact'
 plan eval --precision 0 '1 s'

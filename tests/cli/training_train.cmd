@@ -2,7 +2,7 @@
 # option, the text and the JSON result, the progress lines, and mistakes. Timings vary and are
 # masked; losses are checked against ln(256) = 5.545 (a byte model that learned nothing).
 set -o pipefail; tmp=$(mktemp -d); head -c 30000 data/tinyshakespeare.txt > "$tmp/c.txt"
-mask() { sed -E 's/[0-9]+\.[0-9]{4}/L.LLLL/g; s/[0-9]+ tokens\/s \(1 threads, [0-9.]+ s\)/R tokens\/s (1 threads, T s)/'; }
+mask() { sed -E 's/[0-9]+\.[0-9]{4}\b/L.LLLL/g; s/[0-9]+ tokens\/s \(1 threads, [0-9.]+ s\)/R tokens\/s (1 threads, T s)/'; }
 plan train --corpus "$tmp/c.txt" --d-model 16 --layers 1 --heads 2 --tokens 2048 --seed 1 --lr 1e-3 --threads 1 --seq 16 --batch 4 --quiet | mask
 # The progress bar: one line per tenth of the steps on a pipe, the last at the last step.
 plan train --corpus "$tmp/c.txt" --d-model 16 --layers 1 --heads 2 --tokens 2048 --threads 1 --seq 16 --batch 4 2>&1 >/dev/null | sed -E 's/  loss.*//'

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -16,11 +17,13 @@ namespace plan::validation {
 
 namespace {
 
-// 4 significant digits in the exponent style plan prints numbers in (8.247e10, 3.2e-5), not
-// printf's (8.247e+10), so that a count reads the same here and in a .plan script.
+// A number as plan shows it (docs/language.md 4.5): 6 significant digits in its exponent style
+// (8.24716e10, 3.2e-5), not printf's (8.247e+10), a whole count below 10^6 whole, so that a count
+// reads the same here and in a .plan script.
 std::string exponent_style(double x) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.4g", x);
+    if (x == std::trunc(x) && std::abs(x) < 1e6) std::snprintf(text, sizeof text, "%.0f", x);
+    else std::snprintf(text, sizeof text, "%.6g", x);
     std::string s = text;
     size_t e = s.find('e');
     if (e == std::string::npos) return s;
@@ -137,9 +140,10 @@ int run_train_command(const TrainCommandOptions& o) {
         } else {
             std::printf("train loss      %.4f (last step), %.4f (mean of last 10)\n", r.final_train_loss, r.smoothed_train_loss);
             std::printf("val loss        %.4f (%lld held-out tokens)\n", r.val_loss, static_cast<long long>(r.val_tokens));
-            std::printf("N               %lld total, %lld non-embedding\n", static_cast<long long>(r.params.total),
-                        static_cast<long long>(r.params.non_embedding));
-            std::printf("D               %lld tokens (%lld steps)\n", static_cast<long long>(r.tokens), static_cast<long long>(r.steps));
+            std::printf("N               %s total, %s non-embedding\n", exponent_style(static_cast<double>(r.params.total)).c_str(),
+                        exponent_style(static_cast<double>(r.params.non_embedding)).c_str());
+            std::printf("D               %s tokens (%lld steps)\n", exponent_style(static_cast<double>(r.tokens)).c_str(),
+                        static_cast<long long>(r.steps));
             std::printf("C = 6ND         %s FLOP\n", exponent_style(r.compute_flops).c_str());
             std::printf("throughput      %.0f tokens/s (%d threads, %.2f s)\n", r.tokens_per_s, r.threads, r.train_seconds);
         }
