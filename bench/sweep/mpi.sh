@@ -8,13 +8,8 @@
 # Usage: bench/sweep/mpi.sh [path/to/plan] [rounds]   (default: build/plan, 5)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-plan=${1:-$here/../../build/plan}
-rounds=${2:-5}
-export OMPI_ALLOW_RUN_AS_ROOT=${OMPI_ALLOW_RUN_AS_ROOT:-1} OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+source "$here/mpi_common.sh"
 since() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN { print a - b }'; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 printf "%-17s %10s %12s %12s %10s %12s %11s %12s %9s\n" sweep "1p×2t run" "2 ranks run" "ranks' own" "1p×2t wall" "2 ranks wall" "own/thr" "merge bytes" "merge s"
 for file in sweep2d.plan sweep5d.plan parallelism.plan; do

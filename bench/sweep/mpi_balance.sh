@@ -8,12 +8,7 @@
 # Usage: bench/sweep/mpi_balance.sh [path/to/plan] [rounds]   (default: build/plan, 5)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-plan=${1:-$here/../../build/plan}
-rounds=${2:-5}
-export OMPI_ALLOW_RUN_AS_ROOT=${OMPI_ALLOW_RUN_AS_ROOT:-1} OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$here/mpi_common.sh"
 for ranks in 2 3; do
     : >"$work/counter"; : >"$work/fixed"
     for round in $(seq "$rounds"); do
