@@ -4,6 +4,7 @@
 
 #ifdef PLAN_HAVE_RSVG
 #include <cairo.h>
+#include <dlfcn.h>
 #include <librsvg/rsvg.h>
 #endif
 
@@ -12,6 +13,58 @@ namespace plan::plot {
 #ifdef PLAN_HAVE_RSVG
 
 namespace {
+
+// librsvg, with cairo and GLib beneath it, is opened on the first PNG rather than linked: those
+// libraries (and pango, fontconfig, harfbuzz, X11's they pull in) took the dynamic loader several
+// milliseconds at every start of plan, which every command paid and only a PNG needs
+// (bench/README.md, start-up). PLAN_RSVG_SONAME, from the build, is the library's SONAME.
+struct Rsvg {
+    decltype(&rsvg_handle_new_from_data) new_from_data;
+    decltype(&rsvg_handle_get_intrinsic_size_in_pixels) intrinsic_size;
+    decltype(&rsvg_handle_render_document) render_document;
+    decltype(&g_object_unref) object_unref;
+    decltype(&g_error_free) error_free;
+    decltype(&cairo_image_surface_create) image_surface_create;
+    decltype(&cairo_create) create;
+    decltype(&cairo_surface_write_to_png_stream) write_to_png_stream;
+    decltype(&cairo_destroy) destroy;
+    decltype(&cairo_surface_destroy) surface_destroy;
+    decltype(&cairo_status_to_string) status_to_string;
+};
+
+template <typename F>
+void bind(void* library, F& f, const char* name) {
+    f = reinterpret_cast<F>(dlsym(library, name));  // librsvg's own symbols, and its cairo's and GLib's
+    if (!f) throw std::runtime_error(std::string("librsvg (" PLAN_RSVG_SONAME ") has no ") + name);
+}
+
+Rsvg load() {
+    // Kept loaded for the life of the process: a later PNG uses it again.
+    void* library = dlopen(PLAN_RSVG_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!library) {
+        const char* why = dlerror();
+        throw std::runtime_error(std::string("cannot load librsvg (" PLAN_RSVG_SONAME "), which PNG plots need: ") +
+                                 (why ? why : "unknown error"));
+    }
+    Rsvg r{};
+    bind(library, r.new_from_data, "rsvg_handle_new_from_data");
+    bind(library, r.intrinsic_size, "rsvg_handle_get_intrinsic_size_in_pixels");
+    bind(library, r.render_document, "rsvg_handle_render_document");
+    bind(library, r.object_unref, "g_object_unref");
+    bind(library, r.error_free, "g_error_free");
+    bind(library, r.image_surface_create, "cairo_image_surface_create");
+    bind(library, r.create, "cairo_create");
+    bind(library, r.write_to_png_stream, "cairo_surface_write_to_png_stream");
+    bind(library, r.destroy, "cairo_destroy");
+    bind(library, r.surface_destroy, "cairo_surface_destroy");
+    bind(library, r.status_to_string, "cairo_status_to_string");
+    return r;
+}
+
+const Rsvg& rsvg() {
+    static const Rsvg functions = load();
+    return functions;
+}
 
 cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
     static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
@@ -23,33 +76,34 @@ cairo_status_t append(void* closure, const unsigned char* data, unsigned int len
 bool png_supported() { return true; }
 
 std::string svg_to_png(const std::string& svg) {
+    const Rsvg& r = rsvg();
     GError* error = nullptr;
-    RsvgHandle* handle = rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(svg.data()), svg.size(), &error);
+    RsvgHandle* handle = r.new_from_data(reinterpret_cast<const guint8*>(svg.data()), svg.size(), &error);
     if (!handle) {
         std::string why = error ? error->message : "unknown error";
-        if (error) g_error_free(error);
+        if (error) r.error_free(error);
         throw std::runtime_error("librsvg cannot read the plot's SVG: " + why);
     }
     gdouble width = 0, height = 0;
-    if (!rsvg_handle_get_intrinsic_size_in_pixels(handle, &width, &height) || width < 1 || height < 1) {
-        g_object_unref(handle);
+    if (!r.intrinsic_size(handle, &width, &height) || width < 1 || height < 1) {
+        r.object_unref(handle);
         throw std::runtime_error("the plot's SVG has no size in pixels");
     }
-    cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, static_cast<int>(width), static_cast<int>(height));
-    cairo_t* cr = cairo_create(surface);
+    cairo_surface_t* surface = r.image_surface_create(CAIRO_FORMAT_ARGB32, static_cast<int>(width), static_cast<int>(height));
+    cairo_t* cr = r.create(surface);
     RsvgRectangle viewport{0, 0, width, height};
-    bool drawn = rsvg_handle_render_document(handle, cr, &viewport, &error);
+    bool drawn = r.render_document(handle, cr, &viewport, &error);
     std::string png;
-    cairo_status_t status = drawn ? cairo_surface_write_to_png_stream(surface, append, &png) : CAIRO_STATUS_SUCCESS;
-    cairo_destroy(cr);
-    cairo_surface_destroy(surface);
-    g_object_unref(handle);
+    cairo_status_t status = drawn ? r.write_to_png_stream(surface, append, &png) : CAIRO_STATUS_SUCCESS;
+    r.destroy(cr);
+    r.surface_destroy(surface);
+    r.object_unref(handle);
     if (!drawn) {
         std::string why = error ? error->message : "unknown error";
-        if (error) g_error_free(error);
+        if (error) r.error_free(error);
         throw std::runtime_error("librsvg cannot draw the plot: " + why);
     }
-    if (status != CAIRO_STATUS_SUCCESS) throw std::runtime_error(std::string("cairo cannot encode the PNG: ") + cairo_status_to_string(status));
+    if (status != CAIRO_STATUS_SUCCESS) throw std::runtime_error(std::string("cairo cannot encode the PNG: ") + r.status_to_string(status));
     return png;
 }
 
