@@ -71,7 +71,7 @@ TEST_CASE("prefixes of every example parse and check to a result or diagnostics"
     for (auto& text : texts) {
         // Every prefix of the first 1 kB of each file (all of a short file), then 300 prefixes
         // evenly spaced to its end: the parse-and-check work stays bounded as the corpus grows
-        // (the sanitizer build takes a quarter of those).
+        // (the sanitizer build takes an eighth of those).
         size_t full = std::min<size_t>(text.size(), 1024);
         size_t stride = std::max<size_t>(1, (text.size() - full) * kTestScale / 300);
         for (size_t n = 0; n <= text.size(); n += n < full ? 1 : stride) {
