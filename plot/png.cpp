@@ -4,8 +4,9 @@
 
 #ifdef PLAN_HAVE_RSVG
 #include <cairo.h>
-#include <dlfcn.h>
 #include <librsvg/rsvg.h>
+
+#include "files/shared_library.hpp"
 #endif
 
 namespace plan::plot {
@@ -17,7 +18,8 @@ namespace {
 // librsvg, with cairo and GLib beneath it, is opened on the first PNG rather than linked: those
 // libraries (and pango, fontconfig, harfbuzz, X11's they pull in) took the dynamic loader several
 // milliseconds at every start of plan, which every command paid and only a PNG needs
-// (bench/README.md, start-up). PLAN_RSVG_SONAME, from the build, is the library's SONAME.
+// (bench/README.md, start-up). PLAN_RSVG_SONAME, from the build, is the library's SONAME. The
+// library stays open for the life of the process.
 struct Rsvg {
     decltype(&rsvg_handle_new_from_data) new_from_data;
     decltype(&rsvg_handle_get_intrinsic_size_in_pixels) intrinsic_size;
@@ -32,32 +34,20 @@ struct Rsvg {
     decltype(&cairo_status_to_string) status_to_string;
 };
 
-template <typename F>
-void bind(void* library, F& f, const char* name) {
-    f = reinterpret_cast<F>(dlsym(library, name));  // librsvg's own symbols, and its cairo's and GLib's
-    if (!f) throw std::runtime_error(std::string("librsvg (" PLAN_RSVG_SONAME ") has no ") + name);
-}
-
 Rsvg load() {
-    // Kept loaded for the life of the process: a later PNG uses it again.
-    void* library = dlopen(PLAN_RSVG_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!library) {
-        const char* why = dlerror();
-        throw std::runtime_error(std::string("cannot load librsvg (" PLAN_RSVG_SONAME "), which PNG plots need: ") +
-                                 (why ? why : "unknown error"));
-    }
-    Rsvg r{};
-    bind(library, r.new_from_data, "rsvg_handle_new_from_data");
-    bind(library, r.intrinsic_size, "rsvg_handle_get_intrinsic_size_in_pixels");
-    bind(library, r.render_document, "rsvg_handle_render_document");
-    bind(library, r.object_unref, "g_object_unref");
-    bind(library, r.error_free, "g_error_free");
-    bind(library, r.image_surface_create, "cairo_image_surface_create");
-    bind(library, r.create, "cairo_create");
-    bind(library, r.write_to_png_stream, "cairo_surface_write_to_png_stream");
-    bind(library, r.destroy, "cairo_destroy");
-    bind(library, r.surface_destroy, "cairo_surface_destroy");
-    bind(library, r.status_to_string, "cairo_status_to_string");
+    const files::SharedLibrary library("librsvg", PLAN_RSVG_SONAME, "PNG plots need");
+    Rsvg r{};  // librsvg's own functions, and its cairo's and GLib's
+    library.bind(r.new_from_data, "rsvg_handle_new_from_data");
+    library.bind(r.intrinsic_size, "rsvg_handle_get_intrinsic_size_in_pixels");
+    library.bind(r.render_document, "rsvg_handle_render_document");
+    library.bind(r.object_unref, "g_object_unref");
+    library.bind(r.error_free, "g_error_free");
+    library.bind(r.image_surface_create, "cairo_image_surface_create");
+    library.bind(r.create, "cairo_create");
+    library.bind(r.write_to_png_stream, "cairo_surface_write_to_png_stream");
+    library.bind(r.destroy, "cairo_destroy");
+    library.bind(r.surface_destroy, "cairo_surface_destroy");
+    library.bind(r.status_to_string, "cairo_status_to_string");
     return r;
 }
 

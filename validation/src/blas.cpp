@@ -1,9 +1,6 @@
 #include "validation/blas.hpp"
 
-#include <dlfcn.h>
-
-#include <stdexcept>
-#include <string>
+#include "files/shared_library.hpp"
 
 namespace plan::validation {
 
@@ -11,24 +8,13 @@ namespace {
 
 // PLAN_OPENBLAS_SONAME, defined by the build: the library's SONAME, which Debian's libopenblas0
 // provides through the alternatives system (the OpenBLAS variant the administrator chose loads).
-
-void* symbol(void* library, const char* name) {
-    void* f = dlsym(library, name);
-    if (!f) throw std::runtime_error(std::string("OpenBLAS (" PLAN_OPENBLAS_SONAME ") has no ") + name);
-    return f;
-}
-
 BlasFunctions load() {
-    // Kept loaded for the life of the process: the functions are called until it exits.
-    void* library = dlopen(PLAN_OPENBLAS_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!library) {
-        const char* why = dlerror();
-        throw std::runtime_error(std::string("cannot load OpenBLAS (" PLAN_OPENBLAS_SONAME "), which training needs: ") +
-                                 (why ? why : "unknown error"));
-    }
-    return {reinterpret_cast<decltype(&cblas_sgemm)>(symbol(library, "cblas_sgemm")),
-            reinterpret_cast<decltype(&cblas_dgemm)>(symbol(library, "cblas_dgemm")),
-            reinterpret_cast<decltype(&openblas_set_num_threads)>(symbol(library, "openblas_set_num_threads"))};
+    const files::SharedLibrary library("OpenBLAS", PLAN_OPENBLAS_SONAME, "training needs");
+    BlasFunctions f{};
+    library.bind(f.sgemm, "cblas_sgemm");
+    library.bind(f.dgemm, "cblas_dgemm");
+    library.bind(f.set_num_threads, "openblas_set_num_threads");
+    return f;
 }
 
 }  // namespace
