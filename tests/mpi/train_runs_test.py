@@ -118,8 +118,10 @@ try:
     first_error = err
     if "rank 1" not in err:
         fail("the job's error does not name the dead rank:\n" + err)
-    if "run the same command again" not in err:
-        fail("the job's error does not say that a rerun resumes:\n" + err)
+    # Said when the grid starts; rank 0's note on SIGTERM says it again when mpirun's output
+    # forwarding still takes it, which is a race.
+    if not any(line.startswith("grid: ") and "run the same command again to train the rest" in line for line in err.splitlines()):
+        fail("the job's log does not say that a rerun resumes:\n" + err)
     if not 1 <= after_worker < RUNS - 1:
         fail("%d runs stored after the worker was killed" % after_worker)
 

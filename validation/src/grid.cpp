@@ -204,8 +204,11 @@ std::vector<StoredRun> run_grid(const std::vector<TrainConfig>& runs, Backend& b
                               std::to_string(b.train_windows() * c.model.seq_len) +
                               " (single epoch; the last " + fmt_g(c.val_fraction) + " is held out for validation)");
     }
+    // Said before training, so that it reaches the user however the job ends: a process killed
+    // by mpirun or a signal may lose what it prints on its way out.
     log("grid: " + std::to_string(runs.size()) + " runs, " + std::to_string(runs.size() - todo) +
-        " read back from store '" + store.path() + "', " + std::to_string(todo) + " to train");
+        " read back from store '" + store.path() + "', " + std::to_string(todo) + " to train" +
+        (todo > 0 ? " (each stored when it ends: if this stops, run the same command again to train the rest)" : ""));
 
     const auto t0 = clock::now();
     double done_compute = 0;
