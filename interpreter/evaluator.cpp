@@ -156,6 +156,7 @@ Value Evaluator::eval(const TExpr& e, std::vector<Value>& frame) {
             std::vector<Value> items;
             size_t total = 0;  // leaves of the items so far: nested comprehensions multiply
             for (const Value& item : source.list().items) {
+                stop_if_cancelled(e.span);
                 frame[e.slot] = item;
                 if (e.kids.size() > 2 && !eval(*e.kids[2], frame).truth()) continue;
                 items.push_back(eval(*e.kids[0], frame));
@@ -196,7 +197,15 @@ Value Evaluator::eval(const TExpr& e, std::vector<Value>& frame) {
     return Value();
 }
 
+void Evaluator::stop_if_cancelled(const Span& at) {
+    if (!cancel_word_ || cancel_word_->load(std::memory_order_relaxed) != kCancelWord) return;
+    int32_t seen = kCancelWord;
+    if (cancel_word_->compare_exchange_strong(seen, 0))
+        runtime_error(Code::Cancelled, at, "the host cancelled the evaluation", "nothing after this point ran");
+}
+
 Value Evaluator::call(const TExpr& e, std::vector<Value>& frame) {
+    stop_if_cancelled(e.span);
     const FnInstance& fn = *e.fn;
     std::vector<Value> callee(static_cast<size_t>(fn.frame_size));
     for (size_t i = 0; i < e.kids.size(); ++i) callee[i] = eval(*e.kids[i], frame);

@@ -1,6 +1,8 @@
 // The tree-walking evaluator: runs checked expressions. It is the reference backend that the
 // JIT is tested against.
 #pragma once
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -11,6 +13,11 @@
 #include "interpreter/units.hpp"
 
 namespace plan {
+
+// The value a host's cancel stores in its session's stop word (SweepHost::halt). The evaluator
+// looks for it at each function call and comprehension item, so that any long evaluation stops,
+// not only a sweep.
+inline constexpr int32_t kCancelWord = 3;
 
 class Evaluator {
 public:
@@ -28,6 +35,11 @@ public:
     // What the files this evaluation reads and writes go through (unrestricted when none was given).
     const files::FileAccess& files() const;
 
+    // The word a host's cancel sets (null: nothing cancels this evaluator, as on a sweep's
+    // threads, which the sweep's own kernels stop). A cancel seen is consumed: the word goes back
+    // to 0 and the evaluation ends with E0562 at the call or comprehension it reached.
+    void cancel_on(std::atomic<int32_t>* word) { cancel_word_ = word; }
+
 private:
     Value call(const TExpr& e, std::vector<Value>& frame);
     [[noreturn]] void reject_argument(const TExpr& call, size_t param, const RuleViolation& bad);
@@ -37,11 +49,13 @@ private:
     bool in_stdlib(const Span& s) const;
     Value range(const TExpr& e, std::vector<Value>& frame);
     double arithmetic(const TExpr& e, double a, double b) const;
+    void stop_if_cancelled(const Span& at);
 
     const UnitTable& units_;
     std::vector<Value>& globals_;
     const SourceMap* sources_;  // names the file of a builtin's call site
     const files::FileAccess* files_;
+    std::atomic<int32_t>* cancel_word_ = nullptr;
     std::vector<Span> calls_;   // the calls of plan functions being evaluated, outermost first
     std::vector<const FnInstance*> active_;  // the functions of those calls
     // While an argument that a function rejects (E0526, E0527) travels out to the call in the

@@ -31,6 +31,7 @@ CoreSession::CoreSession(SessionOptions options, SweepRunner sweeps)
       files_(options_.sandbox ? files::FileAccess::sandbox(options_.read_dirs, options_.write_dirs) : files::FileAccess()),
       resolver_(sources_, builtin_importers(files_)) {
     checker_.set_allow_redefinition(false);
+    eval_.cancel_on(&sweep_host_.halt);
     units_.display_digits = std::clamp(options_.precision, 1, 17);
     if (options_.prelude) {
         const std::string key = "stdlib:prelude";

@@ -29,7 +29,7 @@ namespace plan {
 // What a session's sweeps share with their runner: the word that stops a running sweep's
 // kernels, which the host sets from any thread (Session::cancel), and where each report's rows go.
 struct SweepHost {
-    static constexpr int32_t kInterrupt = 1, kFailed = 2, kCancel = 3;  // the values of `halt`
+    static constexpr int32_t kInterrupt = 1, kFailed = 2, kCancel = kCancelWord;  // the values of `halt`
     std::atomic<int32_t> halt{0};
     // Each row of each report once the ranges are merged, report by report, each in its order:
     // the report's index in sweep.reports and the row's columns (sweep.columns) as values.
@@ -67,7 +67,7 @@ public:
     HostValue evaluate(Prepared& p, const std::vector<HostValue>& values);
     double number(Prepared& p, const double* si_values, size_t count);
     HostValue to_host(const Value& v, const Type& t, bool top) const;
-    // Stops the sweep running now, or the next one to start (thread-safe).
+    // Stops the evaluation or sweep running now, or the next one to start (thread-safe).
     void cancel() { sweep_host_.halt.store(SweepHost::kCancel); }
     // A host's function (interpreter/host_functions.cpp).
     Result define_function(const std::string& signature, const std::string& doc, HostFunction function);

@@ -423,7 +423,7 @@ Value run_sweep(const CheckedSweep& s, Evaluator& eval, const UnitTable& units, 
             }
     }
     if (outcome.merged.interrupted && cancelled)
-        runtime_error(Code::SweepCancelled, s.span, "the host cancelled the sweep", "the reports cover the points before it");
+        runtime_error(Code::Cancelled, s.span, "the host cancelled the sweep", "the reports cover the points before it");
     if (outcome.merged.interrupted) runtime_error(Code::Interrupted, s.span, "the sweep was interrupted (Ctrl-C)", "the reports above cover the points before it");
     if (!s.value_type.is(Type::Kind::Record)) return {};
     return sweep_value(s, outcome.merged, outcome.code->strings);

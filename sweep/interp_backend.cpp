@@ -21,7 +21,9 @@ class Call {
 public:
     Call(const CheckedSweep& sweep, const Space& space, const Evaluator& eval, StringTable& strings, KernelCall& call)
         : s_(sweep), space_(space), eval_(eval), strings_(strings), call_(call), frame_(static_cast<size_t>(sweep.frame_size)),
-          index_(axis_items(sweep).size()), resuming_(call.resume != 0) {}
+          index_(axis_items(sweep).size()), resuming_(call.resume != 0) {
+        eval_.cancel_on(nullptr);  // the kernel's halt word stops it between points
+    }
 
     void run() {
         try {

@@ -233,6 +233,46 @@ TEST_CASE("a host cancels a sweep from another thread", "[embed][sweep][threads]
     CHECK(next.sweeps.at(0).rows.at(0)["n"].si == 1);
 }
 
+TEST_CASE("a host cancels a long evaluation outside sweeps", "[embed][threads]") {
+    std::ostringstream out;
+    plan::Session s(quiet(out));
+    // Millions of function calls (seconds in a sanitized build), stopped as soon as they start.
+    std::atomic<bool> started{false};
+    REQUIRE(s.define_function("mark(x: Scalar): Scalar", "", [&](const std::vector<plan::HostValue>& a) {
+                 started = true;
+                 return plan::HostValue(a.at(0).si);
+             }).ok());
+    REQUIRE(s.eval("fn twice(x) = 2 * mark(x)").ok());
+    std::thread canceller([&] {
+        while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        s.cancel();
+    });
+    plan::Result r = s.eval("let total = sum([twice(i) for i in 1 .. 9000000])");
+    canceller.join();
+    REQUIRE(r.exit_code == 1);
+    CHECK(r.errors.at(0).code == "E0562");
+    CHECK(r.errors[0].message == "the host cancelled the evaluation");
+    CHECK(r.errors[0].line == 1);
+    // The cancel was consumed: the next evaluation runs in full, and the failed one defined nothing.
+    plan::Result next = s.eval("sum([twice(i) for i in 1 .. 4])");
+    REQUIRE(next.ok());
+    CHECK(next.value->si == 20);
+    CHECK(!s.eval("total").ok());
+}
+
+TEST_CASE("a cancel before an evaluation stops it at its first call", "[embed]") {
+    std::ostringstream out;
+    plan::Session s(quiet(out));
+    REQUIRE(s.eval("fn f(x) = x + 1").ok());
+    s.cancel();
+    plan::Result r = s.eval("let a = 1\nlet b = f(a)");
+    REQUIRE(r.exit_code == 1);
+    CHECK(r.errors.at(0).code == "E0562");
+    CHECK(r.errors[0].line == 2);
+    CHECK(r.errors[0].column == 9);
+    CHECK(s.eval("f(1)").ok());
+}
+
 TEST_CASE("a cancel before a sweep stops the next sweep at once", "[embed][sweep]") {
     std::ostringstream out;
     plan::Session s(quiet(out));

@@ -214,7 +214,7 @@ class Session:
         return out
 
     def cancel(self):
-        """Stops the sweep this session runs (from another thread), or the next one (E0562)."""
+        """Stops the evaluation or sweep this session runs (from another thread), or the next one (E0562)."""
         _lib.plan_cancel(self._s)
 
     def __del__(self):

@@ -92,8 +92,8 @@ const plan_value* plan_sweep_row(const plan_session* s, size_t report, size_t ro
  * valid during the call); a nonzero return stops the program with a runtime error. NULL: kept. */
 typedef int (*plan_row_callback)(void* user, const plan_value* row);
 plan_status plan_session_on_row(plan_session* s, plan_row_callback callback, void* user);
-/* Stops the sweep the session runs now, or the next one it starts (error E0562). The one function
- * that any thread may call on a session another thread is using. */
+/* Stops the evaluation or sweep the session runs now, or the next one it starts (error E0562). The
+ * one function that any thread may call on a session another thread is using. */
 void plan_cancel(plan_session* s);
 /* The errors of the session's last failed call, first to last. */
 size_t plan_error_count(const plan_session* s);

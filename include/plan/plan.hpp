@@ -212,10 +212,11 @@ public:
     // per function). The function lives as long as the session; user code may shadow the name.
     Result define_function(std::string_view signature, std::string_view doc, HostFunction function);
 
-    // Stops the sweep this session is running, from any thread (the one thread-safe member): its
+    // Stops what this session is running, from any thread (the one thread-safe member): a sweep's
     // kernels stop within a few points, and the call that ran it returns the rows found so far in
-    // Result::sweeps, with a runtime error E0562 at the sweep. When no sweep runs, the next sweep
-    // to start stops at once. Nothing else is interrupted.
+    // Result::sweeps, with a runtime error E0562 at the sweep; any other evaluation stops at its
+    // next function call or comprehension item (E0562 there). When nothing runs, the next call
+    // stops at its first function call, comprehension item or sweep.
     void cancel();
 
     // For the REPL.
